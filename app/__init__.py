@@ -1,0 +1,18 @@
+"""rc-bulk-import: Rocket.Chat's Bulk User Import REST API on Flask and MongoDB."""
+
+from flask import Flask
+
+from app import api, db, logs
+from app.config import load_settings
+from app.envelope import RocketChatJSON
+
+
+def create_app(test_config=None):
+    """Build the app: settings, logging, the database, the API and its error handlers."""
+    app = Flask(__name__, static_folder=None)
+    app.json = RocketChatJSON(app)
+    app.config.update(load_settings(test_config))
+    logs.init_app(app)
+    db.init_app(app)
+    api.init_app(app)
+    return app

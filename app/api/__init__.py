@@ -1,0 +1,41 @@
+"""The HTTP edge: the flask-smorest Api, its blueprints and the OpenAPI document."""
+
+import flask_smorest
+
+from app.api import docs, errors, info, operation_routes
+from app.api.blueprint import SECURITY_SCHEMES
+from app.envelope import FailureOut
+
+# Generated from the marshmallow schemas; served at /api/v1/openapi.json.
+OPENAPI_SETTINGS = {
+    "API_TITLE": "Rocket.Chat Bulk User Import (rc-bulk-import)",
+    "API_VERSION": "1.0.0",
+    "OPENAPI_VERSION": "3.0.3",
+    "OPENAPI_URL_PREFIX": "/api/v1",
+    "OPENAPI_JSON_PATH": "openapi.json",
+    "OPENAPI_SWAGGER_UI_PATH": "docs",
+    "OPENAPI_SWAGGER_UI_URL": docs.ASSETS_URL,
+}
+
+BLUEPRINTS = (info.blp, operation_routes.blp)
+
+
+class Api(flask_smorest.Api):
+    """flask-smorest's Api, documenting Rocket.Chat's error body instead of its own."""
+
+    ERROR_SCHEMA = FailureOut
+
+
+def init_app(app):
+    """Register the blueprints, the docs and the error handlers on app."""
+    for key, value in OPENAPI_SETTINGS.items():
+        app.config.setdefault(key, value)
+    api = Api(app, spec_kwargs={"info": {"description": "A drop-in for Rocket.Chat's routes."}})
+    for name, scheme in SECURITY_SCHEMES.items():
+        api.spec.components.security_scheme(name, scheme)
+    for blueprint in BLUEPRINTS:
+        api.register_blueprint(blueprint)
+    app.register_blueprint(docs.assets)
+    # After Api(): flask-smorest registers its own HTTPException handler, which these replace.
+    errors.register_error_handlers(app)
+    return api

@@ -1,0 +1,66 @@
+"""The one place that turns every error into Rocket.Chat's JSON envelope."""
+
+import logging
+
+from flask import jsonify
+from werkzeug.exceptions import HTTPException
+
+from app import envelope
+from app.errors import (
+    CodedError,
+    Forbidden,
+    InvalidParams,
+    ServiceError,
+    StoreUnavailable,
+    Unauthorized,
+)
+from app.models.connection import UNAVAILABLE_ERRORS
+
+log = logging.getLogger(__name__)
+
+# Rocket.Chat's wording where it has one; werkzeug's names otherwise.
+_HTTP_MESSAGES = {404: "Resource not found", 500: "Internal server error"}
+_UNAVAILABLE = "Service unavailable: the database cannot be reached. Try again later."
+
+
+def _reply(body, status, headers=None):
+    response = jsonify(body)
+    response.status_code = status
+    response.headers.extend(headers or {})
+    return response
+
+
+def _service_error(error):
+    if isinstance(error, Unauthorized):
+        return _reply(envelope.unauthorized(error.message), 401)
+    if isinstance(error, Forbidden):
+        return _reply(envelope.failure(error.message), 403)
+    error_type = error.error_type if isinstance(error, InvalidParams | CodedError) else None
+    return _reply(envelope.failure(error.message, error_type=error_type), 400)
+
+
+def _http_error(error):
+    message = _HTTP_MESSAGES.get(error.code, error.name)
+    allow = [("Allow", value) for key, value in error.get_headers() if key == "Allow"]
+    return _reply(envelope.failure(message), error.code, allow)
+
+
+def _unavailable(error):
+    log.error("database unavailable: %s", error)
+    return _reply(envelope.failure(_UNAVAILABLE), 503, {"Retry-After": "5"})
+
+
+def _unexpected(error):
+    # The traceback goes to the log, never to the client.
+    log.exception("unexpected error")
+    return _reply(envelope.failure(_HTTP_MESSAGES[500]), 500)
+
+
+def register_error_handlers(app):
+    """Register the handlers on the app (not a blueprint), so unknown URLs and 405s go here."""
+    app.register_error_handler(ServiceError, _service_error)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(StoreUnavailable, _unavailable)
+    for error_class in UNAVAILABLE_ERRORS:
+        app.register_error_handler(error_class, _unavailable)
+    app.register_error_handler(Exception, _unexpected)

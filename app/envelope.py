@@ -1,0 +1,54 @@
+"""Rocket.Chat's response envelope: the only place that shapes success and failure bodies."""
+
+from flask.json.provider import DefaultJSONProvider
+from marshmallow import Schema, fields, post_dump
+
+
+class SuccessEnvelope(Schema):
+    """Base of every object response: the dumped object followed by `success: true`."""
+
+    success = fields.Boolean(dump_only=True, metadata={"example": True})
+
+    @post_dump
+    def _add_success(self, data, **kwargs):
+        # Rocket.Chat appends `success` last; bare arrays never pass through here.
+        data.pop("success", None)
+        data["success"] = True
+        return data
+
+
+def failure(error, *, error_type=None):
+    """Return the body of a failed call: `{success: false, error[, errorType]}`."""
+    body = {"success": False, "error": error}
+    if error_type:
+        body["errorType"] = error_type
+    return body
+
+
+def unauthorized(message):
+    """Return the 401 body; it carries both the 7.x and the 6.x keys."""
+    return {"success": False, "error": message, "status": "error", "message": message}
+
+
+class FailureOut(Schema):
+    """Any error body, as documented in the OpenAPI document."""
+
+    success = fields.Boolean(required=True, metadata={"example": False})
+    error = fields.String(required=True)
+    errorType = fields.String()
+    status = fields.String()
+    message = fields.String()
+
+
+class RocketChatJSON(DefaultJSONProvider):
+    """Serialize as Rocket.Chat's JSON.stringify does: key order kept, UTF-8, no newline."""
+
+    sort_keys = False
+    ensure_ascii = False
+    compact = True
+
+    def response(self, *args, **kwargs):
+        """Return a JSON response whose body has no trailing newline."""
+        response = super().response(*args, **kwargs)
+        response.set_data(response.get_data().rstrip(b"\n"))
+        return response

@@ -1,0 +1,48 @@
+"""Open the database: a real MongoDB from MONGO_URL, or the embedded in-memory one."""
+
+import mongomock
+import pymongo
+from pymongo.errors import ConnectionFailure, ExecutionTimeout, ServerSelectionTimeoutError
+
+DEFAULT_DATABASE = "rocketchat"  # Rocket.Chat's own default when the URL names none
+
+# Errors that mean "the database is not there right now", as opposed to a bug.
+UNAVAILABLE_ERRORS = (ConnectionFailure, ServerSelectionTimeoutError, ExecutionTimeout)
+
+
+def connect(url, timeout_ms):
+    """Return the database MONGO_URL names, on one pooled client (no I/O happens here)."""
+    client = pymongo.MongoClient(
+        url,
+        serverSelectionTimeoutMS=timeout_ms,
+        connectTimeoutMS=timeout_ms,
+        socketTimeoutMS=max(timeout_ms * 6, 30000),
+        appname="rc-bulk-import",
+    )
+    return client.get_default_database(DEFAULT_DATABASE)
+
+
+def embedded():
+    """Return a fresh, empty in-memory database (mongomock) that lives as long as the process."""
+    return mongomock.MongoClient().get_database(DEFAULT_DATABASE)
+
+
+def is_embedded(db):
+    """Tell whether db is the in-memory database, which lacks collations and real indexes."""
+    return isinstance(db.client, mongomock.MongoClient)
+
+
+def insert_new_documents(db, documents_by_collection):
+    """Insert fixtures or an export, refusing (before any write) if one `_id` already exists."""
+    clashes = []
+    for name, docs in documents_by_collection.items():
+        ids = [doc["_id"] for doc in docs if "_id" in doc]
+        existing = [doc["_id"] for doc in db[name].find({"_id": {"$in": ids}}, {"_id": 1})]
+        if existing:
+            clashes.append(f"{name}: {len(existing)} (first: {existing[0]})")
+    if clashes:
+        raise FileExistsError(f"documents already exist in {'; '.join(clashes)}")
+    for name, docs in documents_by_collection.items():
+        if docs:
+            db[name].insert_many(docs, ordered=True)
+    return {name: len(docs) for name, docs in documents_by_collection.items()}

@@ -1,0 +1,78 @@
+"""Import operations as the read-only routes return them."""
+
+from marshmallow import Schema, fields
+
+from app.envelope import SuccessEnvelope
+from app.schemas.fields import RcDate
+
+_EXAMPLE_ID = "64d51ea91558939980aab371"
+
+
+class CountOut(Schema):
+    """An operation's counters; each is present only once Rocket.Chat has written it."""
+
+    total = fields.Integer()
+    users = fields.Integer()
+    channels = fields.Integer()
+    messages = fields.Integer()
+    completed = fields.Integer()
+    error = fields.Integer()
+
+
+class OperationOut(Schema):
+    """A `rocketchat_import` document; fields missing from the document are left out."""
+
+    id = fields.String(
+        attribute="_id", data_key="_id", metadata={"example": "64d51ea91558939980aab371"}
+    )
+    type = fields.String(metadata={"example": "api"})
+    importerKey = fields.String(metadata={"example": "api"})
+    ts = RcDate(metadata={"example": "2023-08-10T17:30:17.519Z"})
+    status = fields.String(metadata={"example": "importer_user_selection"})
+    valid = fields.Boolean()
+    user = fields.String(metadata={"example": "7TY57bBj3xQXvf2i2"})
+    updatedAt = RcDate(attribute="_updatedAt", data_key="_updatedAt")
+    file = fields.String()
+    contentType = fields.String()
+    count = fields.Nested(CountOut)
+
+
+class StatusOut(SuccessEnvelope):
+    """import.status: the state, and the current operation when there is one."""
+
+    state = fields.String(
+        required=True,
+        metadata={
+            "enum": ["none", "new", "loading", "ready", "importing", "done", "error", "canceled"]
+        },
+    )
+    operation = fields.Nested(OperationOut)
+
+
+class CurrentOperationOut(SuccessEnvelope):
+    """getCurrentImportOperation: the current operation, absent when there is none."""
+
+    operation = fields.Nested(OperationOut)
+
+
+class ProgressCountOut(Schema):
+    """getImportProgress's counters, zero until written."""
+
+    completed = fields.Integer(required=True)
+    total = fields.Integer(required=True)
+    error = fields.Integer(required=True)
+
+
+class ProgressOut(SuccessEnvelope):
+    """getImportProgress: the importer, its step and its counters."""
+
+    key = fields.String(required=True, metadata={"example": "api"})
+    name = fields.String(required=True, metadata={"example": "API"})
+    step = fields.String(required=True, metadata={"example": "importer_importing_users"})
+    count = fields.Nested(ProgressCountOut, required=True)
+
+
+class InfoOut(SuccessEnvelope):
+    """/api/info: the Rocket.Chat version this service answers as."""
+
+    version = fields.String(required=True, metadata={"example": "6.3.0"})

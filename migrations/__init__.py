@@ -1,0 +1,1 @@
+"""Numbered, idempotent migrations of the service's own (see app/migrate.py)."""

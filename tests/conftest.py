@@ -1,0 +1,101 @@
+"""Fixtures: an app on an empty embedded database, its client and db, and callers to send."""
+
+import threading
+
+import pymongo
+import pytest
+from werkzeug.serving import make_server
+
+from app import create_app
+from app.db import get_db
+from tests import factories
+from tests.wire import WireServer
+
+
+@pytest.fixture
+def app():
+    """An app on a fresh, empty in-memory database."""
+    app = create_app({"SEED_DEMO": False, "LOG_LEVEL": "WARNING", "TESTING": True})
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def db(app):
+    """The app's database."""
+    return get_db()
+
+
+@pytest.fixture
+def client(app):
+    """A test client of the app."""
+    return app.test_client()
+
+
+class Caller:
+    """A user with credentials, able to call the API through the test client."""
+
+    def __init__(self, client, user, token):
+        self.client, self.user, self.token = client, user, token
+        self.headers = {"X-User-Id": user["_id"], "X-Auth-Token": token}
+
+    def get(self, path, **kwargs):
+        """GET /api/v1/<path> as this user."""
+        return self.client.get(f"/api/v1/{path}", headers=self.headers, **kwargs)
+
+    def post(self, path, json=None, **kwargs):
+        """POST /api/v1/<path> as this user."""
+        return self.client.post(f"/api/v1/{path}", headers=self.headers, json=json, **kwargs)
+
+
+@pytest.fixture
+def admin(client, db):
+    """An admin, with Rocket.Chat's default permissions and roles in place."""
+    factories.insert_permissions(db)
+    factories.insert_roles(db)
+    user, token = factories.insert_user(db, roles=("admin", "user"), username="admin")
+    return Caller(client, user, token)
+
+
+@pytest.fixture
+def regular(client, db, admin):
+    """A user with the `user` role only."""
+    user, token = factories.insert_user(db, roles=("user",), username="regular")
+    return Caller(client, user, token)
+
+
+@pytest.fixture(scope="session")
+def wire_server():
+    """The MongoDB-compatible wire server, shared by the whole session."""
+    server = WireServer()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def wire_url(wire_server):
+    """The MONGO_URL of a fresh database on the wire server, dropped afterwards."""
+    url = wire_server.new_database_url()
+    yield url
+    with pymongo.MongoClient(url) as client:
+        client.drop_database(client.get_default_database())
+
+
+@pytest.fixture
+def wire_app(wire_url):
+    """An app on a fresh wire-server database."""
+    app = create_app({"MONGO_URL": wire_url, "LOG_LEVEL": "WARNING", "TESTING": True})
+    with app.app_context():
+        yield app
+        get_db().client.close()
+
+
+@pytest.fixture
+def live_url(app):
+    """Serve the app over real HTTP on a free loopback port; yield its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()

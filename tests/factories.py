@@ -1,0 +1,95 @@
+"""Plain functions that insert Rocket.Chat-shaped documents, as Rocket.Chat itself writes them."""
+
+import secrets
+from datetime import UTC, datetime, timedelta
+
+from bson import ObjectId
+
+from app.services.tokens import hash_token
+
+METEOR_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTWXYZabcdefghijkmnopqrstuvwxyz"
+DEFAULT_PERMISSIONS = {
+    "run-import": ["admin"],
+    "view-import-operations": ["admin"],
+    "api-bypass-rate-limit": ["admin", "bot", "app"],
+}
+ROLES = ("admin", "user", "bot", "app", "guest", "moderator")
+
+
+def now():
+    """Return the current time as MongoDB keeps it: naive UTC, millisecond precision."""
+    value = datetime.now(UTC).replace(tzinfo=None)
+    return value.replace(microsecond=value.microsecond // 1000 * 1000)
+
+
+def meteor_id():
+    """Return a random 17-character Meteor id."""
+    return "".join(secrets.choice(METEOR_ALPHABET) for _ in range(17))
+
+
+def insert_user(db, *, roles=("user",), username=None, token=None, pat=False, **fields):
+    """Insert a user holding one login token (or personal access token); return (user, token)."""
+    token = token or secrets.token_urlsafe(32)
+    stored = {"hashedToken": hash_token(token)}
+    if pat:
+        stored.update(type="personalAccessToken", name="ci", createdAt=now(), bypassTwoFactor=True)
+        stored["lastTokenPart"] = token[-6:]
+    else:
+        stored["when"] = now()
+    user_id = meteor_id()
+    user = {
+        "_id": user_id,
+        "createdAt": now(),
+        "_updatedAt": now(),
+        "type": "user",
+        "username": username or f"user-{user_id.lower()}",
+        "emails": [{"address": f"{user_id.lower()}@example.com", "verified": True}],
+        "active": True,
+        "roles": list(roles),
+        "services": {"resume": {"loginTokens": [stored]}},
+        **fields,
+    }
+    db.users.insert_one(user)
+    return user, token
+
+
+def insert_permissions(db, permissions=None):
+    """Insert Rocket.Chat's permission documents (all of ours by default)."""
+    for permission, roles in (permissions or DEFAULT_PERMISSIONS).items():
+        db.rocketchat_permissions.insert_one(
+            {"_id": permission, "roles": list(roles), "_updatedAt": now()}
+        )
+
+
+def insert_roles(db, roles=ROLES):
+    """Insert role documents as Rocket.Chat ships them."""
+    for role in roles:
+        db.rocketchat_roles.insert_one(
+            {
+                "_id": role,
+                "name": role,
+                "scope": "Users",
+                "description": "",
+                "protected": True,
+                "mandatory2fa": False,
+                "_updatedAt": now(),
+            }
+        )
+
+
+def insert_operation(db, *, age_seconds=0, **fields):
+    """Insert an API import operation; `age_seconds` moves its ts and _updatedAt back."""
+    when = now() - timedelta(seconds=age_seconds)
+    operation = {
+        "_id": str(ObjectId()),
+        "type": "api",
+        "importerKey": "api",
+        "ts": when,
+        "status": "importer_new",
+        "valid": True,
+        "user": meteor_id(),
+        "_updatedAt": when,
+        **fields,
+    }
+    db.rocketchat_import.insert_one(operation)
+    return operation

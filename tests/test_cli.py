@@ -1,0 +1,72 @@
+"""The bulk-import-server command: seed a real database, refuse to overwrite, fail loudly."""
+
+import pymongo
+import pytest
+from click.testing import CliRunner
+
+from app import create_app
+from app.cli import main
+from app.fixtures import DEMO_CREDENTIALS
+
+
+def run(args, **env):
+    return CliRunner().invoke(main, args, env={"MONGO_URL": None, **env})
+
+
+def counts(url):
+    with pymongo.MongoClient(url) as client:
+        db = client.get_default_database()
+        return {name: db[name].count_documents({}) for name in db.list_collection_names()}
+
+
+def test_seed_needs_mongo_url():
+    result = run(["seed"])
+    assert result.exit_code == 2
+    assert "MONGO_URL is not set" in result.output
+
+
+@pytest.mark.wire
+def test_seed_loads_the_demo_into_a_real_database(wire_url):
+    result = run(["seed"], MONGO_URL=wire_url)
+    assert result.exit_code == 0, result.output
+    assert "users=3" in result.output
+    app = create_app({"MONGO_URL": wire_url, "LOG_LEVEL": "WARNING"})
+    admin = DEMO_CREDENTIALS[0]
+    headers = {"X-User-Id": admin["user_id"], "X-Auth-Token": admin["token"]}
+    response = app.test_client().get("/api/v1/import.status", headers=headers)
+    assert response.json["state"] == "done"
+    with app.app_context():
+        from app.db import get_db
+
+        get_db().client.close()
+
+
+@pytest.mark.wire
+def test_seed_refuses_to_overwrite_and_writes_nothing(wire_url):
+    assert run(["seed"], MONGO_URL=wire_url).exit_code == 0
+    with pymongo.MongoClient(wire_url) as client:
+        client.get_default_database().rocketchat_roles.delete_one({"_id": "guest"})
+    before = counts(wire_url)
+    result = run(["seed"], MONGO_URL=wire_url)
+    assert result.exit_code == 2
+    assert "refusing to overwrite" in result.output
+    assert "users: 3 (first: " in result.output
+    assert "rocketchat_roles: 8 (first: " in result.output
+    assert counts(wire_url) == before
+
+
+@pytest.mark.wire
+def test_seed_of_a_malformed_export_writes_nothing(wire_url, tmp_path):
+    (tmp_path / "users.json").write_text('{"_id": "a"}\n')
+    (tmp_path / "rocketchat_roles.json").write_text('{"_id": "a"}\n{oops\n')
+    result = run(["seed", "--export", str(tmp_path)], MONGO_URL=wire_url)
+    assert result.exit_code == 2
+    assert "rocketchat_roles.json:2" in result.output
+    assert counts(wire_url) == {}
+
+
+def test_serve_refuses_a_malformed_export(tmp_path):
+    (tmp_path / "users.json").write_text("not json\n")
+    result = run(["serve", "--export", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "users.json:1" in result.output and "not starting" in result.output

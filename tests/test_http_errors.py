@@ -1,0 +1,80 @@
+"""Everything that is not a success is Rocket.Chat-shaped JSON: 404, 405, 500, 503."""
+
+import logging
+import time
+
+import pytest
+
+from app import create_app
+from app.db import get_db
+
+
+def test_unknown_route_is_json_404(client):
+    response = client.get("/api/v1/import.nothing")
+    assert response.status_code == 404
+    assert response.content_type == "application/json"
+    assert response.json == {"success": False, "error": "Resource not found"}
+
+
+def test_unknown_route_outside_the_api_is_json_404(client):
+    response = client.get("/")
+    assert response.status_code == 404
+    assert response.json["success"] is False
+
+
+def test_unknown_route_does_not_ask_for_credentials(client):
+    assert client.get("/api/v1/whatever").status_code == 404
+
+
+def test_wrong_method_is_405_with_allow(client, admin):
+    response = client.delete("/api/v1/import.status", headers=admin.headers)
+    assert response.status_code == 405
+    assert response.json == {"success": False, "error": "Method Not Allowed"}
+    assert set(response.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}
+
+
+def test_unexpected_exception_is_500_without_trace(app, client, caplog):
+    def explode():
+        raise RuntimeError("secret internals: mongodb://user:pw@host")
+
+    app.add_url_rule("/api/v1/boom", "boom", explode)
+    with caplog.at_level(logging.ERROR):
+        response = client.get("/api/v1/boom")
+    assert response.status_code == 500
+    assert response.json == {"success": False, "error": "Internal server error"}
+    assert b"secret" not in response.data and b"Traceback" not in response.data
+    assert "RuntimeError" in caplog.text
+
+
+def test_unreachable_database_is_503_quickly(client):
+    app = create_app(
+        {
+            "MONGO_URL": "mongodb://127.0.0.1:9/rocketchat",
+            "MONGO_TIMEOUT_MS": 300,
+            "LOG_LEVEL": "CRITICAL",
+        }
+    )
+    headers = {"X-User-Id": "someone", "X-Auth-Token": "token"}
+    started = time.monotonic()
+    response = app.test_client().get("/api/v1/import.status", headers=headers)
+    assert time.monotonic() - started < 3
+    with app.app_context():
+        get_db().client.close()
+    assert response.status_code == 503
+    assert response.json["success"] is False
+    assert "database" in response.json["error"]
+
+
+@pytest.mark.parametrize("path", ["/api/info", "/api/v1/import.status"])
+def test_every_response_carries_a_request_id(client, path):
+    assert len(client.get(path).headers["X-Request-Id"]) == 32
+
+
+def test_a_plain_client_request_id_is_echoed(client):
+    response = client.get("/api/info", headers={"X-Request-Id": "abc123"})
+    assert response.headers["X-Request-Id"] == "abc123"
+
+
+def test_a_forged_request_id_is_replaced(client):
+    response = client.get("/api/info", headers={"X-Request-Id": 'x" injected'})
+    assert response.headers["X-Request-Id"] != 'x" injected'

@@ -1,0 +1,45 @@
+"""The layers point one way: api -> services -> models -> pymongo."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+APP = Path(__file__).resolve().parent.parent / "app"
+
+
+def imported_modules(path):
+    tree = ast.parse(path.read_text())
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            yield node.module
+
+
+def modules_under(folder):
+    return sorted((APP / folder).rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", modules_under("services"), ids=lambda p: p.name)
+def test_services_know_nothing_of_flask_or_pymongo(path):
+    for module in imported_modules(path):
+        assert not module.startswith(("flask", "werkzeug", "pymongo", "mongomock", "app.api")), (
+            f"{path.name} imports {module}"
+        )
+
+
+@pytest.mark.parametrize("path", modules_under("models"), ids=lambda p: p.name)
+def test_models_do_not_reach_up(path):
+    for module in imported_modules(path):
+        assert not module.startswith(("flask", "app.api", "app.services")), module
+
+
+def test_only_models_import_pymongo():
+    offenders = [
+        path.relative_to(APP)
+        for path in APP.rglob("*.py")
+        if "models" not in path.parts
+        and any(m.startswith(("pymongo", "mongomock")) for m in imported_modules(path))
+    ]
+    assert offenders == []

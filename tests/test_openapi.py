@@ -1,0 +1,47 @@
+"""The OpenAPI document is generated from the schemas, valid, and its docs page is local."""
+
+import re
+
+from openapi_spec_validator import validate
+
+
+def test_openapi_document_is_valid(client):
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    validate(response.json)
+
+
+def test_openapi_documents_import_status_from_the_schemas(client):
+    spec = client.get("/api/v1/openapi.json").json
+    operation = spec["paths"]["/api/v1/import.status"]["get"]
+    assert operation["security"] == [{"userId": [], "authToken": []}]
+    assert operation["x-permission"] == "run-import"
+    assert {"200", "401", "403"} <= set(operation["responses"])
+    schemas = spec["components"]["schemas"]
+    assert set(schemas["OperationOut"]["properties"]) >= {
+        "_id",
+        "type",
+        "importerKey",
+        "ts",
+        "status",
+        "valid",
+        "user",
+        "_updatedAt",
+        "count",
+    }
+    assert spec["components"]["securitySchemes"]["authToken"]["name"] == "X-Auth-Token"
+
+
+def test_openapi_is_public(client):
+    assert client.get("/api/v1/openapi.json").status_code == 200
+
+
+def test_docs_page_loads_every_asset_from_this_service(client):
+    page = client.get("/api/v1/docs")
+    assert page.status_code == 200
+    assets = re.findall(r'(?:src|href)="([^"]+)"', page.get_data(as_text=True))
+    assert assets, "the docs page references its assets"
+    for asset in assets:
+        assert asset.startswith("/api/v1/docs/assets/"), asset
+        with client.get(asset) as response:
+            assert response.status_code == 200, asset

@@ -1,0 +1,85 @@
+"""The MongoDB-compatible wire server (SecantusDB) for tests that need real pymongo behaviour."""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pymongo
+
+SERVER = "secantusd-py"
+
+
+def free_port():
+    """Return a TCP port on loopback that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def url_for(address, database):
+    """Return a MONGO_URL naming one database on the wire server."""
+    return f"mongodb://{address}/{database}?directConnection=true"
+
+
+class WireServer:
+    """A wire server: the one .ci/run started (TEST_MONGO_ADDRESS), or one of our own."""
+
+    def __init__(self):
+        self.process = None
+        self.address = os.environ.get("TEST_MONGO_ADDRESS")
+        if not self.address:
+            self.address = f"127.0.0.1:{free_port()}"
+            self.process = start(self.address)
+        self.client = pymongo.MongoClient(url_for(self.address, "admin"))
+        wait_until_up(self.client)
+
+    def new_database_url(self):
+        """Return the URL of a fresh database of this server."""
+        return url_for(self.address, f"t_{uuid.uuid4().hex[:12]}")
+
+    def close(self):
+        """Close the client and stop the server if we started it."""
+        self.client.close()
+        if self.process:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+
+def start(address, storage=":memory:"):
+    """Start secantusd-py on address and return its process."""
+    host, port = address.rsplit(":", 1)
+    executable = shutil.which(SERVER, path=str(Path(sys.executable).parent)) or SERVER
+    return subprocess.Popen(
+        [
+            executable,
+            "--host",
+            host,
+            "--port",
+            port,
+            "--storage-path",
+            storage,
+            "--standalone",
+            "--log-level",
+            "WARNING",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def wait_until_up(client, timeout=30):
+    """Wait until the server answers a ping."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            client.admin.command("ping")
+            return
+        except pymongo.errors.PyMongoError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
