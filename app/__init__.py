@@ -2,7 +2,7 @@
 
 from flask import Flask
 
-from app import api, db, logs
+from app import api, db, import_worker, logs
 from app.config import load_settings
 from app.envelope import RocketChatJSON
 
@@ -14,5 +14,6 @@ def create_app(test_config=None):
     app.config.update(load_settings(test_config))
     logs.init_app(app)
     db.init_app(app)
+    import_worker.init_app(app, db.get_db_of(app))
     api.init_app(app)
     return app

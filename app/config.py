@@ -10,6 +10,10 @@ _ENV_PARSERS = {
     "LOG_FORMAT": str,
     "EXPORT_DIR": str,
     "BCRYPT_ROUNDS": int,
+    "IMPORT_WORKER": str,
+    "IMPORT_BATCH_SIZE": int,
+    "IMPORT_LEASE_SECONDS": float,
+    "IMPORT_POLL_SECONDS": float,
 }
 
 
@@ -23,6 +27,10 @@ class Defaults:
     EXPORT_DIR = None  # a mongoexport folder to load into the embedded database
     SEED_DEMO = True  # seed the embedded database with the demo fixtures
     BCRYPT_ROUNDS = 10
+    IMPORT_WORKER = "thread"  # run imports on a thread of this process; "off": workers elsewhere
+    IMPORT_BATCH_SIZE = 50  # users per batch; counts are written after each batch
+    IMPORT_LEASE_SECONDS = 60.0  # a run whose worker is silent this long is taken over
+    IMPORT_POLL_SECONDS = 1.0  # how often an idle worker looks for runs
     VERSION = "6.3.0"  # the Rocket.Chat API version clients see in /api/info
 
 

@@ -26,7 +26,12 @@ def init_app(app):
 
 def get_db():
     """Return the current app's database."""
-    return current_app.extensions[_EXTENSION]
+    return get_db_of(current_app)
+
+
+def get_db_of(app):
+    """Return an app's database, outside of a request."""
+    return app.extensions[_EXTENSION]
 
 
 def open_embedded(export_dir, seed_demo):

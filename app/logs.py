@@ -5,13 +5,11 @@ import logging
 import sys
 import time
 import uuid
-from contextvars import ContextVar
 from datetime import UTC, datetime
 
 from flask import g, request
 
-request_id = ContextVar("request_id", default=None)
-run_id = ContextVar("run_id", default=None)
+from app.context import request_id, run_id
 
 _CONTEXT = {"request_id": request_id, "run_id": run_id}
 _HANDLER_NAME = "rc-bulk-import"

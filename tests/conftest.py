@@ -8,6 +8,7 @@ from werkzeug.serving import make_server
 
 from app import create_app
 from app.db import get_db
+from app.services.worker import Worker
 from tests import factories
 from tests.wire import WireServer
 
@@ -15,7 +16,9 @@ from tests.wire import WireServer
 @pytest.fixture
 def app():
     """An app on a fresh, empty in-memory database."""
-    app = create_app({"SEED_DEMO": False, "LOG_LEVEL": "WARNING", "TESTING": True})
+    app = create_app(
+        {"SEED_DEMO": False, "LOG_LEVEL": "WARNING", "TESTING": True, "IMPORT_WORKER": "off"}
+    )
     with app.app_context():
         yield app
 
@@ -84,7 +87,9 @@ def wire_url(wire_server):
 @pytest.fixture
 def wire_app(wire_url):
     """An app on a fresh wire-server database."""
-    app = create_app({"MONGO_URL": wire_url, "LOG_LEVEL": "WARNING", "TESTING": True})
+    app = create_app(
+        {"MONGO_URL": wire_url, "LOG_LEVEL": "WARNING", "TESTING": True, "IMPORT_WORKER": "off"}
+    )
     with app.app_context():
         yield app
         get_db().client.close()
@@ -99,3 +104,18 @@ def live_url(app):
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join()
+
+
+@pytest.fixture
+def worker(db):
+    """An import worker on the test database, run synchronously with worker.run_pending()."""
+    worker = Worker(db, bcrypt_rounds=4, worker_id="test-worker")
+    yield worker
+    worker.stop()
+
+
+def snapshot(db):
+    """Every document of every collection, to show that a refused call changed nothing."""
+    return {
+        name: list(db[name].find().sort("_id", 1)) for name in sorted(db.list_collection_names())
+    }

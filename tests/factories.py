@@ -93,3 +93,17 @@ def insert_operation(db, *, age_seconds=0, **fields):
     }
     db.rocketchat_import.insert_one(operation)
     return operation
+
+
+def create_rocketchat_user_indexes(db):
+    """Create the `users` indexes Rocket.Chat declares that matter to imports."""
+    case_insensitive = {"locale": "en", "strength": 2}
+    db.users.create_index("username", unique=True, sparse=True)
+    db.users.create_index("emails.address", unique=True, sparse=True)
+    db.users.create_index("importIds", sparse=True)
+    db.users.create_index(
+        [("username", 1)], name="username_insensitive", collation=case_insensitive
+    )
+    db.users.create_index(
+        [("emails.address", 1)], name="emails_insensitive", collation=case_insensitive
+    )

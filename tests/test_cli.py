@@ -30,7 +30,7 @@ def test_seed_loads_the_demo_into_a_real_database(wire_url):
     result = run(["seed"], MONGO_URL=wire_url)
     assert result.exit_code == 0, result.output
     assert "users=3" in result.output
-    app = create_app({"MONGO_URL": wire_url, "LOG_LEVEL": "WARNING"})
+    app = create_app({"MONGO_URL": wire_url, "LOG_LEVEL": "WARNING", "IMPORT_WORKER": "off"})
     admin = DEMO_CREDENTIALS[0]
     headers = {"X-User-Id": admin["user_id"], "X-Auth-Token": admin["token"]}
     response = app.test_client().get("/api/v1/import.status", headers=headers)

@@ -52,6 +52,7 @@ def test_unreachable_database_is_503_quickly(client):
             "MONGO_URL": "mongodb://127.0.0.1:9/rocketchat",
             "MONGO_TIMEOUT_MS": 300,
             "LOG_LEVEL": "CRITICAL",
+            "IMPORT_WORKER": "off",
         }
     )
     headers = {"X-User-Id": "someone", "X-Auth-Token": "token"}

@@ -45,3 +45,20 @@ def test_docs_page_loads_every_asset_from_this_service(client):
         assert asset.startswith("/api/v1/docs/assets/"), asset
         with client.get(asset) as response:
             assert response.status_code == 200, asset
+
+
+def test_openapi_documents_the_lifecycle_routes(client):
+    paths = client.get("/api/v1/openapi.json").json["paths"]
+    for route in ("import.new", "import.addUsers", "import.run", "import.clear"):
+        operation = paths[f"/api/v1/{route}"]["post"]
+        assert operation["x-permission"] == "run-import"
+    body = paths["/api/v1/import.addUsers"]["post"]["requestBody"]["content"]["application/json"]
+    assert body["schema"] == {"$ref": "#/components/schemas/AddUsersBody"}
+
+
+def test_the_password_is_documented_as_write_only(client):
+    user = client.get("/api/v1/openapi.json").json["components"]["schemas"]["UserIn"]
+    assert user["properties"]["password"] == {"type": "string", "nullable": True, "writeOnly": True}
+    assert user["properties"]["emails"] == {"type": "array", "items": {"type": "string"}}
+    assert user["properties"]["utcOffset"]["type"] == "number"
+    assert user["required"] == ["emails", "importIds"]

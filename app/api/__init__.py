@@ -2,9 +2,10 @@
 
 import flask_smorest
 
-from app.api import docs, errors, info, operation_routes
+from app.api import bulk_import, docs, errors, import_routes, info, operation_routes
 from app.api.blueprint import SECURITY_SCHEMES
 from app.envelope import FailureOut
+from app.schemas import ajv
 
 # Generated from the marshmallow schemas; served at /api/v1/openapi.json.
 OPENAPI_SETTINGS = {
@@ -17,7 +18,9 @@ OPENAPI_SETTINGS = {
     "OPENAPI_SWAGGER_UI_URL": docs.ASSETS_URL,
 }
 
-BLUEPRINTS = (info.blp, operation_routes.blp)
+# The route modules add their routes to these blueprints when imported.
+_ROUTES = (import_routes, operation_routes)
+BLUEPRINTS = (info.blp, bulk_import.blp)
 
 
 class Api(flask_smorest.Api):
@@ -33,6 +36,12 @@ def init_app(app):
     api = Api(app, spec_kwargs={"info": {"description": "A drop-in for Rocket.Chat's routes."}})
     for name, scheme in SECURITY_SCHEMES.items():
         api.spec.components.security_scheme(name, scheme)
+    for field, openapi_type in (
+        (ajv.String, "string"),
+        (ajv.Number, "number"),
+        (ajv.Boolean, "boolean"),
+    ):
+        api.register_field(field, openapi_type, None)
     for blueprint in BLUEPRINTS:
         api.register_blueprint(blueprint)
     app.register_blueprint(docs.assets)

@@ -24,8 +24,15 @@ class _RocketChatParser(FlaskParser):
     DEFAULT_VALIDATION_STATUS = 400
 
     def handle_error(self, error, req, schema, *, error_status_code, error_headers):
+        """Raise InvalidParams with the first error, as Rocket.Chat's validator reports it."""
+        messages = error.messages
+        if len(messages) == 1 and next(iter(messages)) in self.__location_map__:
+            (messages,) = messages.values()  # webargs files errors under their location
         first = getattr(schema, "first_error", None)
-        raise InvalidParams(first(error.messages) if first else _first_message(error.messages))
+        raise InvalidParams(first(messages) if first else _first_message(messages))
+
+    def _handle_invalid_json_error(self, error, req, *args, **kwargs):
+        raise InvalidParams("Invalid JSON body")
 
 
 def _first_message(messages):

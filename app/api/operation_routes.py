@@ -1,17 +1,10 @@
 """The read-only import routes: status, current operation, latest operations, progress."""
 
-from app.api.blueprint import Blueprint
+from app.api.bulk_import import blp
 from app.db import get_db
 from app.envelope import FailureOut
 from app.schemas.operations import CurrentOperationOut, OperationOut, ProgressOut, StatusOut
 from app.services import operations
-
-blp = Blueprint(
-    "Bulk User Import",
-    __name__,
-    url_prefix="/api/v1",
-    description="Rocket.Chat's Bulk User Import API.",
-)
 
 
 @blp.get("/import.status")

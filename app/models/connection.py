@@ -24,7 +24,27 @@ def connect(url, timeout_ms):
 
 def embedded():
     """Return a fresh, empty in-memory database (mongomock) that lives as long as the process."""
+    _accept_bulk_sort()
     return mongomock.MongoClient().get_database(DEFAULT_DATABASE)
+
+
+def _accept_bulk_sort():
+    # pymongo 4.11+ hands `sort=` to bulk builders; mongomock 4.3 predates that keyword.
+    builder = mongomock.collection.BulkOperationBuilder
+    for name in ("add_update", "add_replace"):
+        method = getattr(builder, name)
+        if not getattr(method, "accepts_sort", False):
+            setattr(builder, name, _without_sort(method))
+
+
+def _without_sort(method):
+    def call(self, *args, sort=None, **kwargs):
+        if sort is not None:
+            raise NotImplementedError("the embedded database cannot sort bulk updates")
+        return method(self, *args, **kwargs)
+
+    call.accepts_sort = True
+    return call
 
 
 def is_embedded(db):

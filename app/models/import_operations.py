@@ -1,10 +1,14 @@
 """The `rocketchat_import` collection: import operations."""
 
 import pymongo
+from pymongo import ReturnDocument
 
 COLLECTION = "rocketchat_import"
-
 LATEST_LIMIT = 20  # getLatestImportOperations returns at most this many
+LEASE = "_importLease"  # ours: which worker runs the operation, until when
+
+# What Rocket.Chat declares on this collection.
+INDEXES = [([("ts", pymongo.DESCENDING)], {}), ([("valid", pymongo.ASCENDING)], {})]
 
 
 def current(db):
@@ -15,3 +19,71 @@ def current(db):
 def latest_updated(db, limit=LATEST_LIMIT):
     """Return up to `limit` operations, most recently updated first."""
     return list(db[COLLECTION].find({}).sort("_updatedAt", pymongo.DESCENDING).limit(limit))
+
+
+def insert(db, operation):
+    """Insert a new operation document."""
+    db[COLLECTION].insert_one(operation)
+
+
+def invalidate_all(db, now):
+    """Mark every operation not already invalid as invalid."""
+    db[COLLECTION].update_many(
+        {"valid": {"$ne": False}}, {"$set": {"valid": False, "_updatedAt": now}}
+    )
+
+
+def add_staged_users(db, operation_id, added, status, now):
+    """Count `added` more staged users and move the operation to `status`."""
+    db[COLLECTION].update_one(
+        {"_id": operation_id},
+        {
+            "$inc": {"count.total": added, "count.users": added},
+            "$set": {"status": status, "_updatedAt": now},
+        },
+    )
+
+
+def switch_status(db, operation_id, expected, status, now):
+    """Atomically move a valid operation from `expected` to `status`; tell if it moved."""
+    result = db[COLLECTION].update_one(
+        {"_id": operation_id, "valid": True, "status": expected},
+        {"$set": {"status": status, "_updatedAt": now}},
+    )
+    return result.modified_count == 1
+
+
+def claim(db, statuses, worker, now, expires):
+    """Take the lease of a valid operation in `statuses` that no other live worker holds."""
+    return db[COLLECTION].find_one_and_update(
+        {
+            "valid": True,
+            "status": {"$in": list(statuses)},
+            "$or": [
+                {LEASE: {"$exists": False}},
+                {f"{LEASE}.expiresAt": {"$lt": now}},
+                {f"{LEASE}.worker": worker},  # ours, from before a database outage
+            ],
+        },
+        {"$set": {LEASE: {"worker": worker, "claimedAt": now, "expiresAt": expires}}},
+        sort=[("ts", pymongo.ASCENDING)],
+        return_document=ReturnDocument.AFTER,
+    )
+
+
+def report(db, operation_id, worker, changes, now, expires):
+    """Write progress and renew the lease; return `{valid}`, or None if the lease is lost."""
+    return db[COLLECTION].find_one_and_update(
+        {"_id": operation_id, f"{LEASE}.worker": worker},
+        {"$set": {**changes, "_updatedAt": now, f"{LEASE}.expiresAt": expires}},
+        projection={"valid": 1},
+    )
+
+
+def release(db, operation_id, worker, changes, now):
+    """Write the last changes and give the lease up; tell whether it was still ours."""
+    result = db[COLLECTION].update_one(
+        {"_id": operation_id, f"{LEASE}.worker": worker},
+        {"$set": {**changes, "_updatedAt": now}, "$unset": {LEASE: ""}},
+    )
+    return result.modified_count == 1

@@ -1,0 +1,51 @@
+"""The import lifecycle: import.new, import.addUsers, import.run, import.clear."""
+
+from flask import g
+
+from app.api.bulk_import import blp
+from app.db import get_db
+from app.envelope import FailureOut
+from app.import_worker import get_worker
+from app.schemas.imports import AddUsersBody, NewOperationOut, SuccessOut
+from app.services import imports
+
+_REFUSED = {"schema": FailureOut, "description": "Refused in the operation's current state"}
+
+
+@blp.post("/import.new")
+@blp.response(200, NewOperationOut)
+@blp.requires("run-import")
+def import_new():
+    """Invalidate every operation, empty the staging area and start a new operation."""
+    return {"operation": imports.new_operation(get_db(), g.user["_id"])}
+
+
+@blp.post("/import.addUsers")
+@blp.arguments(AddUsersBody)
+@blp.response(200, SuccessOut)
+@blp.alt_response(400, **_REFUSED)
+@blp.requires("run-import")
+def import_add_users(body):
+    """Stage users in the current operation; calls add up."""
+    imports.add_users(get_db(), body["users"])
+    return {}
+
+
+@blp.post("/import.run")
+@blp.response(200, SuccessOut)
+@blp.alt_response(400, **_REFUSED)
+@blp.requires("run-import")
+def import_run():
+    """Start importing the staged users in the background; answer at once."""
+    imports.start_import(get_db())
+    get_worker().wake()
+    return {}
+
+
+@blp.post("/import.clear")
+@blp.response(200, SuccessOut)
+@blp.requires("run-import")
+def import_clear():
+    """Invalidate every operation and empty the staging area; a running import stops."""
+    imports.clear(get_db())
+    return {}

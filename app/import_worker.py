@@ -1,0 +1,35 @@
+"""Bind an import worker to the app; in `thread` mode it runs inside this process."""
+
+import logging
+
+from flask import current_app
+
+from app.services.runner import RunSettings
+from app.services.worker import Worker
+
+log = logging.getLogger(__name__)
+
+_EXTENSION = "rc_bulk_import_worker"
+
+
+def init_app(app, db):
+    """Create the process's worker, and start its thread when IMPORT_WORKER is `thread`."""
+    config = app.config
+    worker = Worker(
+        db,
+        bcrypt_rounds=config["BCRYPT_ROUNDS"],
+        run_settings=RunSettings(
+            batch_size=config["IMPORT_BATCH_SIZE"], lease_seconds=config["IMPORT_LEASE_SECONDS"]
+        ),
+        poll_seconds=config["IMPORT_POLL_SECONDS"],
+    )
+    app.extensions[_EXTENSION] = worker
+    if config["IMPORT_WORKER"] == "thread":
+        worker.start()
+        log.info("import worker %s runs in this process", worker.id)
+    return worker
+
+
+def get_worker():
+    """Return the current app's worker (started or not)."""
+    return current_app.extensions[_EXTENSION]

@@ -1,0 +1,55 @@
+"""The `rocketchat_import_data` collection: the staging area."""
+
+import pymongo
+from pymongo import UpdateOne
+
+COLLECTION = "rocketchat_import_data"
+USER = "user"
+
+# What Rocket.Chat declares on this collection.
+INDEXES = [([("dataType", pymongo.ASCENDING)], {})]
+
+
+def delete_all(db):
+    """Empty the staging area."""
+    db[COLLECTION].delete_many({})
+
+
+def insert_many(db, records):
+    """Stage records."""
+    if records:
+        db[COLLECTION].insert_many(records, ordered=True)
+
+
+def pending_users(db, after_id=None, batch_size=50):
+    """Return a cursor over staged users not yet processed, in `_id` order, after after_id."""
+    query = {"dataType": USER, "errors": {"$exists": False}}
+    if after_id is not None:
+        query["_id"] = {"$gt": after_id}
+    return db[COLLECTION].find(query).sort("_id", pymongo.ASCENDING).batch_size(batch_size)
+
+
+def count_users(db, failed_only=False):
+    """Count staged users (only those that failed, when asked)."""
+    query = {"dataType": USER}
+    if failed_only:
+        query["errors"] = {"$exists": True}
+    return db[COLLECTION].count_documents(query)
+
+
+def delete_ids(db, record_ids):
+    """Remove the staged records of users that were created."""
+    if record_ids:
+        db[COLLECTION].delete_many({"_id": {"$in": list(record_ids)}})
+
+
+def mark_failed(db, reasons):
+    """Record why each record failed: {record_id: message}, in one round trip."""
+    if reasons:
+        db[COLLECTION].bulk_write(
+            [
+                UpdateOne({"_id": record_id}, {"$set": {"errors": [{"message": message}]}})
+                for record_id, message in reasons.items()
+            ],
+            ordered=False,
+        )

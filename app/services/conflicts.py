@@ -1,0 +1,54 @@
+"""Who already holds an email, a username or an import id: existing users and the batch."""
+
+from app.services import accounts
+
+
+class Holders:
+    """Identities already taken, compared as Rocket.Chat's case-insensitive indexes do."""
+
+    def __init__(self, existing_users):
+        self.user_ids = set()
+        self._emails, self._usernames, self._import_ids = {}, {}, {}
+        for user in existing_users:
+            emails = [e.get("address") for e in user.get("emails") or [] if isinstance(e, dict)]
+            self.take(
+                user["_id"],
+                [e for e in emails if isinstance(e, str)],
+                user.get("username"),
+                user.get("importIds") or [],
+            )
+
+    def take(self, user_id, emails, username, import_ids):
+        """Record that user_id now holds these identities."""
+        self.user_ids.add(user_id)
+        for address in emails:
+            self._emails.setdefault(address.casefold(), user_id)
+        if isinstance(username, str) and username:
+            self._usernames.setdefault(username.casefold(), user_id)
+        for import_id in import_ids:
+            if isinstance(import_id, str):
+                self._import_ids.setdefault(import_id, user_id)
+
+    def conflict(self, emails, username, import_ids):
+        """Return why a user with these identities cannot be created, or None."""
+        for import_id in import_ids:
+            if import_id in self._import_ids:
+                owner = self._import_ids[import_id]
+                return f"already imported: importId {import_id} belongs to user {owner}"
+        for address in emails:
+            if address.casefold() in self._emails:
+                return f"email already in use: {address}"
+        if username and username.casefold() in self._usernames:
+            return f"username already in use: {username}"
+        return None
+
+
+def identities_of(records):
+    """Return every email, username and import id of a batch of staged records."""
+    emails, usernames, import_ids = [], [], []
+    for record in records:
+        record_emails, username, record_ids = accounts.identity(record["data"])
+        emails += record_emails
+        usernames += [username] if username else []
+        import_ids += record_ids
+    return emails, usernames, import_ids

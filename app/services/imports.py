@@ -1,0 +1,108 @@
+"""The import lifecycle's routes: new, addUsers, run and clear."""
+
+from bson import ObjectId
+
+from app.errors import ActionRefused
+from app.models import import_operations, import_records, roles, settings
+from app.services import clock, passwords, states
+from app.services.states import state_of
+
+DEFAULT_ROLES_SETTING = "Accounts_Registration_Users_Default_Roles"
+
+NOT_INITIALIZED = "Import operation not initialized."
+CANNOT_RECEIVE = "The current import operation can not receive new data."
+ALREADY_FINISHED = "The current import operation is already finished."
+MISSING_DATA = "Users are missing required data."
+INVALID_ROLES = "One or more of the users have been assigned invalid roles."
+
+
+def new_operation(db, user_id):
+    """Invalidate every operation, empty the staging area and start a new operation."""
+    now = clock.now()
+    import_operations.invalidate_all(db, now)
+    import_records.delete_all(db)
+    operation = {
+        "_id": str(ObjectId()),
+        "type": "api",
+        "importerKey": "api",
+        "ts": now,
+        "status": states.NEW,
+        "valid": True,
+        "user": user_id,
+        "_updatedAt": now,
+    }
+    import_operations.insert(db, operation)
+    return operation
+
+
+def add_users(db, users):
+    """Stage users in the current operation, or refuse them all with Rocket.Chat's reason."""
+    if not users:
+        return 0
+    operation = _receiving_operation(db)
+    if any(not _has_value(u["emails"]) or not _has_value(u["importIds"]) for u in users):
+        raise ActionRefused(MISSING_DATA)
+    defaults = default_roles(db)
+    merged = [_merge_roles(user.get("roles"), defaults) for user in users]
+    if roles.missing(db, {role for user_roles in merged for role in user_roles}):
+        raise ActionRefused(INVALID_ROLES)
+    records = [_staged(user, user_roles) for user, user_roles in zip(users, merged, strict=True)]
+    import_records.insert_many(db, records)
+    import_operations.add_staged_users(
+        db, operation["_id"], len(records), states.USER_SELECTION, clock.now()
+    )
+    return len(records)
+
+
+def _receiving_operation(db):
+    operation = import_operations.current(db)
+    if operation is None or operation.get("valid") is not True:
+        raise ActionRefused(NOT_INITIALIZED)
+    state = state_of(operation)
+    if state in ("loading", "importing"):
+        raise ActionRefused(CANNOT_RECEIVE)
+    if state in states.FINISHED_STATES:
+        raise ActionRefused(ALREADY_FINISHED)
+    return operation
+
+
+def _has_value(values):
+    return any(isinstance(v, str) and v for v in values)
+
+
+def default_roles(db):
+    """Return the roles every new user gets (`Accounts_Registration_Users_Default_Roles`)."""
+    value = settings.value_of(db, DEFAULT_ROLES_SETTING, "user")
+    return [role.strip() for role in str(value or "").split(",") if role.strip()]
+
+
+def _merge_roles(own, defaults):
+    # The user's roles first, then the defaults, each once: whole role names, never letters.
+    return list(dict.fromkeys([*(own or []), *defaults]))
+
+
+def _staged(user, user_roles):
+    data = {key: value for key, value in user.items() if key != "password"}
+    data["roles"] = user_roles
+    if user.get("password"):
+        data["password"] = passwords.staged_form(user["password"])
+    return {"_id": str(ObjectId()), "dataType": import_records.USER, "data": data}
+
+
+def start_import(db):
+    """Switch the current operation to importing, atomically; a worker runs it."""
+    operation = import_operations.current(db)
+    if operation is None or operation.get("valid") is not True:
+        raise ActionRefused("error-operation-not-found")
+    started = import_operations.switch_status(
+        db, operation["_id"], states.USER_SELECTION, states.IMPORTING_STARTED, clock.now()
+    )
+    if not started:
+        raise ActionRefused("error-invalid-operation-status")
+    return operation["_id"]
+
+
+def clear(db):
+    """Invalidate every operation and empty the staging area (a running import stops)."""
+    import_operations.invalidate_all(db, clock.now())
+    import_records.delete_all(db)

@@ -1,0 +1,193 @@
+"""One import run: a claimed operation, processed in batches until done, stopped or failed."""
+
+import itertools
+import logging
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from app.models import import_operations, import_records, users
+from app.models.connection import UNAVAILABLE_ERRORS
+from app.services import accounts, clock, states
+from app.services.conflicts import Holders, identities_of
+
+log = logging.getLogger(__name__)
+
+# Staged records are read this many batches at a time: one round trip feeds ten batches.
+READ_AHEAD = 10
+
+# The steps after the users, walked in order; API imports have no channels or messages.
+LATER_STEPS = (states.IMPORTING_CHANNELS, states.IMPORTING_MESSAGES, states.FINISHING)
+USER_STEPS = (states.IMPORTING_STARTED, states.IMPORTING_USERS)
+
+
+@dataclass
+class RunSettings:
+    """How a run proceeds."""
+
+    batch_size: int = 50
+    lease_seconds: float = 60.0
+
+
+@dataclass
+class Outcome:
+    """What one batch did: records that became users, and records that failed, with why."""
+
+    created: list = field(default_factory=list)
+    failed: dict = field(default_factory=dict)
+
+
+class Stopped(Exception):
+    """The run must stop: its operation was invalidated, or another worker holds its lease."""
+
+
+class ImportRun:
+    """Run one claimed operation to `importer_done`, resuming wherever it stopped."""
+
+    def __init__(self, db, operation, worker, hasher, settings, on_batch=None, stopping=None):
+        self.db, self.operation, self.worker = db, operation, worker
+        self.hasher, self.settings, self.on_batch = hasher, settings, on_batch
+        self.stopping = stopping or (lambda: False)
+        self.id = operation["_id"]
+        self.total = self.completed = self.failed = 0
+        self._unknown_password = None
+
+    def execute(self):
+        """Run to the end; an unexpected error fails the operation, a stop leaves it as is."""
+        try:
+            self._run_steps()
+        except Stopped as stop:
+            log.warning("import run stopped: %s", stop)
+        except UNAVAILABLE_ERRORS:
+            raise  # the worker waits for the database and resumes the run
+        except Exception:
+            log.exception("import run failed")
+            self._release({"status": states.FAILED})
+
+    def _run_steps(self):
+        status = self.operation.get("status")
+        counts = self._start_counts(first_start=status == states.IMPORTING_STARTED)
+        if status in USER_STEPS:
+            self._report({"status": states.IMPORTING_USERS, **counts})
+            self._import_users()
+            start = 0
+        else:
+            start = LATER_STEPS.index(status) if status in LATER_STEPS else 0
+        for step in LATER_STEPS[start:]:
+            self._report({"status": step})
+        self._release({"status": states.DONE, **self._counts()})
+        log.info("import run done: %s created, %s failed", self.completed, self.failed)
+
+    def _start_counts(self, first_start):
+        # Counts follow from the staging area, so they are exact even after a crash:
+        # only created users leave it, and failed records stay with their reason.
+        staged = import_records.count_users(self.db)
+        self.failed = import_records.count_users(self.db, failed_only=True)
+        if first_start:
+            self.total = staged
+            return {"count.total": staged, "count.users": staged, **self._counts()}
+        self.total = (self.operation.get("count") or {}).get("total") or staged
+        self.completed = max(self.total - staged, 0)
+        return self._counts()
+
+    def _import_users(self):
+        size = self.settings.batch_size
+        cursor = import_records.pending_users(self.db, batch_size=size * READ_AHEAD)
+        while batch := list(itertools.islice(cursor, size)):
+            outcome = self._process(batch)
+            self.completed += len(outcome.created)
+            self.failed += len(outcome.failed)
+            self._report(self._counts())
+            if self.on_batch:
+                self.on_batch(self)
+            if self.stopping():
+                # Hand the run over at once rather than when the lease expires.
+                self._release({})
+                raise Stopped("the worker is shutting down")
+
+    def _process(self, records):
+        holders = Holders(users.find_holders(self.db, **_as_lookup(identities_of(records))))
+        outcome, planned = Outcome(), []
+        for record in records:
+            user_id = accounts.user_id_for(self.id, record["_id"])
+            emails, username, import_ids = accounts.identity(record["data"])
+            if user_id in holders.user_ids:  # created by this run before it was interrupted
+                outcome.created.append(record["_id"])
+            elif reason := holders.conflict(emails, username, import_ids):
+                outcome.failed[record["_id"]] = reason
+            else:
+                holders.take(user_id, emails, username, import_ids)
+                planned.append((record, user_id))
+        self._create(planned, outcome)
+        import_records.delete_ids(self.db, outcome.created)
+        import_records.mark_failed(self.db, outcome.failed)
+        return outcome
+
+    def _create(self, planned, outcome):
+        now = clock.now()
+        hashes = self._hashes([record["data"].get("password") for record, _ in planned])
+        documents = [
+            accounts.new_user(user_id, record["data"], bcrypt_hash, now)
+            for (record, user_id), bcrypt_hash in zip(planned, hashes, strict=True)
+        ]
+        refused = users.insert_new(self.db, documents)
+        if refused:
+            refused = self._explain(refused, documents)
+        for index, (record, _) in enumerate(planned):
+            if refused.get(index):
+                outcome.failed[record["_id"]] = refused[index]
+            else:
+                outcome.created.append(record["_id"])
+
+    def _explain(self, refused, documents):
+        # A unique index refused what the lookup let through: a concurrent writer, or our
+        # own earlier insert (same _id) that the run did not see finish.
+        ours = users.ids_existing(self.db, [documents[i]["_id"] for i in refused])
+        reasons = {}
+        for index, key in refused.items():
+            document = documents[index]
+            if key == "_id" or (key is None and document["_id"] in ours):
+                reasons[index] = None
+            elif key == "username":
+                reasons[index] = f"username already in use: {document.get('username')}"
+            else:
+                addresses = ", ".join(e["address"] for e in document["emails"])
+                reasons[index] = f"email already in use: {addresses}"
+        return reasons
+
+    def _hashes(self, staged_passwords):
+        digests = [p["digest"] for p in staged_passwords if isinstance(p, dict)]
+        computed = iter(self.hasher.hash_digests(digests))
+        return [
+            next(computed) if isinstance(p, dict) else self._password_nobody_knows()
+            for p in staged_passwords
+        ]
+
+    def _password_nobody_knows(self):
+        if self._unknown_password is None:
+            self._unknown_password = self.hasher.unknowable()
+        return self._unknown_password
+
+    def _counts(self):
+        return {"count.completed": self.completed, "count.error": self.failed}
+
+    def _expiry(self, now):
+        return now + timedelta(seconds=self.settings.lease_seconds)
+
+    def _report(self, changes):
+        now = clock.now()
+        state = import_operations.report(
+            self.db, self.id, self.worker, changes, now, self._expiry(now)
+        )
+        if state is None:
+            raise Stopped("another worker holds the lease")
+        if state.get("valid") is not True:
+            import_operations.release(self.db, self.id, self.worker, {}, clock.now())
+            raise Stopped("the operation was invalidated (import.clear or import.new)")
+
+    def _release(self, changes):
+        import_operations.release(self.db, self.id, self.worker, changes, clock.now())
+
+
+def _as_lookup(identities):
+    emails, usernames, import_ids = identities
+    return {"emails": emails, "usernames": usernames, "import_ids": import_ids}

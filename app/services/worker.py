@@ -1,0 +1,118 @@
+"""Import workers: claim runs with a lease, run them, and pick up runs whose worker died."""
+
+import logging
+import os
+import socket
+import threading
+import uuid
+from datetime import timedelta
+
+from app import context
+from app.models import import_operations
+from app.models.connection import UNAVAILABLE_ERRORS
+from app.services import clock
+from app.services.passwords import Hasher
+from app.services.runner import LATER_STEPS, USER_STEPS, ImportRun, RunSettings
+
+log = logging.getLogger(__name__)
+
+CLAIMABLE = (*USER_STEPS, *LATER_STEPS)
+
+
+def new_worker_id():
+    """Return an id naming this worker in leases and logs: host, process, and a nonce."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+class Worker:
+    """Claims import runs one at a time; any number of workers may share one database."""
+
+    def __init__(
+        self,
+        db,
+        *,
+        bcrypt_rounds=10,
+        run_settings=None,
+        poll_seconds=1.0,
+        on_batch=None,
+        on_run_end=None,
+        worker_id=None,
+    ):
+        self.db = db
+        self.id = worker_id or new_worker_id()
+        self.settings = run_settings or RunSettings()
+        self.poll_seconds = poll_seconds
+        self.on_batch = on_batch  # called with the ImportRun after each batch
+        self.on_run_end = on_run_end  # called with the ImportRun when it ends, however
+        self.hasher = Hasher(bcrypt_rounds)
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread = None
+
+    def claim(self):
+        """Take the lease of one run that is waiting, or whose worker's lease expired."""
+        now = clock.now()
+        expires = now + timedelta(seconds=self.settings.lease_seconds)
+        return import_operations.claim(self.db, CLAIMABLE, self.id, now, expires)
+
+    def run_pending(self):
+        """Run claimable operations until none is left; return how many runs were made."""
+        runs = 0
+        while not self._stop.is_set() and (operation := self.claim()) is not None:
+            token = context.run_id.set(operation["_id"])
+            try:
+                log.info("import run claimed by %s", self.id)
+                run = ImportRun(
+                    self.db,
+                    operation,
+                    self.id,
+                    self.hasher,
+                    self.settings,
+                    on_batch=self.on_batch,
+                    stopping=self._stop.is_set,
+                )
+                run.execute()
+            finally:
+                context.run_id.reset(token)
+            runs += 1
+            if self.on_run_end:
+                self.on_run_end(run)
+        return runs
+
+    def run_forever(self):
+        """Run imports until stop(); wait for the database when it is unreachable."""
+        while not self._stop.is_set():
+            try:
+                ran = self.run_pending()
+            except UNAVAILABLE_ERRORS as error:
+                log.warning("database unavailable, retrying in %ss: %s", self.poll_seconds, error)
+                ran = 0
+            except Exception:
+                # A worker that dies silently leaves runs waiting for a lease to expire.
+                log.exception("import worker error, retrying in %ss", self.poll_seconds)
+                ran = 0
+            if not ran:
+                self._wake.wait(self.poll_seconds)
+                self._wake.clear()
+
+    def wake(self):
+        """Look for work now rather than at the next poll."""
+        self._wake.set()
+
+    def start(self):
+        """Run the worker on a daemon thread of this process."""
+        self._thread = threading.Thread(target=self.run_forever, name="import-worker", daemon=True)
+        self._thread.start()
+        return self._thread
+
+    def is_running(self):
+        """Tell whether the worker's thread is alive."""
+        return self._thread is not None and self._thread.is_alive()
+
+    def stop(self, timeout=None):
+        """Finish the current batch, then stop; wait for the thread if there is one."""
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+        self.hasher.close()
