@@ -2,7 +2,7 @@
 
 from flask import Flask
 
-from app import api, db, import_worker, logs
+from app import api, db, import_worker, logs, ratelimit
 from app.config import load_settings
 from app.envelope import RocketChatJSON
 
@@ -15,5 +15,13 @@ def create_app(test_config=None):
     logs.init_app(app)
     db.init_app(app)
     import_worker.init_app(app, db.get_db_of(app))
+    ratelimit.init_app(app)
     api.init_app(app)
     return app
+
+
+def close_app(app):
+    """Release what an app holds: its import worker, rate-limit storage and database client."""
+    import_worker.get_worker_of(app).stop(timeout=30)
+    ratelimit.close()
+    db.get_db_of(app).client.close()

@@ -1,13 +1,18 @@
-"""The `bulk-import-server` command: serve the API, or seed a database."""
+"""The `bulk-import-server` command: serve the API, run workers, migrate, seed."""
 
+import signal
 import sys
 
 import click
 
+from app import logs
 from app.config import load_settings
 from app.fixtures import DEMO_DIR
 from app.fixtures.export import ExportError, read_export
 from app.models import connection
+from app.services import migrations
+from app.services.runner import RunSettings
+from app.services.worker import Worker
 
 
 @click.group()
@@ -37,6 +42,40 @@ def serve(host, port, export_dir):
 
 
 @main.command()
+def migrate():
+    """Apply our pending migrations to MONGO_URL's database (idempotent)."""
+    settings, db = _real_database("migrate")
+    try:
+        applied = migrations.migrate(db)
+    finally:
+        db.client.close()
+    click.echo(f"applied: {', '.join(f'{n:04d}' for n in applied)}" if applied else "up to date")
+
+
+@main.command()
+def worker():
+    """Run imports from MONGO_URL's database until SIGTERM or SIGINT."""
+    settings, db = _real_database("worker")
+    logs.configure(settings["LOG_LEVEL"], settings["LOG_FORMAT"])
+    import_worker = Worker(
+        db,
+        bcrypt_rounds=settings["BCRYPT_ROUNDS"],
+        run_settings=RunSettings(
+            batch_size=settings["IMPORT_BATCH_SIZE"],
+            lease_seconds=settings["IMPORT_LEASE_SECONDS"],
+        ),
+        poll_seconds=settings["IMPORT_POLL_SECONDS"],
+    )
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: import_worker.request_stop())
+    try:
+        import_worker.run_forever()
+    finally:
+        import_worker.stop()
+        db.client.close()
+
+
+@main.command()
 @click.option(
     "--export",
     "export_dir",
@@ -45,21 +84,28 @@ def serve(host, port, export_dir):
 )
 def seed(export_dir):
     """Load the demo fixtures (or an export) into MONGO_URL's database; never overwrite."""
-    settings = load_settings()
-    if not settings["MONGO_URL"]:
-        _fail("MONGO_URL is not set: seed writes to a real MongoDB (serve seeds the embedded one)")
     try:
         documents = read_export(export_dir or DEMO_DIR)
     except ExportError as error:
         _fail(f"cannot load the export, nothing written: {error}")
-    db = connection.connect(settings["MONGO_URL"], settings["MONGO_TIMEOUT_MS"])
+    _, db = _real_database("seed")
     try:
         counts = connection.insert_new_documents(db, documents)
     except FileExistsError as error:
         _fail(f"refusing to overwrite, nothing written: {error}")
     finally:
         db.client.close()
+    if not any(counts.values()):
+        click.echo(f"{db.name} already holds every one of these documents: nothing written")
+        return
     click.echo(f"seeded {db.name}: " + ", ".join(f"{k}={v}" for k, v in sorted(counts.items())))
+
+
+def _real_database(command):
+    settings = load_settings()
+    if not settings["MONGO_URL"]:
+        _fail(f"MONGO_URL is not set: {command} works on a real MongoDB")
+    return settings, connection.connect(settings["MONGO_URL"], settings["MONGO_TIMEOUT_MS"])
 
 
 def _fail(message):

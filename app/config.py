@@ -2,8 +2,19 @@
 
 import os
 
+
+def _flag(raw):
+    """Parse an environment flag: 1/true/yes/on or 0/false/no/off."""
+    value = raw.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"not a flag: {raw!r}")
+
+
 # Every setting the service reads from the environment, with its parser.
-_ENV_PARSERS = {
+ENV_SETTINGS = {
     "MONGO_URL": str,
     "MONGO_TIMEOUT_MS": int,
     "LOG_LEVEL": str,
@@ -14,6 +25,10 @@ _ENV_PARSERS = {
     "IMPORT_BATCH_SIZE": int,
     "IMPORT_LEASE_SECONDS": float,
     "IMPORT_POLL_SECONDS": float,
+    "RATE_LIMIT_ENABLED": _flag,
+    "RATE_LIMIT_CALLS": int,
+    "RATE_LIMIT_PERIOD_SECONDS": int,
+    "RATE_LIMIT_STORAGE_URI": str,
 }
 
 
@@ -31,13 +46,17 @@ class Defaults:
     IMPORT_BATCH_SIZE = 50  # users per batch; counts are written after each batch
     IMPORT_LEASE_SECONDS = 60.0  # a run whose worker is silent this long is taken over
     IMPORT_POLL_SECONDS = 1.0  # how often an idle worker looks for runs
+    RATE_LIMIT_ENABLED = True  # Rocket.Chat's API_Enable_Rate_Limiter
+    RATE_LIMIT_CALLS = 10  # calls per client, route and method...
+    RATE_LIMIT_PERIOD_SECONDS = 60  # ...per window
+    RATE_LIMIT_STORAGE_URI = None  # default: MONGO_URL (shared by all processes) or memory
     VERSION = "6.3.0"  # the Rocket.Chat API version clients see in /api/info
 
 
 def load_settings(test_config=None):
     """Return the settings dict: defaults, then environment, then test_config."""
     settings = {k: v for k, v in vars(Defaults).items() if k.isupper()}
-    for name, parse in _ENV_PARSERS.items():
+    for name, parse in ENV_SETTINGS.items():
         raw = os.environ.get(name)
         if raw not in (None, ""):
             settings[name] = parse(raw)

@@ -7,6 +7,7 @@ from flask import current_app
 from app.fixtures import DEMO_CREDENTIALS, DEMO_DIR, DEMO_PASSWORD
 from app.fixtures.export import read_export
 from app.models import connection
+from app.services import migrations
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +23,7 @@ def init_app(app):
     else:
         db = open_embedded(app.config["EXPORT_DIR"], app.config["SEED_DEMO"])
     app.extensions[_EXTENSION] = db
+    app.config["MONGO_DATABASE"] = db.name
 
 
 def get_db():
@@ -44,6 +46,8 @@ def open_embedded(export_dir, seed_demo):
         counts = connection.insert_new_documents(db, read_export(DEMO_DIR))
         _warn_embedded(f"seeded with the demo fixtures: {_describe(counts)}")
         _print_demo_credentials()
+    # Nothing else would migrate a database that lives only in this process.
+    migrations.migrate(db)
     return db
 
 

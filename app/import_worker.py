@@ -32,4 +32,9 @@ def init_app(app, db):
 
 def get_worker():
     """Return the current app's worker (started or not)."""
-    return current_app.extensions[_EXTENSION]
+    return get_worker_of(current_app)
+
+
+def get_worker_of(app):
+    """Return an app's worker, outside of a request."""
+    return app.extensions[_EXTENSION]

@@ -6,7 +6,7 @@ import pymongo
 import pytest
 from werkzeug.serving import make_server
 
-from app import create_app
+from app import close_app, create_app
 from app.db import get_db
 from app.services.worker import Worker
 from tests import factories
@@ -92,7 +92,7 @@ def wire_app(wire_url):
     )
     with app.app_context():
         yield app
-        get_db().client.close()
+    close_app(app)
 
 
 @pytest.fixture

@@ -54,17 +54,20 @@ def insert_user(db, *, roles=("user",), username=None, token=None, pat=False, **
 
 
 def insert_permissions(db, permissions=None):
-    """Insert Rocket.Chat's permission documents (all of ours by default)."""
+    """Write Rocket.Chat's permission documents (all of ours by default)."""
     for permission, roles in (permissions or DEFAULT_PERMISSIONS).items():
-        db.rocketchat_permissions.insert_one(
-            {"_id": permission, "roles": list(roles), "_updatedAt": now()}
+        db.rocketchat_permissions.replace_one(
+            {"_id": permission},
+            {"_id": permission, "roles": list(roles), "_updatedAt": now()},
+            upsert=True,
         )
 
 
 def insert_roles(db, roles=ROLES):
-    """Insert role documents as Rocket.Chat ships them."""
+    """Write role documents as Rocket.Chat ships them."""
     for role in roles:
-        db.rocketchat_roles.insert_one(
+        db.rocketchat_roles.replace_one(
+            {"_id": role},
             {
                 "_id": role,
                 "name": role,
@@ -73,7 +76,8 @@ def insert_roles(db, roles=ROLES):
                 "protected": True,
                 "mandatory2fa": False,
                 "_updatedAt": now(),
-            }
+            },
+            upsert=True,
         )
 
 

@@ -4,7 +4,7 @@ import pymongo
 import pytest
 from click.testing import CliRunner
 
-from app import create_app
+from app import close_app, create_app
 from app.cli import main
 from app.fixtures import DEMO_CREDENTIALS
 
@@ -22,7 +22,7 @@ def counts(url):
 def test_seed_needs_mongo_url():
     result = run(["seed"])
     assert result.exit_code == 2
-    assert "MONGO_URL is not set" in result.output
+    assert "MONGO_URL is not set: seed works on a real MongoDB" in result.output
 
 
 @pytest.mark.wire
@@ -35,10 +35,17 @@ def test_seed_loads_the_demo_into_a_real_database(wire_url):
     headers = {"X-User-Id": admin["user_id"], "X-Auth-Token": admin["token"]}
     response = app.test_client().get("/api/v1/import.status", headers=headers)
     assert response.json["state"] == "done"
-    with app.app_context():
-        from app.db import get_db
+    close_app(app)
 
-        get_db().client.close()
+
+@pytest.mark.wire
+def test_seeding_twice_is_harmless(wire_url):
+    assert run(["seed"], MONGO_URL=wire_url).exit_code == 0
+    before = counts(wire_url)
+    result = run(["seed"], MONGO_URL=wire_url)
+    assert result.exit_code == 0
+    assert "nothing written" in result.output
+    assert counts(wire_url) == before
 
 
 @pytest.mark.wire

@@ -5,8 +5,7 @@ import time
 
 import pytest
 
-from app import create_app
-from app.db import get_db
+from app import close_app, create_app
 
 
 def test_unknown_route_is_json_404(client):
@@ -59,8 +58,7 @@ def test_unreachable_database_is_503_quickly(client):
     started = time.monotonic()
     response = app.test_client().get("/api/v1/import.status", headers=headers)
     assert time.monotonic() - started < 3
-    with app.app_context():
-        get_db().client.close()
+    close_app(app)
     assert response.status_code == 503
     assert response.json["success"] is False
     assert "database" in response.json["error"]

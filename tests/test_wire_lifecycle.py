@@ -5,6 +5,7 @@ import threading
 import pytest
 from pymongo import monitoring
 
+from app import close_app, create_app
 from app.db import get_db
 from app.errors import ActionRefused
 from app.services import imports
@@ -149,3 +150,43 @@ def test_a_batch_costs_a_constant_number_of_round_trips(wire_app, wire_url):
     assert per_batch <= 4.2, large
     fixed = len(small) - 5  # claim, recount, step reports and release, once per run
     assert fixed <= 12, small
+
+
+class Recorder(monitoring.CommandListener):
+    """Records command names while recording is on; registered once for the process."""
+
+    names = None
+
+    def started(self, event):
+        if self.names is not None:
+            self.names.append(event.command_name)
+
+    def succeeded(self, event):
+        pass
+
+    def failed(self, event):
+        pass
+
+
+RECORDER = Recorder()
+monitoring.register(RECORDER)  # applies to clients created from now on, such as apps'
+
+
+def test_import_status_costs_three_round_trips(wire_url):
+    app = create_app({"MONGO_URL": wire_url, "LOG_LEVEL": "WARNING", "IMPORT_WORKER": "off"})
+    try:
+        with app.app_context():
+            db = get_db()
+            factories.insert_permissions(db)
+            user, token = factories.insert_user(db, roles=("admin",))
+            factories.insert_operation(db, status="importer_done")
+        headers = {"X-User-Id": user["_id"], "X-Auth-Token": token}
+        client = app.test_client()
+        client.get("/api/v1/import.status", headers=headers)  # the connection pool warms up
+        RECORDER.names = []
+        response = client.get("/api/v1/import.status", headers=headers)
+        names, RECORDER.names = RECORDER.names, None
+    finally:
+        close_app(app)
+    assert response.json["state"] == "done"
+    assert names == ["find", "find", "find"]  # the caller, the permissions, the operation

@@ -2,7 +2,7 @@
 
 import flask_smorest
 
-from app.api import bulk_import, docs, errors, import_routes, info, operation_routes
+from app.api import bulk_import, docs, errors, health, import_routes, info, operation_routes
 from app.api.blueprint import SECURITY_SCHEMES
 from app.envelope import FailureOut
 from app.schemas import ajv
@@ -20,7 +20,7 @@ OPENAPI_SETTINGS = {
 
 # The route modules add their routes to these blueprints when imported.
 _ROUTES = (import_routes, operation_routes)
-BLUEPRINTS = (info.blp, bulk_import.blp)
+BLUEPRINTS = (info.blp, bulk_import.blp, health.blp)
 
 
 class Api(flask_smorest.Api):

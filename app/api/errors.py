@@ -3,9 +3,10 @@
 import logging
 
 from flask import jsonify
+from flask_limiter.errors import RateLimitExceeded
 from werkzeug.exceptions import HTTPException
 
-from app import envelope
+from app import envelope, ratelimit
 from app.errors import (
     CodedError,
     Forbidden,
@@ -45,6 +46,15 @@ def _http_error(error):
     return _reply(envelope.failure(message), error.code, allow)
 
 
+def _too_many_requests(error):
+    seconds = ratelimit.seconds_to_wait()
+    message = (
+        "Error, too many requests. Please slow down. You must wait "
+        f"{seconds} seconds before trying this endpoint again. [error-too-many-requests]"
+    )
+    return _reply(envelope.failure(message), 429)
+
+
 def _unavailable(error):
     log.error("database unavailable: %s", error)
     return _reply(envelope.failure(_UNAVAILABLE), 503, {"Retry-After": "5"})
@@ -60,6 +70,7 @@ def register_error_handlers(app):
     """Register the handlers on the app (not a blueprint), so unknown URLs and 405s go here."""
     app.register_error_handler(ServiceError, _service_error)
     app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(RateLimitExceeded, _too_many_requests)
     app.register_error_handler(StoreUnavailable, _unavailable)
     for error_class in UNAVAILABLE_ERRORS:
         app.register_error_handler(error_class, _unavailable)

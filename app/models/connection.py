@@ -47,19 +47,34 @@ def _without_sort(method):
     return call
 
 
+def ping(db, timeout_seconds):
+    """Tell whether the database answers within the timeout."""
+    try:
+        with pymongo.timeout(timeout_seconds):
+            db.command("ping")
+    except UNAVAILABLE_ERRORS:
+        return False
+    return True
+
+
 def is_embedded(db):
     """Tell whether db is the in-memory database, which lacks collations and real indexes."""
     return isinstance(db.client, mongomock.MongoClient)
 
 
 def insert_new_documents(db, documents_by_collection):
-    """Insert fixtures or an export, refusing (before any write) if one `_id` already exists."""
-    clashes = []
+    """Insert fixtures or an export, refusing (before any write) if some of its documents
+    already exist; return {collection: inserted}, all zero when every one already exists."""
+    existing, clashes = 0, []
     for name, docs in documents_by_collection.items():
         ids = [doc["_id"] for doc in docs if "_id" in doc]
-        existing = [doc["_id"] for doc in db[name].find({"_id": {"$in": ids}}, {"_id": 1})]
-        if existing:
-            clashes.append(f"{name}: {len(existing)} (first: {existing[0]})")
+        found = [doc["_id"] for doc in db[name].find({"_id": {"$in": ids}}, {"_id": 1})]
+        existing += len(found)
+        if found:
+            clashes.append(f"{name}: {len(found)} (first: {found[0]})")
+    total = sum(len(docs) for docs in documents_by_collection.values())
+    if existing == total:
+        return dict.fromkeys(documents_by_collection, 0)  # loaded before: nothing to do
     if clashes:
         raise FileExistsError(f"documents already exist in {'; '.join(clashes)}")
     for name, docs in documents_by_collection.items():

@@ -7,8 +7,12 @@ COLLECTION = "rocketchat_import"
 LATEST_LIMIT = 20  # getLatestImportOperations returns at most this many
 LEASE = "_importLease"  # ours: which worker runs the operation, until when
 
-# What Rocket.Chat declares on this collection.
-INDEXES = [([("ts", pymongo.DESCENDING)], {}), ([("valid", pymongo.ASCENDING)], {})]
+# What Rocket.Chat declares on this collection, and ours for getLatestImportOperations.
+INDEXES = [
+    ([("ts", pymongo.DESCENDING)], {}),
+    ([("valid", pymongo.ASCENDING)], {}),
+    ([("_updatedAt", pymongo.DESCENDING)], {"name": "bulkimport_updatedAt"}),
+]
 
 
 def current(db):

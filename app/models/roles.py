@@ -10,3 +10,21 @@ def missing(db, role_ids):
         return set()
     found = {doc["_id"] for doc in db[COLLECTION].find({"_id": {"$in": list(wanted)}}, {"_id": 1})}
     return wanted - found
+
+
+def insert_missing(db, role, scope, now):
+    """Create a role document as Rocket.Chat ships it if none exists; never touch one."""
+    db[COLLECTION].update_one(
+        {"_id": role},
+        {
+            "$setOnInsert": {
+                "name": role,
+                "scope": scope,
+                "description": "",
+                "protected": True,
+                "mandatory2fa": False,
+                "_updatedAt": now,
+            }
+        },
+        upsert=True,
+    )

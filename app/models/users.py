@@ -13,6 +13,18 @@ DUPLICATE_KEY = 11000
 # case-insensitive indexes on username and emails.address with it.
 CASE_INSENSITIVE = {"locale": "en", "strength": 2}
 
+# Rocket.Chat declares the unique, sparse and case-insensitive indexes; the
+# case-insensitive importIds index is ours, so that one collated query finds every holder.
+INDEXES = [
+    ([("username", 1)], {"unique": True, "sparse": True}),
+    ([("emails.address", 1)], {"unique": True, "sparse": True}),
+    ([("importIds", 1)], {"sparse": True}),
+    ([("services.resume.loginTokens.hashedToken", 1)], {"unique": True, "sparse": True}),
+    ([("username", 1)], {"collation": CASE_INSENSITIVE, "name": "bulkimport_username_ci"}),
+    ([("emails.address", 1)], {"collation": CASE_INSENSITIVE, "name": "bulkimport_emails_ci"}),
+    ([("importIds", 1)], {"collation": CASE_INSENSITIVE, "name": "bulkimport_importIds_ci"}),
+]
+
 # What the auth hook needs of the caller; never the services (passwords, tokens).
 _AUTH_PROJECTION = {"_id": 1, "username": 1, "roles": 1, "active": 1}
 _IDENTITY_PROJECTION = {"_id": 1, "username": 1, "emails.address": 1, "importIds": 1}

@@ -15,12 +15,12 @@ def authenticate(db, user_id, token):
     return user
 
 
-def has_permission(db, user, permission):
-    """Tell whether one of the user's roles holds the permission."""
-    return permissions.is_granted(db, permission, user.get("roles") or [])
+def granted(db, user, wanted):
+    """Return which of the wanted permissions the user's roles hold (one query)."""
+    return permissions.granted(db, {p for p in wanted if p}, user.get("roles") or [])
 
 
-def require_permission(db, user, permission):
-    """Raise Forbidden unless the user holds the permission."""
-    if not has_permission(db, user, permission):
+def require(granted_permissions, permission):
+    """Raise Forbidden unless the permission is among those granted."""
+    if permission not in granted_permissions:
         raise Forbidden()

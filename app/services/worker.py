@@ -109,10 +109,14 @@ class Worker:
         """Tell whether the worker's thread is alive."""
         return self._thread is not None and self._thread.is_alive()
 
-    def stop(self, timeout=None):
-        """Finish the current batch, then stop; wait for the thread if there is one."""
+    def request_stop(self):
+        """Ask the worker to stop after the current batch (safe from a signal handler)."""
         self._stop.set()
         self._wake.set()
+
+    def stop(self, timeout=None):
+        """Finish the current batch, then stop; wait for the thread if there is one."""
+        self.request_stop()
         if self._thread is not None:
             self._thread.join(timeout)
         self.hasher.close()

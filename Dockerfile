@@ -1,0 +1,19 @@
+# The service's image: the API (gunicorn), the import worker and the one-shot commands.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+WORKDIR /srv
+COPY setup.cfg pyproject.toml README.md ./
+COPY app ./app
+COPY migrations ./migrations
+RUN pip install . \
+    && useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin bulkimport
+
+# Never run as root.
+USER 10001:10001
+EXPOSE 3000
+CMD ["gunicorn", "--bind", "0.0.0.0:3000", "--workers", "4", "app:create_app()"]

@@ -1,0 +1,18 @@
+"""Create the indexes our queries need, where no equivalent index exists."""
+
+from app.models import import_operations, import_records, indexes, users
+
+NAME = "create the indexes our queries need"
+
+_DECLARED = (
+    (users.COLLECTION, users.INDEXES),
+    (import_operations.COLLECTION, import_operations.INDEXES),
+    (import_records.COLLECTION, import_records.INDEXES),
+)
+
+
+def up(db, now):
+    """Ensure every declared index (never replacing or dropping an existing one)."""
+    for collection, declared in _DECLARED:
+        for keys, options in declared:
+            indexes.ensure(db, collection, keys, **options)
