@@ -29,6 +29,8 @@ ENV_SETTINGS = {
     "RATE_LIMIT_CALLS": int,
     "RATE_LIMIT_PERIOD_SECONDS": int,
     "RATE_LIMIT_STORAGE_URI": str,
+    "MAX_BODY_BYTES": int,
+    "MAX_USERS_PER_REQUEST": int,
 }
 
 
@@ -50,6 +52,8 @@ class Defaults:
     RATE_LIMIT_CALLS = 10  # calls per client, route and method...
     RATE_LIMIT_PERIOD_SECONDS = 60  # ...per window
     RATE_LIMIT_STORAGE_URI = None  # default: MONGO_URL (shared by all processes) or memory
+    MAX_BODY_BYTES = 16 * 1024 * 1024  # larger bodies are refused with 413
+    MAX_USERS_PER_REQUEST = 10_000  # import.addUsers refuses more in one call
     VERSION = "6.3.0"  # the Rocket.Chat API version clients see in /api/info
 
 

@@ -298,3 +298,21 @@ def test_a_live_lease_cannot_be_claimed_by_another_worker(db, admin, worker):
         assert other.claim() is None
     finally:
         other.stop()
+
+
+def test_a_user_the_database_cannot_store_fails_alone(db, admin, worker, monkeypatch):
+    stage(admin, [person(n) for n in range(3)])
+    real_insert = users.insert_new
+
+    def refuse_the_second(db_, documents):
+        refused = real_insert(db_, documents[:1] + documents[2:])
+        assert refused == {}
+        db_.users.delete_one({"_id": documents[1]["_id"]})
+        return {1: {"message": "document too large"}}
+
+    monkeypatch.setattr(users, "insert_new", refuse_the_second)
+    worker.run_pending()
+    (record,) = db.rocketchat_import_data.find()
+    assert record["errors"] == [{"message": "could not be stored: document too large"}]
+    assert operation(db)["count"] == {"total": 3, "users": 3, "completed": 2, "error": 1}
+    assert admin.get("import.status").json["state"] == "done"

@@ -2,7 +2,7 @@
 
 import flask_smorest
 
-from app.api import bulk_import, docs, errors, health, import_routes, info, operation_routes
+from app.api import body, bulk_import, docs, errors, health, import_routes, info, operation_routes
 from app.api.blueprint import SECURITY_SCHEMES
 from app.envelope import FailureOut
 from app.schemas import ajv
@@ -45,6 +45,8 @@ def init_app(app):
     for blueprint in BLUEPRINTS:
         api.register_blueprint(blueprint)
     app.register_blueprint(docs.assets)
+    app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_BODY_BYTES"]  # for chunked bodies
+    app.before_request(body.reject_oversized_body)
     # After Api(): flask-smorest registers its own HTTPException handler, which these replace.
     errors.register_error_handlers(app)
     return api

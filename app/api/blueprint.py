@@ -4,9 +4,11 @@ import functools
 
 import flask_smorest
 from flask import current_app, g, request
+from marshmallow.utils import missing
 from webargs.flaskparser import FlaskParser
 
 from app import ratelimit
+from app.api.body import parse_json
 from app.db import get_db
 from app.envelope import FailureOut
 from app.errors import InvalidParams
@@ -32,8 +34,10 @@ class _RocketChatParser(FlaskParser):
         first = getattr(schema, "first_error", None)
         raise InvalidParams(first(messages) if first else _first_message(messages))
 
-    def _handle_invalid_json_error(self, error, req, *args, **kwargs):
-        raise InvalidParams("Invalid JSON body")
+    def load_json(self, req, schema):
+        """Read the body as strict JSON whatever its Content-Type; an empty body is missing."""
+        raw = req.get_data(cache=True)
+        return parse_json(raw) if raw.strip() else missing
 
 
 def _first_message(messages):

@@ -2,7 +2,7 @@
 
 import logging
 
-from flask import jsonify
+from flask import current_app, jsonify
 from flask_limiter.errors import RateLimitExceeded
 from werkzeug.exceptions import HTTPException
 
@@ -15,7 +15,7 @@ from app.errors import (
     StoreUnavailable,
     Unauthorized,
 )
-from app.models.connection import UNAVAILABLE_ERRORS
+from app.models.connection import UNAVAILABLE_ERRORS, OperationFailure, is_unavailable
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +42,9 @@ def _service_error(error):
 
 def _http_error(error):
     message = _HTTP_MESSAGES.get(error.code, error.name)
+    if error.code == 413:
+        limit = current_app.config["MAX_BODY_BYTES"]
+        message = f"Request body too large: the limit is {limit} bytes [error-request-too-large]"
     allow = [("Allow", value) for key, value in error.get_headers() if key == "Allow"]
     return _reply(envelope.failure(message), error.code, allow)
 
@@ -60,6 +63,10 @@ def _unavailable(error):
     return _reply(envelope.failure(_UNAVAILABLE), 503, {"Retry-After": "5"})
 
 
+def _operation_failure(error):
+    return _unavailable(error) if is_unavailable(error) else _unexpected(error)
+
+
 def _unexpected(error):
     # The traceback goes to the log, never to the client.
     log.exception("unexpected error")
@@ -74,4 +81,5 @@ def register_error_handlers(app):
     app.register_error_handler(StoreUnavailable, _unavailable)
     for error_class in UNAVAILABLE_ERRORS:
         app.register_error_handler(error_class, _unavailable)
+    app.register_error_handler(OperationFailure, _operation_failure)
     app.register_error_handler(Exception, _unexpected)

@@ -1,6 +1,6 @@
 """The import lifecycle: import.new, import.addUsers, import.run, import.clear."""
 
-from flask import g
+from flask import current_app, g
 
 from app.api.bulk_import import blp
 from app.db import get_db
@@ -27,7 +27,7 @@ def import_new():
 @blp.requires("run-import")
 def import_add_users(body):
     """Stage users in the current operation; calls add up."""
-    imports.add_users(get_db(), body["users"])
+    imports.add_users(get_db(), body["users"], current_app.config["MAX_USERS_PER_REQUEST"])
     return {}
 
 
@@ -49,3 +49,12 @@ def import_clear():
     """Invalidate every operation and empty the staging area; a running import stops."""
     imports.clear(get_db())
     return {}
+
+
+@blp.post("/import.cancel")
+@blp.response(200, NewOperationOut)
+@blp.alt_response(400, **_REFUSED)
+@blp.requires("run-import")
+def import_cancel():
+    """Cancel the current operation (ours): at once, or at the next batch if it is importing."""
+    return {"operation": imports.cancel(get_db())}

@@ -6,6 +6,7 @@ from pymongo import ReturnDocument
 COLLECTION = "rocketchat_import"
 LATEST_LIMIT = 20  # getLatestImportOperations returns at most this many
 LEASE = "_importLease"  # ours: which worker runs the operation, until when
+CANCEL = "_cancelRequested"  # ours: import.cancel asked the worker to stop
 
 # What Rocket.Chat declares on this collection, and ours for getLatestImportOperations.
 INDEXES = [
@@ -80,8 +81,31 @@ def report(db, operation_id, worker, changes, now, expires):
     return db[COLLECTION].find_one_and_update(
         {"_id": operation_id, f"{LEASE}.worker": worker},
         {"$set": {**changes, "_updatedAt": now, f"{LEASE}.expiresAt": expires}},
-        projection={"valid": 1},
+        projection={"valid": 1, CANCEL: 1},
     )
+
+
+def cancel_unclaimed(db, operation_id, statuses, status, now):
+    """Move an operation in `statuses` that no live worker holds to `status`; tell if it did."""
+    result = db[COLLECTION].update_one(
+        {
+            "_id": operation_id,
+            "valid": True,
+            "status": {"$in": list(statuses)},
+            "$or": [{LEASE: {"$exists": False}}, {f"{LEASE}.expiresAt": {"$lt": now}}],
+        },
+        {"$set": {"status": status, "_updatedAt": now}, "$unset": {LEASE: ""}},
+    )
+    return result.modified_count == 1
+
+
+def request_cancel(db, operation_id, statuses, now):
+    """Ask the worker running an operation in `statuses` to cancel it; tell if it was asked."""
+    result = db[COLLECTION].update_one(
+        {"_id": operation_id, "valid": True, "status": {"$in": list(statuses)}},
+        {"$set": {CANCEL: True, "_updatedAt": now}},
+    )
+    return result.modified_count == 1
 
 
 def release(db, operation_id, worker, changes, now):

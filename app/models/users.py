@@ -2,9 +2,9 @@
 
 import re
 
-from pymongo.errors import BulkWriteError
+from pymongo.errors import AutoReconnect, BulkWriteError
 
-from app.models.connection import is_embedded
+from app.models.connection import TRANSIENT_CODES, is_embedded
 
 COLLECTION = "users"
 DUPLICATE_KEY = 11000
@@ -65,19 +65,31 @@ def _whole_ignoring_case(value):
 
 
 def insert_new(db, documents):
-    """Insert users, unordered; return {index: duplicated key or None} of those refused."""
+    """Insert users, unordered; return {index: refusal} for the documents refused, where a
+    refusal is `{"key": field}` for a duplicate and `{"message": text}` otherwise."""
     if not documents:
         return {}
     try:
         db[COLLECTION].insert_many(documents, ordered=False)
     except BulkWriteError as error:
-        refused = {}
-        for write_error in error.details.get("writeErrors", []):
-            if write_error.get("code") != DUPLICATE_KEY:
-                raise
-            refused[write_error["index"]] = _duplicated_key(write_error)
-        return refused
+        return _refusals(error)
     return {}
+
+
+def _refusals(error):
+    details = error.details or {}
+    write_errors = details.get("writeErrors", [])
+    transient = [e for e in write_errors if e.get("code") in TRANSIENT_CODES]
+    if transient or details.get("writeConcernErrors"):
+        # Not the documents' fault: the batch is retried once the database is back.
+        raise AutoReconnect(f"insert interrupted: {error}") from error
+    refusals = {}
+    for write_error in write_errors:
+        if write_error.get("code") == DUPLICATE_KEY:
+            refusals[write_error["index"]] = {"key": _duplicated_key(write_error)}
+        else:
+            refusals[write_error["index"]] = {"message": write_error.get("errmsg", "refused")}
+    return refusals
 
 
 def _duplicated_key(write_error):

@@ -98,6 +98,18 @@ class String(_AjvScalar):
 
     type_name = "string"
 
+    def __init__(self, *, max_length=None, **kwargs):
+        super().__init__(**kwargs)
+        self.max_length = max_length
+        self.error_messages["too_long"] = f"must NOT have more than {max_length} characters"
+
+    def deserialize(self, value, attr=None, data=None, **kwargs):
+        """Coerce value, then refuse it past max_length (AJV's maxLength wording)."""
+        text = super().deserialize(value, attr, data, **kwargs)
+        if self.max_length is not None and isinstance(text, str) and len(text) > self.max_length:
+            raise self.make_error("too_long")
+        return text
+
     def coerce(self, value):
         """Coerce to str."""
         if isinstance(value, str):
@@ -147,11 +159,27 @@ def _is_number(value):
 
 
 class Array(fields.List):
-    """An array (never coerced from a scalar) of AJV-coerced items."""
+    """An array (never coerced from a scalar) of AJV-coerced items, at most max_items."""
 
-    def __init__(self, inner, *, nullable=False, **kwargs):
+    def __init__(self, inner, *, nullable=False, max_items=None, **kwargs):
         super().__init__(inner, allow_none=nullable, **kwargs)
-        self.error_messages.update(invalid="must be array", null="must be array")
+        self.max_items = max_items
+        self.error_messages.update(
+            invalid="must be array",
+            null="must be array",
+            too_many=f"must NOT have more than {max_items} items",
+        )
+
+    def deserialize(self, value, attr=None, data=None, **kwargs):
+        """Load the list; a nullable array takes "", 0 and false as null, as AJV does."""
+        if self.allow_none and not isinstance(value, list | dict) and value in ("", 0):
+            return None  # 0 == False, so false is covered
+        return super().deserialize(value, attr, data, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if self.max_items is not None and isinstance(value, list) and len(value) > self.max_items:
+            raise self.make_error("too_many")
+        return super()._deserialize(value, attr, data, **kwargs)
 
 
 class Object(fields.Nested):

@@ -6,6 +6,19 @@ from app.envelope import SuccessEnvelope
 from app.schemas import ajv
 from app.schemas.operations import OperationOut
 
+# Ours, not Rocket.Chat's: no value a chat account needs comes near these, and they keep a
+# hostile body from filling the staging area with megabyte strings.
+MAX_STRING = 2048
+MAX_VALUES = 100
+
+
+def _text(**kwargs):
+    return ajv.String(max_length=MAX_STRING, **kwargs)
+
+
+def _texts(**kwargs):
+    return ajv.Array(_text(), max_items=MAX_VALUES, **kwargs)
+
 
 class UserIn(ajv.AjvSchema):
     """One user to stage, as Rocket.Chat's published validator accepts it."""
@@ -14,18 +27,18 @@ class UserIn(ajv.AjvSchema):
         # Rocket.Chat allows unknown keys in a user; they are accepted and not stored.
         unknown = EXCLUDE
 
-    username = ajv.String(nullable=True)
-    emails = ajv.Array(ajv.String(), required=True)
-    importIds = ajv.Array(ajv.String(), required=True)
-    name = ajv.String(nullable=True)
+    username = _text(nullable=True)
+    emails = _texts(required=True)
+    importIds = _texts(required=True)
+    name = _text(nullable=True)
     utcOffset = ajv.Number(nullable=True)
-    avatarUrl = ajv.String(nullable=True)
+    avatarUrl = _text(nullable=True)
     deleted = ajv.Boolean(nullable=True)
-    statusText = ajv.String(nullable=True)
-    roles = ajv.Array(ajv.String(), nullable=True)
-    type = ajv.String(nullable=True)
-    bio = ajv.String(nullable=True)
-    password = ajv.String(nullable=True, load_only=True)
+    statusText = _text(nullable=True)
+    roles = _texts(nullable=True)
+    type = _text(nullable=True)
+    bio = _text(nullable=True)
+    password = _text(nullable=True, load_only=True)
 
 
 class AddUsersBody(ajv.AjvSchema):
@@ -39,6 +52,6 @@ class SuccessOut(SuccessEnvelope):
 
 
 class NewOperationOut(SuccessEnvelope):
-    """import.new: the operation it created."""
+    """import.new and import.cancel: the operation they created or cancelled."""
 
     operation = fields.Nested(OperationOut, required=True)

@@ -2,7 +2,7 @@
 
 from bson import ObjectId
 
-from app.errors import ActionRefused
+from app.errors import ActionRefused, InvalidParams
 from app.models import import_operations, import_records, roles, settings
 from app.services import clock, passwords, states
 from app.services.states import state_of
@@ -35,10 +35,12 @@ def new_operation(db, user_id):
     return operation
 
 
-def add_users(db, users):
+def add_users(db, users, max_users=None):
     """Stage users in the current operation, or refuse them all with Rocket.Chat's reason."""
     if not users:
         return 0
+    if max_users is not None and len(users) > max_users:
+        raise InvalidParams(f"must NOT have more than {max_users} items")
     operation = _receiving_operation(db)
     if any(not _has_value(u["emails"]) or not _has_value(u["importIds"]) for u in users):
         raise ActionRefused(MISSING_DATA)
@@ -106,3 +108,26 @@ def clear(db):
     """Invalidate every operation and empty the staging area (a running import stops)."""
     import_operations.invalidate_all(db, clock.now())
     import_records.delete_all(db)
+
+
+NOTHING_TO_CANCEL = "There is no import operation to cancel."
+CANNOT_CANCEL_LOADING = "The current import operation is loading data and cannot be cancelled."
+
+
+def cancel(db):
+    """Cancel the current operation: at once if no worker runs it, else at its next batch."""
+    operation = import_operations.current(db)
+    if operation is None or operation.get("valid") is not True:
+        raise ActionRefused(NOTHING_TO_CANCEL)
+    state = state_of(operation)
+    if state in states.FINISHED_STATES:
+        raise ActionRefused(ALREADY_FINISHED)
+    if state == "loading":
+        raise ActionRefused(CANNOT_CANCEL_LOADING)
+    now = clock.now()
+    waiting = (states.NEW, states.USER_SELECTION, *states.IMPORTING)
+    if import_operations.cancel_unclaimed(db, operation["_id"], waiting, states.CANCELLED, now):
+        return import_operations.current(db)
+    if not import_operations.request_cancel(db, operation["_id"], states.IMPORTING, now):
+        raise ActionRefused(ALREADY_FINISHED)  # it finished while we looked
+    return import_operations.current(db)

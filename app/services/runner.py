@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from app.models import import_operations, import_records, users
-from app.models.connection import UNAVAILABLE_ERRORS
+from app.models.connection import is_unavailable
 from app.services import accounts, clock, states
 from app.services.conflicts import Holders, identities_of
 
@@ -57,9 +57,9 @@ class ImportRun:
             self._run_steps()
         except Stopped as stop:
             log.warning("import run stopped: %s", stop)
-        except UNAVAILABLE_ERRORS:
-            raise  # the worker waits for the database and resumes the run
-        except Exception:
+        except Exception as error:
+            if is_unavailable(error):
+                raise  # the worker waits for the database and resumes the run
             log.exception("import run failed")
             self._release({"status": states.FAILED})
 
@@ -139,13 +139,16 @@ class ImportRun:
                 outcome.created.append(record["_id"])
 
     def _explain(self, refused, documents):
-        # A unique index refused what the lookup let through: a concurrent writer, or our
-        # own earlier insert (same _id) that the run did not see finish.
+        # The database refused what the lookup let through: a concurrent writer, our own
+        # earlier insert (same _id) that the run did not see finish, or a document it
+        # cannot store. Only the last is not about identities.
         ours = users.ids_existing(self.db, [documents[i]["_id"] for i in refused])
         reasons = {}
-        for index, key in refused.items():
-            document = documents[index]
-            if key == "_id" or (key is None and document["_id"] in ours):
+        for index, refusal in refused.items():
+            document, key = documents[index], refusal.get("key")
+            if "message" in refusal:
+                reasons[index] = f"could not be stored: {refusal['message']}"
+            elif key == "_id" or (key is None and document["_id"] in ours):
                 reasons[index] = None
             elif key == "username":
                 reasons[index] = f"username already in use: {document.get('username')}"
@@ -181,8 +184,11 @@ class ImportRun:
         if state is None:
             raise Stopped("another worker holds the lease")
         if state.get("valid") is not True:
-            import_operations.release(self.db, self.id, self.worker, {}, clock.now())
+            self._release({})
             raise Stopped("the operation was invalidated (import.clear or import.new)")
+        if state.get(import_operations.CANCEL):
+            self._release({"status": states.CANCELLED, **self._counts()})
+            raise Stopped("the operation was cancelled (import.cancel)")
 
     def _release(self, changes):
         import_operations.release(self.db, self.id, self.worker, changes, clock.now())

@@ -21,7 +21,7 @@ _LOADING = (
     "importer_preparing_messages",
     "importer_preparing_contacts",
 )
-_IMPORTING = (
+IMPORTING = (
     IMPORTING_STARTED,
     IMPORTING_USERS,
     IMPORTING_CHANNELS,
@@ -35,7 +35,7 @@ STATE_OF_STATUS = {
     NEW: "new",
     **dict.fromkeys(_LOADING, "loading"),
     USER_SELECTION: "ready",
-    **dict.fromkeys(_IMPORTING, "importing"),
+    **dict.fromkeys(IMPORTING, "importing"),
     DONE: "done",
     FAILED: "error",
     CANCELLED: "canceled",

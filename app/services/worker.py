@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from app import context
 from app.models import import_operations
-from app.models.connection import UNAVAILABLE_ERRORS
+from app.models.connection import is_unavailable
 from app.services import clock
 from app.services.passwords import Hasher
 from app.services.runner import LATER_STEPS, USER_STEPS, ImportRun, RunSettings
@@ -84,12 +84,15 @@ class Worker:
         while not self._stop.is_set():
             try:
                 ran = self.run_pending()
-            except UNAVAILABLE_ERRORS as error:
-                log.warning("database unavailable, retrying in %ss: %s", self.poll_seconds, error)
-                ran = 0
-            except Exception:
-                # A worker that dies silently leaves runs waiting for a lease to expire.
-                log.exception("import worker error, retrying in %ss", self.poll_seconds)
+            except Exception as error:
+                # A worker that dies leaves its run waiting for the lease to expire: it
+                # waits for the database instead, then resumes the run it holds.
+                if is_unavailable(error):
+                    log.warning(
+                        "database unavailable, retrying in %ss: %s", self.poll_seconds, error
+                    )
+                else:
+                    log.exception("import worker error, retrying in %ss", self.poll_seconds)
                 ran = 0
             if not ran:
                 self._wake.wait(self.poll_seconds)

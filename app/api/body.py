@@ -1,0 +1,27 @@
+"""Request bodies: a size limit checked before anything is read, and strict JSON."""
+
+import json
+
+from flask import current_app, request
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from app.errors import InvalidParams
+
+
+def reject_oversized_body():
+    """Answer 413 before reading a body whose declared length exceeds MAX_BODY_BYTES."""
+    limit = current_app.config["MAX_BODY_BYTES"]
+    if request.content_length is not None and request.content_length > limit:
+        raise RequestEntityTooLarge()
+
+
+def parse_json(raw):
+    """Parse a body as JSON.parse would: UTF-8, no NaN or Infinity; raise InvalidParams."""
+    try:
+        return json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
+    except (ValueError, RecursionError):  # UnicodeDecodeError and JSONDecodeError included
+        raise InvalidParams("Invalid JSON body") from None
+
+
+def _reject_constant(name):
+    raise ValueError(f"{name} is not JSON")
