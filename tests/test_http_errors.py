@@ -1,11 +1,13 @@
 """Everything that is not a success is Rocket.Chat-shaped JSON: 404, 405, 500, 503."""
 
+import json
 import logging
 import time
 
 import pytest
 
 from app import close_app, create_app
+from app.logs import JsonFormatter
 
 
 def test_unknown_route_is_json_404(client):
@@ -77,3 +79,40 @@ def test_a_plain_client_request_id_is_echoed(client):
 def test_a_forged_request_id_is_replaced(client):
     response = client.get("/api/info", headers={"X-Request-Id": 'x" injected'})
     assert response.headers["X-Request-Id"] != 'x" injected'
+
+
+def test_tokens_never_reach_the_logs(client, admin, caplog):
+    with caplog.at_level(logging.DEBUG):
+        admin.get("import.status")
+        client.get("/api/v1/import.status", headers={**admin.headers, "X-Auth-Token": "wrong-tok"})
+    assert caplog.text
+    assert admin.token not in caplog.text and "wrong-tok" not in caplog.text
+    stored = admin.user["services"]["resume"]["loginTokens"][0]["hashedToken"]
+    assert stored not in caplog.text
+
+
+class Lines(logging.Handler):
+    """Formats each record when it is emitted, as the stderr handler does."""
+
+    def __init__(self):
+        super().__init__()
+        self.setFormatter(JsonFormatter())
+        self.lines = []
+
+    def emit(self, record):
+        self.lines.append(json.loads(self.format(record)))
+
+
+def test_each_request_logs_one_json_access_line_with_its_request_id(client, admin):
+    handler = Lines()
+    access = logging.getLogger("rc_bulk_import.access")
+    access.addHandler(handler)
+    access.setLevel(logging.INFO)
+    try:
+        response = admin.get("import.status")
+    finally:
+        access.removeHandler(handler)
+    (line,) = handler.lines
+    assert line["request_id"] == response.headers["X-Request-Id"]
+    assert (line["method"], line["path"], line["status"]) == ("GET", "/api/v1/import.status", 200)
+    assert line["user_id"] == admin.user["_id"] and line["duration_ms"] >= 0

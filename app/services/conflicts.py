@@ -1,7 +1,5 @@
 """Who already holds an email, a username or an import id: existing users and the batch."""
 
-from app.services import accounts
-
 
 class Holders:
     """Identities already taken, compared as Rocket.Chat's case-insensitive indexes do."""
@@ -43,12 +41,10 @@ class Holders:
         return None
 
 
-def identities_of(records):
-    """Return every email, username and import id of a batch of staged records."""
-    emails, usernames, import_ids = [], [], []
-    for record in records:
-        record_emails, username, record_ids = accounts.identity(record["data"])
-        emails += record_emails
-        usernames += [username] if username else []
-        import_ids += record_ids
-    return emails, usernames, import_ids
+def lookup_of(identities):
+    """Return the find_holders arguments for a batch's (emails, username, import ids)."""
+    return {
+        "emails": [address for emails, _, _ in identities for address in emails],
+        "usernames": [username for _, username, _ in identities if username],
+        "import_ids": [import_id for _, _, ids in identities for import_id in ids],
+    }

@@ -8,7 +8,7 @@ from datetime import timedelta
 from app.models import import_operations, import_records, users
 from app.models.connection import is_unavailable
 from app.services import accounts, clock, states
-from app.services.conflicts import Holders, identities_of
+from app.services.conflicts import Holders, lookup_of
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ class ImportRun:
             if is_unavailable(error):
                 raise  # the worker waits for the database and resumes the run
             log.exception("import run failed")
-            self._release({"status": states.FAILED})
+            self._release({"status": states.FAILED, **self._counts()})
 
     def _run_steps(self):
         status = self.operation.get("status")
@@ -105,11 +105,11 @@ class ImportRun:
                 raise Stopped("the worker is shutting down")
 
     def _process(self, records):
-        holders = Holders(users.find_holders(self.db, **_as_lookup(identities_of(records))))
+        identities = [accounts.identity(record["data"]) for record in records]
+        holders = Holders(users.find_holders(self.db, **lookup_of(identities)))
         outcome, planned = Outcome(), []
-        for record in records:
+        for record, (emails, username, import_ids) in zip(records, identities, strict=True):
             user_id = accounts.user_id_for(self.id, record["_id"])
-            emails, username, import_ids = accounts.identity(record["data"])
             if user_id in holders.user_ids:  # created by this run before it was interrupted
                 outcome.created.append(record["_id"])
             elif reason := holders.conflict(emails, username, import_ids):
@@ -192,8 +192,3 @@ class ImportRun:
 
     def _release(self, changes):
         import_operations.release(self.db, self.id, self.worker, changes, clock.now())
-
-
-def _as_lookup(identities):
-    emails, usernames, import_ids = identities
-    return {"emails": emails, "usernames": usernames, "import_ids": import_ids}
