@@ -6,7 +6,7 @@ import sys
 import click
 
 from app import logs
-from app.config import load_settings
+from app.config import SettingsError, load_settings
 from app.fixtures import DEMO_DIR
 from app.fixtures.export import ExportError, read_export
 from app.models import connection
@@ -38,6 +38,8 @@ def serve(host, port, export_dir):
         app = create_app(overrides)
     except ExportError as error:
         _fail(f"cannot load the export, not starting: {error}")
+    except SettingsError as error:
+        _fail(f"not starting: {error}")
     app.run(host=host, port=port, threaded=True, use_reloader=False)
 
 
@@ -102,7 +104,10 @@ def seed(export_dir):
 
 
 def _real_database(command):
-    settings = load_settings()
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        _fail(str(error))
     if not settings["MONGO_URL"]:
         _fail(f"MONGO_URL is not set: {command} works on a real MongoDB")
     return settings, connection.connect(settings["MONGO_URL"], settings["MONGO_TIMEOUT_MS"])

@@ -57,12 +57,46 @@ class Defaults:
     VERSION = "6.3.0"  # the Rocket.Chat API version clients see in /api/info
 
 
+class SettingsError(ValueError):
+    """A setting has a value the service cannot run with."""
+
+
+# Settings restricted to a few words, and numbers that must be positive.
+_CHOICES = {"IMPORT_WORKER": ("thread", "off"), "LOG_FORMAT": ("json", "text")}
+_POSITIVE = (
+    "MONGO_TIMEOUT_MS",
+    "IMPORT_BATCH_SIZE",
+    "IMPORT_LEASE_SECONDS",
+    "IMPORT_POLL_SECONDS",
+    "RATE_LIMIT_CALLS",
+    "RATE_LIMIT_PERIOD_SECONDS",
+    "MAX_BODY_BYTES",
+    "MAX_USERS_PER_REQUEST",
+)
+
+
 def load_settings(test_config=None):
-    """Return the settings dict: defaults, then environment, then test_config."""
+    """Return the settings dict: defaults, then environment, then test_config; refuse
+    values the service cannot run with, naming the setting."""
     settings = {k: v for k, v in vars(Defaults).items() if k.isupper()}
     for name, parse in ENV_SETTINGS.items():
         raw = os.environ.get(name)
         if raw not in (None, ""):
-            settings[name] = parse(raw)
+            try:
+                settings[name] = parse(raw)
+            except ValueError:
+                raise SettingsError(f"{name}={raw!r} is not a valid value") from None
     settings.update(test_config or {})
+    _check(settings)
     return settings
+
+
+def _check(settings):
+    for name, allowed in _CHOICES.items():
+        if settings[name] not in allowed:
+            raise SettingsError(f"{name} must be one of {', '.join(allowed)}")
+    for name in _POSITIVE:
+        if not settings[name] > 0:
+            raise SettingsError(f"{name} must be a positive number")
+    if not 4 <= settings["BCRYPT_ROUNDS"] <= 31:
+        raise SettingsError("BCRYPT_ROUNDS must be between 4 and 31")
