@@ -2,7 +2,15 @@
 
 import flask_smorest
 
-from app.api import bulk_import, docs, errors, import_routes, info, operation_routes
+from app.api import (
+    bulk_import,
+    docs,
+    errors,
+    import_error_routes,
+    import_routes,
+    info,
+    operation_routes,
+)
 from app.api.blueprint import SECURITY_SCHEMES
 from app.envelope import FailureOut
 from app.schemas import ajv
@@ -19,7 +27,7 @@ OPENAPI_SETTINGS = {
 }
 
 # The route modules add their routes to these blueprints when imported.
-_ROUTES = (import_routes, operation_routes)
+_ROUTES = (import_routes, operation_routes, import_error_routes)
 BLUEPRINTS = (info.blp, bulk_import.blp)
 
 
