@@ -55,3 +55,10 @@ class OperationNotFound(CodedError):
 
 class StoreUnavailable(Exception):
     """The database cannot be reached; the request may be retried later."""
+
+
+class LoginRefused(Unauthorized):
+    """A login attempt failed; the message never tells whether the user exists."""
+
+    def __init__(self, message="Unauthorized"):
+        ServiceError.__init__(self, message)

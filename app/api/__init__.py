@@ -10,6 +10,7 @@ from app.api import (
     import_routes,
     info,
     operation_routes,
+    session_routes,
 )
 from app.api.blueprint import SECURITY_SCHEMES
 from app.envelope import FailureOut
@@ -28,7 +29,7 @@ OPENAPI_SETTINGS = {
 
 # The route modules add their routes to these blueprints when imported.
 _ROUTES = (import_routes, operation_routes, import_error_routes)
-BLUEPRINTS = (info.blp, bulk_import.blp)
+BLUEPRINTS = (info.blp, bulk_import.blp, session_routes.blp)
 
 
 class Api(flask_smorest.Api):
