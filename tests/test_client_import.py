@@ -171,6 +171,7 @@ def test_a_clean_file_exits_0_and_writes_no_report(service, tmp_path, monkeypatc
     result = run(service, tmp_path / "people.json")
     assert result.exit_code == 0, result.output
     assert "3 users read, 3 created, 0 failed" in result.stdout
+    assert "Every user was created; no error report." in result.stdout
     assert service.imported_users() == 3
     assert list(tmp_path.iterdir()) == [tmp_path / "people.json"]
 
@@ -236,7 +237,7 @@ def test_dry_run_of_a_good_file_exits_0(service, tmp_path):
     (tmp_path / "users.csv").write_text("ann,ann@x.org,Ann\n")
     result = run(service, tmp_path / "users.csv", "--dry-run", password=False)
     assert result.exit_code == 0
-    assert "Dry run: 1 users read, 0 with problems; nothing was sent." in result.stdout
+    assert "Dry run: 1 user read, 0 with problems; nothing was sent." in result.stdout
 
 
 def test_a_wrong_password_exits_2_and_changes_nothing(service, tmp_path):
@@ -311,7 +312,7 @@ def test_a_server_without_import_errors_still_counts_the_failures(tmp_path):
         live.close()
     assert result.exit_code == 1
     assert "2 users read, 1 created, 1 failed" in result.stdout
-    assert "1 users were refused by a server that keeps no reasons" in result.stdout
+    assert "1 user refused by a server that keeps no reasons" in result.stdout
     assert not (tmp_path / "errors.csv").exists()
 
 

@@ -84,3 +84,12 @@ def test_durations_read_naturally():
         "3 min 05 s",
         "1 h 02 min",
     ]
+
+
+def test_the_last_line_says_how_long_it_took():
+    stream, clock = io.StringIO(), Clock()
+    progress = Progress(stream, clock=clock)
+    progress.importing(0, 0, 10)
+    clock.now += 12
+    progress.importing(9, 1, 10, final=True)
+    assert stream.getvalue().splitlines()[-1].endswith("1 users/s  done in 12 s")

@@ -5,10 +5,10 @@ from pathlib import Path
 
 import click
 
-from app.client import report
+from app.client import output, report
 from app.client.api import ApiError, RocketChat, Unreachable
 from app.client.importer import Importer, Refused, scan
-from app.client.progress import Progress, count, duration
+from app.client.progress import Progress
 from app.client.sources import FORMATS, InputError, Source
 
 OK, FAILURES, STOPPED = 0, 1, 2
@@ -148,11 +148,12 @@ def main(
     """
     source = Source(file, fmt, separator, delimiter)
     report_path = report_path or Path(f"{file.stem}.errors.csv")
-    writer = _Report(report_path, report.format_of(report_path, report_format))
+    writer = output.ReportFile(report_path, report.format_of(report_path, report_format))
     try:
         scanned = scan(source)
         if dry_run:
-            sys.exit(_dry_run(source, scanned, writer))
+            output.dry_run_summary(source, *scanned, writer)
+            sys.exit(FAILURES if scanned[1] or not scanned[0] else OK)
         client = RocketChat(url, timeout=timeout)
         _log_in(client, user_id, auth_token, username, password)
         try:
@@ -169,32 +170,8 @@ def main(
         _stop(str(error))
     except KeyboardInterrupt:
         _stop("interrupted; an import that was started goes on on the server (see import.status)")
-    sys.exit(_summarize(file, outcome, writer))
-
-
-class _Report:
-    """Where the error report goes, written only when there is something to report."""
-
-    def __init__(self, path, fmt):
-        self.path, self.fmt = path, fmt
-
-    def write(self, failures):
-        report.write(self.path, failures, self.fmt)
-        click.echo(f"Error report: {self.path} ({count(len(failures))} users)")
-
-
-def _dry_run(source, scanned, writer):
-    read, failures = scanned
-    for failure in failures:
-        click.echo(f"{source.path}:{failure.line}: {failure.reason}")
-    click.echo(
-        f"Dry run: {count(read)} users read, {count(len(failures))} with problems; "
-        "nothing was sent. Roles and taken emails, usernames or import ids are checked "
-        "by the server only."
-    )
-    if failures:
-        writer.write(failures)
-    return FAILURES if failures or not read else OK
+    output.import_summary(file, outcome, writer)
+    sys.exit(_exit_status(outcome))
 
 
 def _log_in(client, user_id, auth_token, username, password):
@@ -220,27 +197,7 @@ def _log_out(client):
         click.echo(f"warning: could not log out: {error}", err=True)
 
 
-def _summarize(file, outcome, writer):
-    if not outcome.read:
-        click.echo(f"No users in {file}.")
-        return FAILURES
-    seconds = outcome.staging_seconds + outcome.import_seconds
-    rate = f", {outcome.created / seconds:,.0f} users/s" if seconds and outcome.created else ""
-    click.echo(
-        f"{count(outcome.read)} users read, {count(outcome.created)} created, "
-        f"{count(outcome.failed)} failed, in {duration(seconds)}{rate} "
-        f"(staging {duration(outcome.staging_seconds)}, import {duration(outcome.import_seconds)})."
-    )
-    missing = outcome.read - outcome.created - outcome.failed
-    if outcome.state not in (None, "done"):
-        click.echo(f"The import ended in state {outcome.state!r}: {count(missing)} not imported.")
-    if outcome.unexplained:
-        click.echo(
-            f"{count(outcome.unexplained)} users were refused by a server that keeps no "
-            "reasons (Rocket.Chat deletes them): they are not in the report."
-        )
-    if outcome.failures:
-        writer.write(outcome.failures)
+def _exit_status(outcome):
     if outcome.complete:
         return OK
     return FAILURES if outcome.state in (None, "done") else STOPPED

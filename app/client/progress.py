@@ -46,11 +46,15 @@ class Progress:
         done = completed + failed
         elapsed = now - self._started
         rate = done / elapsed if elapsed > 0 else 0.0
-        eta = duration((total - done) / rate) if rate > 0 and total >= done else "?"
+        if final:
+            when = f"done in {duration(elapsed)}"
+        elif rate > 0 and total >= done:
+            when = f"ETA {duration((total - done) / rate)}"
+        else:
+            when = "ETA ?"
         text = (
             f"importing {_bar(done, total)} {count(done)}/{count(total)}"
-            f"  created {count(completed)}  failed {count(failed)}"
-            f"  {rate:,.0f} users/s  ETA {eta}"
+            f"  created {count(completed)}  failed {count(failed)}  {rate:,.0f} users/s  {when}"
         )
         if step:
             text += f"  ({step})"
