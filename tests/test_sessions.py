@@ -78,11 +78,8 @@ def test_each_login_creates_a_new_token(client, db, person):
 
 def test_login_notes_the_time_of_the_last_login(client, db, person):
     log_in(client, {"user": "admin", "password": PASSWORD})
-    assert stored_last_login(db, person) is not None
-
-
-def stored_last_login(db, user):
-    return db.users.find_one({"_id": user["_id"]}).get("lastLogin")
+    stored = db.users.find_one({"_id": person["_id"]})
+    assert stored["lastLogin"] == stored["_updatedAt"] >= person["_updatedAt"]
 
 
 @pytest.mark.parametrize(

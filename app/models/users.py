@@ -144,17 +144,19 @@ def find_by_login_token(db, hashed_token):
 def add_login_token(db, user_id, stored_token, now):
     """Keep a new (hashed) login token for the user and note when they logged in."""
     db[COLLECTION].update_one(
-        {"_id": user_id}, {"$push": {LOGIN_TOKENS: stored_token}, "$set": {"lastLogin": now}}
+        {"_id": user_id},
+        {"$push": {LOGIN_TOKENS: stored_token}, "$set": {"lastLogin": now, "_updatedAt": now}},
     )
 
 
 def note_login(db, user_id, now):
     """Note that the user logged in (with a token they already hold)."""
-    db[COLLECTION].update_one({"_id": user_id}, {"$set": {"lastLogin": now}})
+    db[COLLECTION].update_one({"_id": user_id}, {"$set": {"lastLogin": now, "_updatedAt": now}})
 
 
-def remove_login_token(db, user_id, hashed_token):
+def remove_login_token(db, user_id, hashed_token, now):
     """Drop one of the user's tokens, whichever kind it is."""
     db[COLLECTION].update_one(
-        {"_id": user_id}, {"$pull": {LOGIN_TOKENS: {"hashedToken": hashed_token}}}
+        {"_id": user_id},
+        {"$pull": {LOGIN_TOKENS: {"hashedToken": hashed_token}}, "$set": {"_updatedAt": now}},
     )

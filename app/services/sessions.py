@@ -153,7 +153,7 @@ def _require_allowed(user):
 
 def log_out(db, user_id, token):
     """Forget the token the caller used (whichever kind it is), as Rocket.Chat's logout does."""
-    users.remove_login_token(db, user_id, hash_token(token))
+    users.remove_login_token(db, user_id, hash_token(token), clock.now())
     return {"message": LOGGED_OUT}
 
 
