@@ -100,7 +100,7 @@ def test_records_carry_the_line_they_start_on(tmp_path):
 
 def test_a_row_with_too_many_values_is_a_problem_of_its_line(tmp_path):
     records = read(tmp_path, "email,importId\na@x.org,1,oops\nb@x.org,2\n")
-    assert records[0] == (2, None, "3 values for 2 columns")
+    assert records[0] == (2, {"emails": ["a@x.org"], "importIds": ["1"]}, "3 values for 2 columns")
     assert records[1][2] is None
 
 

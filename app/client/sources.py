@@ -143,8 +143,10 @@ def _header(cells):
 
 
 def _header_user(line, header, cells, split):
+    problem = None
     if len(cells) > len(header):
-        return Record(line, problem=f"{len(cells)} values for {len(header)} columns")
+        # Still read the cells that have a column, so that the report can tell who it is.
+        problem = f"{len(cells)} values for {len(header)} columns"
     user = {name: [] for name in header if name in REQUIRED_LISTS}
     for field, cell in zip(header, cells, strict=False):  # missing cells are empty
         value = cell if field == "password" else cell.strip()
@@ -154,7 +156,7 @@ def _header_user(line, header, cells, split):
                 user.setdefault(field, []).extend(p for p in pieces if p)
         elif value:
             user[field] = value
-    return Record(line, user)
+    return Record(line, user, problem)
 
 
 def _rocketchat_user(line, cells):
