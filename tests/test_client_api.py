@@ -142,3 +142,23 @@ def test_an_unreachable_server_is_reported(serve):
     client = RocketChat(f"http://127.0.0.1:{free_port()}", timeout=2, sleep=lambda s: None)
     with pytest.raises(Unreachable):
         client.import_status()
+
+
+def test_a_server_that_does_not_answer_in_time_is_reported():
+    release = threading.Event()
+
+    def silent(environ, start_response):
+        release.wait(5)
+        start_response("200 OK", [("Content-Type", "application/json")])
+        return [b"{}"]
+
+    server = make_server("127.0.0.1", 0, silent, threaded=True)
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+    client = RocketChat(f"http://127.0.0.1:{server.server_port}", timeout=0.2)
+    try:
+        with pytest.raises(Unreachable) as raised:
+            client.import_run()
+    finally:
+        release.set()
+        server.shutdown()
+    assert str(raised.value) == f"{client.url}: no answer within 0.2 s"

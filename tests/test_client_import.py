@@ -284,7 +284,7 @@ def test_an_unreachable_server_exits_2(tmp_path):
     unreachable = SimpleNamespace(url=f"http://127.0.0.1:{free_port()}")
     result = run(unreachable, tmp_path / "users.csv", "--timeout", 2)
     assert result.exit_code == 2
-    assert result.stderr.startswith(f"error: {unreachable.url}: ConnectionError")
+    assert result.stderr == f"error: {unreachable.url}: cannot connect (ConnectionError)\n"
 
 
 @pytest.mark.parametrize(

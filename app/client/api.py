@@ -1,5 +1,6 @@
 """A small client of Rocket.Chat's REST API: login, logout, me and the import routes."""
 
+import itertools
 import re
 import time
 
@@ -83,27 +84,32 @@ class RocketChat:
                 return
 
     def _call(self, method, route, *, json=None, params=None, idempotent=False):
-        for attempt in range(MAX_RETRIES + 1):
+        url = f"{self.url}/api/v1/{route}"
+        for attempt in itertools.count():
+            last = attempt == MAX_RETRIES
             try:
                 response = self.session.request(
-                    method, f"{self.url}/api/v1/{route}", json=json, params=params,
-                    timeout=self.timeout,
-                )  # fmt: skip
+                    method, url, json=json, params=params, timeout=self.timeout
+                )
             except requests.RequestException as error:
-                if not idempotent or attempt == MAX_RETRIES:
-                    raise Unreachable(f"{self.url}: {error.__class__.__name__}") from None
+                if not idempotent or last:
+                    raise Unreachable(self._unreachable(error)) from None
                 self.sleep(min(2**attempt, MAX_WAIT_SECONDS))
                 continue
-            # A 429 was never processed, so any call may be repeated; other errors only
-            # when the call can be repeated without harm.
-            retry = response.status_code == 429 or (
-                idempotent and response.status_code in _TRANSIENT
-            )
-            if retry and attempt < MAX_RETRIES:
-                self.sleep(_wait_seconds(response, attempt))
-                continue
-            return _body(route, response)
-        raise AssertionError("unreachable")  # pragma: no cover
+            if last or not _worth_repeating(response, idempotent):
+                return _body(route, response)
+            self.sleep(_wait_seconds(response, attempt))
+
+    def _unreachable(self, error):
+        if isinstance(error, requests.Timeout):
+            return f"{self.url}: no answer within {self.timeout:g} s"
+        return f"{self.url}: cannot connect ({error.__class__.__name__})"
+
+
+def _worth_repeating(response, idempotent):
+    # A 429 was never processed, so any call may be repeated; a 502-504 only when the call
+    # can be repeated without harm.
+    return response.status_code == 429 or (idempotent and response.status_code in _TRANSIENT)
 
 
 def _wait_seconds(response, attempt):

@@ -35,6 +35,7 @@ class _Text:
         return True
 
     def advance(self, to):
+        """Move pos to `to`, counting the lines passed."""
         self.line += self.text.count("\n", self.pos, to)
         self.pos = to
 
