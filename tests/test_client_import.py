@@ -15,9 +15,12 @@ from click.testing import CliRunner
 from werkzeug.serving import make_server
 
 from app import create_app
+from app.client import importer
 from app.client.main import main
+from app.client.progress import Progress
 from app.db import get_db_of
 from app.import_worker import get_worker
+from app.services.worker import Worker
 from tests import factories
 from tests.accounts import PASSWORD, insert_user_with_password
 from tests.conftest import snapshot
@@ -37,10 +40,9 @@ ENVIRONMENT = (
 class LiveService:
     """The service over real HTTP, importing on its worker thread; it records each call."""
 
-    def __init__(self, without=()):
-        self.app = create_app(
-            {"SEED_DEMO": False, "LOG_LEVEL": "WARNING", "BCRYPT_ROUNDS": 4, "TESTING": True}
-        )
+    def __init__(self, without=(), worker="thread"):
+        settings = {"SEED_DEMO": False, "LOG_LEVEL": "WARNING", "TESTING": True}
+        self.app = create_app({**settings, "BCRYPT_ROUNDS": 4, "IMPORT_WORKER": worker})
         self.db = get_db_of(self.app)
         factories.insert_permissions(self.db)
         factories.insert_roles(self.db)
@@ -333,3 +335,32 @@ def test_the_installed_console_script_imports_over_http(service, tmp_path):
     assert "2 users read, 2 created, 0 failed" in finished.stdout
     assert "importing [" in finished.stderr
     assert service.imported_users() == 2
+
+
+def test_an_import_that_makes_no_progress_is_pointed_out(tmp_path, monkeypatch):
+    live = LiveService(worker="off")  # and no worker elsewhere: nothing will import
+    noted, original_note = threading.Event(), Progress.note
+
+    def note(progress, text):
+        original_note(progress, text)
+        noted.set()
+
+    def start_a_worker_once_noted():
+        if noted.wait(30):
+            worker = Worker(live.db, bcrypt_rounds=4)
+            worker.run_pending()
+            worker.stop()
+
+    monkeypatch.setattr(importer, "STALL_SECONDS", 0.1)
+    monkeypatch.setattr(Progress, "note", note)
+    helper = threading.Thread(target=start_a_worker_once_noted)
+    helper.start()
+    (tmp_path / "users.csv").write_text("ann,ann@x.org,Ann\n")
+    try:
+        result = run(live, tmp_path / "users.csv")
+    finally:
+        noted.set()
+        helper.join(30)
+        live.close()
+    assert "no progress for 0.1 s: is an import worker running?" in result.stderr
+    assert result.exit_code == 0, result.output

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from app.client.api import ApiError
 from app.client.checks import check, identity_of
+from app.client.progress import duration
 from app.client.report import Failure, place
 from app.services.imports import INVALID_ROLES, MISSING_DATA
 
@@ -142,7 +143,7 @@ class Importer:
             elif now - changed >= STALL_SECONDS:
                 changed = now
                 self.progress.note(
-                    f"no progress for {STALL_SECONDS:.0f} s: is an import worker running?"
+                    f"no progress for {duration(STALL_SECONDS)}: is an import worker running?"
                 )
             self.sleep(self.poll_seconds)
 
