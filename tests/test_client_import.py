@@ -364,3 +364,19 @@ def test_an_import_that_makes_no_progress_is_pointed_out(tmp_path, monkeypatch):
         live.close()
     assert "no progress for 0.1 s: is an import worker running?" in result.stderr
     assert result.exit_code == 0, result.output
+
+
+def test_a_report_in_a_missing_folder_is_refused_before_anything_is_sent(service, tmp_path):
+    (tmp_path / "users.csv").write_text("ann,ann@x.org,Ann\n")
+    result = run(service, tmp_path / "users.csv", "--report", tmp_path / "nowhere" / "e.csv")
+    assert result.exit_code == 2
+    assert "no such folder for the error report" in result.stderr
+    assert service.calls == []
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_report_that_cannot_be_written_exits_2(service, tmp_path):
+    (tmp_path / "users.csv").write_text("ann,,Ann\n")
+    result = run(service, tmp_path / "users.csv", "--report", "/dev/full")  # always full
+    assert result.exit_code == 2
+    assert "error: cannot write the error report: [Errno 28]" in result.stderr

@@ -148,12 +148,14 @@ def main(
     """
     source = Source(file, fmt, separator, delimiter)
     report_path = report_path or Path(f"{file.stem}.errors.csv")
+    if not report_path.absolute().parent.is_dir():
+        _stop(f"{report_path}: no such folder for the error report")
     writer = output.ReportFile(report_path, report.format_of(report_path, report_format))
     try:
         scanned = scan(source)
         if dry_run:
             output.dry_run_summary(source, *scanned, writer)
-            sys.exit(FAILURES if scanned[1] or not scanned[0] else OK)
+            sys.exit(STOPPED if writer.failed else FAILURES if scanned[1] or not scanned[0] else OK)
         client = RocketChat(url, timeout=timeout)
         _log_in(client, user_id, auth_token, username, password)
         try:
@@ -171,7 +173,7 @@ def main(
     except KeyboardInterrupt:
         _stop("interrupted; an import that was started goes on on the server (see import.status)")
     output.import_summary(file, outcome, writer)
-    sys.exit(_exit_status(outcome))
+    sys.exit(STOPPED if writer.failed else _exit_status(outcome))
 
 
 def _log_in(client, user_id, auth_token, username, password):

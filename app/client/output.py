@@ -16,10 +16,16 @@ class ReportFile:
 
     def __init__(self, path, fmt):
         self.path, self.fmt = path, fmt
+        self.failed = False
 
     def write(self, failures):
-        """Write the failures and say where."""
-        report.write(self.path, failures, self.fmt)
+        """Write the failures and say where; say so (and remember it) if that is impossible."""
+        try:
+            report.write(self.path, failures, self.fmt)
+        except OSError as error:
+            self.failed = True
+            click.echo(f"error: cannot write the error report: {error}", err=True)
+            return
         click.echo(f"Error report: {self.path} ({users(len(failures))})")
 
 
