@@ -55,3 +55,10 @@ class OperationNotFound(CodedError):
 
 class StoreUnavailable(Exception):
     """The database cannot be reached; the request may be retried later."""
+
+
+class LoginRefused(Unauthorized):
+    """A login attempt failed; the answer never tells why, nor whether the user exists."""
+
+    def __init__(self):
+        ServiceError.__init__(self, "Unauthorized")

@@ -2,7 +2,18 @@
 
 import flask_smorest
 
-from app.api import body, bulk_import, docs, errors, health, import_routes, info, operation_routes
+from app.api import (
+    body,
+    bulk_import,
+    docs,
+    errors,
+    health,
+    import_error_routes,
+    import_routes,
+    info,
+    operation_routes,
+    session_routes,
+)
 from app.api.blueprint import SECURITY_SCHEMES
 from app.envelope import FailureOut
 from app.schemas import ajv
@@ -19,8 +30,8 @@ OPENAPI_SETTINGS = {
 }
 
 # The route modules add their routes to these blueprints when imported.
-_ROUTES = (import_routes, operation_routes)
-BLUEPRINTS = (info.blp, bulk_import.blp, health.blp)
+_ROUTES = (import_routes, operation_routes, import_error_routes)
+BLUEPRINTS = (info.blp, bulk_import.blp, session_routes.blp, health.blp)
 
 
 class Api(flask_smorest.Api):

@@ -19,6 +19,7 @@ SECURITY_SCHEMES = {
     "authToken": {"type": "apiKey", "in": "header", "name": "X-Auth-Token"},
 }
 _SECURITY = [{"userId": [], "authToken": []}]
+_FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 class _RocketChatParser(FlaskParser):
@@ -35,9 +36,20 @@ class _RocketChatParser(FlaskParser):
         raise InvalidParams(first(messages) if first else _first_message(messages))
 
     def load_json(self, req, schema):
-        """Read the body as strict JSON whatever its Content-Type; an empty body is missing."""
+        """Read the body as strict JSON whatever its Content-Type; an empty body is missing.
+
+        A form body that is not JSON is missing too, so that routes which also take forms
+        (login) fall back to them, while `curl -d '{...}'` still reaches JSON routes.
+        """
         raw = req.get_data(cache=True)
-        return parse_json(raw) if raw.strip() else missing
+        if not raw.strip():
+            return missing
+        if req.mimetype in _FORMS:
+            try:
+                return parse_json(raw)
+            except InvalidParams:
+                return missing
+        return parse_json(raw)
 
 
 def _first_message(messages):

@@ -53,3 +53,14 @@ def mark_failed(db, reasons):
             ],
             ordered=False,
         )
+
+
+# Never read back a staged password, not even its digest.
+_WITHOUT_PASSWORD = {"data.password": 0}
+
+
+def failed_users(db, offset, limit):
+    """Return staged users that failed, with their reasons, in staging order, one page."""
+    query = {"dataType": USER, "errors": {"$exists": True}}
+    cursor = db[COLLECTION].find(query, _WITHOUT_PASSWORD).sort("_id", pymongo.ASCENDING)
+    return list(cursor.skip(offset).limit(limit))

@@ -103,3 +103,84 @@ def _duplicated_key(write_error):
 def ids_existing(db, user_ids):
     """Return which of these user ids exist."""
     return {doc["_id"] for doc in db[COLLECTION].find({"_id": {"$in": list(user_ids)}}, {"_id": 1})}
+
+
+# What login, its answer and /me read of a user: Rocket.Chat's base user fields and the
+# services (whose secrets the service layer drops before anything is answered).
+_INFO_FIELDS = (
+    "name",
+    "username",
+    "nickname",
+    "emails",
+    "status",
+    "statusDefault",
+    "statusText",
+    "statusConnection",
+    "bio",
+    "avatarOrigin",
+    "utcOffset",
+    "language",
+    "settings",
+    "enableAutoAway",
+    "idleTimeLimit",
+    "roles",
+    "active",
+    "defaultRoom",
+    "customFields",
+    "requirePasswordChange",
+    "requirePasswordChangeReason",
+    "statusLivechat",
+    "banners",
+    "_updatedAt",
+    "avatarETag",
+    "openBusinessHours",
+    "type",
+    "services",
+)
+_INFO_PROJECTION = dict.fromkeys(_INFO_FIELDS, 1)
+LOGIN_TOKENS = "services.resume.loginTokens"
+
+
+def find_for_login(db, field, value):
+    """Return the user whose `username` or `emails.address` is value: the exact spelling
+    first, else the only user matching it case-insensitively (as Meteor looks users up)."""
+    user = db[COLLECTION].find_one({field: value}, _INFO_PROJECTION)
+    if user is not None:
+        return user
+    if is_embedded(db):  # mongomock ignores collations
+        cursor = db[COLLECTION].find({field: _whole_ignoring_case(value)}, _INFO_PROJECTION)
+    else:  # served by Rocket.Chat's case-insensitive indexes
+        cursor = db[COLLECTION].find({field: value}, _INFO_PROJECTION, collation=CASE_INSENSITIVE)
+    candidates = list(cursor.limit(2))
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def find_by_id(db, user_id):
+    """Return a user's login-relevant fields by id, or None."""
+    return db[COLLECTION].find_one({"_id": user_id}, _INFO_PROJECTION)
+
+
+def find_by_login_token(db, hashed_token):
+    """Return the user holding this hashed token, with its fields and services, or None."""
+    return db[COLLECTION].find_one({f"{LOGIN_TOKENS}.hashedToken": hashed_token}, _INFO_PROJECTION)
+
+
+def add_login_token(db, user_id, stored_token, now):
+    """Keep a new (hashed) login token for the user and note when they logged in."""
+    db[COLLECTION].update_one(
+        {"_id": user_id},
+        {"$push": {LOGIN_TOKENS: stored_token}, "$set": {"lastLogin": now, "_updatedAt": now}},
+    )
+
+
+def note_login(db, user_id, now):
+    """Note that the user logged in (with a token they already hold)."""
+    db[COLLECTION].update_one({"_id": user_id}, {"$set": {"lastLogin": now, "_updatedAt": now}})
+
+
+def remove_login_token(db, user_id, hashed_token, now):
+    """Drop one of the user's tokens, whichever kind it is."""
+    db[COLLECTION].update_one(
+        {"_id": user_id},
+        {"$pull": {LOGIN_TOKENS: {"hashedToken": hashed_token}}, "$set": {"_updatedAt": now}},
+    )

@@ -15,6 +15,9 @@ ALREADY_FINISHED = "The current import operation is already finished."
 MISSING_DATA = "Users are missing required data."
 INVALID_ROLES = "One or more of the users have been assigned invalid roles."
 
+# A user needs a non-empty value in each of these lists.
+REQUIRED_LISTS = ("emails", "importIds")
+
 
 def new_operation(db, user_id):
     """Invalidate every operation, empty the staging area and start a new operation."""
@@ -42,7 +45,7 @@ def add_users(db, users, max_users=None):
     if max_users is not None and len(users) > max_users:
         raise InvalidParams(f"must NOT have more than {max_users} items")
     operation = _receiving_operation(db)
-    if any(not _has_value(u["emails"]) or not _has_value(u["importIds"]) for u in users):
+    if any(missing_required_data(user) for user in users):
         raise ActionRefused(MISSING_DATA)
     defaults = default_roles(db)
     merged = [_merge_roles(user.get("roles"), defaults) for user in users]
@@ -66,6 +69,14 @@ def _receiving_operation(db):
     if state in states.FINISHED_STATES:
         raise ActionRefused(ALREADY_FINISHED)
     return operation
+
+
+def missing_required_data(user):
+    """Return which of `emails` and `importIds` lack a non-empty value (Rocket.Chat's rule).
+
+    Pure, so that the command-line importer's --dry-run applies the very same rule offline.
+    """
+    return [name for name in REQUIRED_LISTS if not _has_value(user.get(name) or [])]
 
 
 def _has_value(values):

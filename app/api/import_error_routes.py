@@ -1,0 +1,15 @@
+"""import.errors (ours; Rocket.Chat has none): the users an import could not create, and why."""
+
+from app.api.bulk_import import blp
+from app.db import get_db
+from app.schemas.import_errors import ImportErrorsOut, PageQuery
+from app.services import import_errors
+
+
+@blp.get("/import.errors")
+@blp.arguments(PageQuery, location="query")
+@blp.response(200, ImportErrorsOut)
+@blp.requires("run-import")
+def import_errors_page(query):
+    """List the current operation's failed users with their reasons, never a password."""
+    return import_errors.failed_users(get_db(), query.get("offset"), query.get("count"))

@@ -1,0 +1,136 @@
+"""A small client of Rocket.Chat's REST API: login, logout, me and the import routes."""
+
+import itertools
+import re
+import time
+
+import requests
+
+PAGE_SIZE = 100  # Rocket.Chat's default API_Upper_Count_Limit
+MAX_RETRIES = 5
+MAX_WAIT_SECONDS = 120.0
+_TRANSIENT = (502, 503, 504)
+_WAIT = re.compile(r"wait (\d+) seconds")
+
+
+class ApiError(Exception):
+    """The server refused a call; `error` and `error_type` are Rocket.Chat's own words."""
+
+    def __init__(self, route, status, error, error_type=None):
+        super().__init__(f"{route} answered {status}: {error}")
+        self.route, self.status, self.error, self.error_type = route, status, error, error_type
+
+
+class Unreachable(Exception):
+    """The server could not be reached at all."""
+
+
+class RocketChat:
+    """Calls a Rocket.Chat-compatible server; credentials go in headers, never in logs."""
+
+    def __init__(self, url, *, timeout=30.0, session=None, sleep=time.sleep):
+        self.url = re.sub(r"(/api(/v1)?)?/*$", "", url)
+        self.timeout, self.sleep = timeout, sleep
+        self.session = session or requests.Session()
+        self.session.headers["User-Agent"] = "bulk-import-users"
+        self.logged_in = False
+
+    def use_token(self, user_id, token):
+        """Send this user id and token (a login or personal access token) with every call."""
+        self.session.headers.update({"X-User-Id": user_id, "X-Auth-Token": token})
+
+    def login(self, user, password):
+        """Log in with a username (or email) and password; later calls use the new token."""
+        data = self._call("POST", "login", json={"user": user, "password": password})["data"]
+        self.use_token(data["userId"], data["authToken"])
+        self.logged_in = True
+        return data["me"]
+
+    def logout(self):
+        """Drop the token login() created; a token given by the caller is left alone."""
+        if self.logged_in:
+            self._call("POST", "logout")
+            self.logged_in = False
+
+    def me(self):
+        """Return the caller's own user."""
+        return self._call("GET", "me", idempotent=True)
+
+    def import_status(self):
+        """Return `{state, operation?}` of the current import operation."""
+        return self._call("GET", "import.status", idempotent=True)
+
+    def import_new(self):
+        """Start a new import operation (invalidating any other); return it."""
+        return self._call("POST", "import.new")["operation"]
+
+    def add_users(self, users):
+        """Stage users in the current operation."""
+        self._call("POST", "import.addUsers", json={"users": users})
+
+    def import_run(self):
+        """Start importing the staged users."""
+        self._call("POST", "import.run")
+
+    def failed_users(self):
+        """Yield every failed staged user of import.errors (ours), page by page."""
+        offset = 0
+        while True:
+            params = {"offset": offset, "count": PAGE_SIZE}
+            page = self._call("GET", "import.errors", params=params, idempotent=True)
+            yield from page["users"]
+            offset += page["count"]
+            if not page["count"] or offset >= page["total"]:
+                return
+
+    def _call(self, method, route, *, json=None, params=None, idempotent=False):
+        url = f"{self.url}/api/v1/{route}"
+        for attempt in itertools.count():
+            last = attempt == MAX_RETRIES
+            try:
+                response = self.session.request(
+                    method, url, json=json, params=params, timeout=self.timeout
+                )
+            except requests.RequestException as error:
+                if not idempotent or last:
+                    raise Unreachable(self._unreachable(error)) from None
+                self.sleep(min(2**attempt, MAX_WAIT_SECONDS))
+                continue
+            if last or not _worth_repeating(response, idempotent):
+                return _body(route, response)
+            self.sleep(_wait_seconds(response, attempt))
+
+    def _unreachable(self, error):
+        if isinstance(error, requests.Timeout):
+            return f"{self.url}: no answer within {self.timeout:g} s"
+        return f"{self.url}: cannot connect ({error.__class__.__name__})"
+
+
+def _worth_repeating(response, idempotent):
+    # A 429 was never processed, so any call may be repeated; a 502-504 only when the call
+    # can be repeated without harm.
+    return response.status_code == 429 or (idempotent and response.status_code in _TRANSIENT)
+
+
+def _wait_seconds(response, attempt):
+    # Rocket.Chat says when the limit resets (epoch ms), and how long to wait in the message.
+    reset = response.headers.get("X-RateLimit-Reset", "")
+    if reset.isdigit():
+        seconds = int(reset) / 1000 - time.time()
+    else:
+        found = _WAIT.search(response.text)
+        seconds = int(found.group(1)) if found else 2**attempt
+    return min(max(seconds, 0.5), MAX_WAIT_SECONDS)
+
+
+def _body(route, response):
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if response.ok and isinstance(body, dict):
+        return body
+    if isinstance(body, dict):
+        error = body.get("error") or body.get("message") or response.reason
+        raise ApiError(route, response.status_code, str(error), body.get("errorType"))
+    raise ApiError(route, response.status_code, response.reason or "not a JSON answer")

@@ -1,0 +1,210 @@
+"""The `bulk-import-users` command line."""
+
+import sys
+from pathlib import Path
+
+import click
+
+from app.client import output, report
+from app.client.api import ApiError, RocketChat, Unreachable
+from app.client.importer import Importer, Refused, scan
+from app.client.progress import Progress
+from app.client.sources import FORMATS, InputError, Source
+
+OK, FAILURES, STOPPED = 0, 1, 2
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 96})
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--url",
+    envvar="ROCKETCHAT_URL",
+    default="http://127.0.0.1:3000",
+    show_default=True,
+    show_envvar=True,
+    help="The server's address.",
+)
+@click.option(
+    "--user-id",
+    envvar="ROCKETCHAT_USER_ID",
+    show_envvar=True,
+    help="Log in with a user id and token (login or personal access token).",
+)
+@click.option("--auth-token", envvar="ROCKETCHAT_AUTH_TOKEN", show_envvar=True)
+@click.option(
+    "--username",
+    envvar="ROCKETCHAT_USER",
+    show_envvar=True,
+    help="Or log in with a username (or email) and password.",
+)
+@click.option(
+    "--password",
+    envvar="ROCKETCHAT_PASSWORD",
+    show_envvar=True,
+    help="Prefer the variable (or the prompt): arguments show in `ps`.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="auto",
+    show_default=True,
+    help="auto: .json (array or JSON Lines), .jsonl, else CSV; a CSV whose first "
+    "row is no header is Rocket.Chat's users.csv (username,email,name).",
+)
+@click.option(
+    "--separator",
+    default=";",
+    show_default=True,
+    help="Splits several emails, importIds or roles in one CSV cell.",
+)
+@click.option("--delimiter", default=",", show_default=True, help="The CSV column delimiter.")
+@click.option(
+    "--dry-run", is_flag=True, help="Check every record with import.addUsers' rules; send nothing."
+)
+@click.option(
+    "--chunk-size",
+    type=click.IntRange(1, 10_000),
+    default=500,
+    show_default=True,
+    help="Users per import.addUsers call.",
+)
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the error report (default: FILE's base name + .errors.csv, "
+    "in the current directory).",
+)
+@click.option(
+    "--report-format",
+    type=click.Choice(report.FORMATS),
+    help="Default: json for a .json report, else csv.",
+)
+@click.option(
+    "--poll-interval",
+    type=click.FloatRange(min=0.01),
+    default=1.0,
+    show_default=True,
+    help="Seconds between two import.status calls.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=1),
+    default=30.0,
+    show_default=True,
+    help="Seconds to wait for one answer.",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Start even if an import is running on the server (import.new stops it).",
+)
+@click.option(
+    "--progress/--no-progress",
+    "live",
+    default=None,
+    help="A live progress bar (default: only on a terminal; plain lines otherwise).",
+)
+def main(
+    file,
+    url,
+    user_id,
+    auth_token,
+    username,
+    password,
+    fmt,
+    separator,
+    delimiter,
+    dry_run,
+    chunk_size,
+    report_path,
+    report_format,
+    poll_interval,
+    timeout,
+    force,
+    live,
+):
+    """Import the users of FILE into Rocket.Chat (or this service) through its REST API.
+
+    \b
+    FILE is a CSV with a header row (username, email(s), importId(s), name, password,
+    role(s), utcOffset, avatarUrl, deleted, statusText, type, bio: repeat a column or
+    use --separator for several values), Rocket.Chat's header-less users.csv, a JSON
+    array or JSON Lines, in UTF-8.
+
+    \b
+    It calls import.new, import.addUsers in chunks, import.run, then polls
+    import.status until the import ends, and writes every user that was not created,
+    with its line and the reason, to the error report.
+
+    \b
+    --dry-run checks each record offline with the validator and rules of
+    import.addUsers; whether a role exists, and whether an email, username or import
+    id is already taken, only the server can tell.
+
+    Exit status: 0 when every user was created, 1 when some were not (or a dry run
+    found problems), 2 when the import could not run.
+    """
+    source = Source(file, fmt, separator, delimiter)
+    report_path = report_path or Path(f"{file.stem}.errors.csv")
+    if not report_path.absolute().parent.is_dir():
+        _stop(f"{report_path}: no such folder for the error report")
+    writer = output.ReportFile(report_path, report.format_of(report_path, report_format))
+    try:
+        scanned = scan(source)
+        if dry_run:
+            output.dry_run_summary(source, *scanned, writer)
+            sys.exit(STOPPED if writer.failed else FAILURES if scanned[1] or not scanned[0] else OK)
+        client = RocketChat(url, timeout=timeout)
+        _log_in(client, user_id, auth_token, username, password)
+        try:
+            progress = Progress(sys.stderr, live=live)
+            importer = Importer(
+                client, progress, chunk_size=chunk_size, poll_seconds=poll_interval, force=force
+            )
+            outcome = importer.run(source, scanned)
+        finally:
+            _log_out(client)
+    except InputError as error:
+        _stop(f"{file}: {error}; nothing was sent")
+    except (ApiError, Unreachable, Refused) as error:
+        _stop(str(error))
+    except KeyboardInterrupt:
+        _stop("interrupted; an import that was started goes on on the server (see import.status)")
+    output.import_summary(file, outcome, writer)
+    sys.exit(STOPPED if writer.failed else _exit_status(outcome))
+
+
+def _log_in(client, user_id, auth_token, username, password):
+    if user_id and auth_token:
+        client.use_token(user_id, auth_token)
+        who = client.me()
+    elif username:
+        if not password:
+            if not sys.stdin.isatty():
+                _stop("give the password with ROCKETCHAT_PASSWORD or --password")
+            password = click.prompt(f"Password for {username}", hide_input=True, err=True)
+        who = client.login(username, password)
+    else:
+        _stop("give --user-id and --auth-token, or --username (and a password)")
+    click.echo(f"Logged in to {client.url} as {who.get('username') or who.get('_id')}.", err=True)
+
+
+def _log_out(client):
+    # Drop the token our own login created; a failure here must not hide the outcome.
+    try:
+        client.logout()
+    except (ApiError, Unreachable) as error:
+        click.echo(f"warning: could not log out: {error}", err=True)
+
+
+def _exit_status(outcome):
+    if outcome.complete:
+        return OK
+    return FAILURES if outcome.state in (None, "done") else STOPPED
+
+
+def _stop(message):
+    click.echo(f"error: {message}", err=True)
+    sys.exit(STOPPED)

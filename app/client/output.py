@@ -1,0 +1,68 @@
+"""What the command tells the administrator at the end: a summary, and the error report."""
+
+import click
+
+from app.client import report
+from app.client.progress import count, duration
+
+
+def users(number):
+    """Return `1 user` or `2,000 users`."""
+    return f"{count(number)} user{'' if number == 1 else 's'}"
+
+
+class ReportFile:
+    """Where the error report goes; it is written only when there is something to report."""
+
+    def __init__(self, path, fmt):
+        self.path, self.fmt = path, fmt
+        self.failed = False
+
+    def write(self, failures):
+        """Write the failures and say where; say so (and remember it) if that is impossible."""
+        try:
+            report.write(self.path, failures, self.fmt)
+        except OSError as error:
+            self.failed = True
+            click.echo(f"error: cannot write the error report: {error}", err=True)
+            return
+        click.echo(f"Error report: {self.path} ({users(len(failures))})")
+
+
+def dry_run_summary(source, read, failures, report_file):
+    """Print each problem as `FILE:LINE: reason`, then the totals; write the report."""
+    for failure in failures:
+        click.echo(f"{source.path}:{failure.line}: {failure.reason}")
+    click.echo(
+        f"Dry run: {users(read)} read, {count(len(failures))} with problems; nothing was "
+        "sent. Roles, and emails, usernames or import ids already taken, only the server "
+        "can check."
+    )
+    if failures:
+        report_file.write(failures)
+
+
+def import_summary(file, outcome, report_file):
+    """Print what became of the file's users; write the report of those not created."""
+    if not outcome.read:
+        click.echo(f"No users in {file}.")
+        return
+    seconds = outcome.staging_seconds + outcome.import_seconds
+    rate = f", {outcome.created / seconds:,.0f} users/s" if seconds and outcome.created else ""
+    click.echo(
+        f"{users(outcome.read)} read, {count(outcome.created)} created, "
+        f"{count(outcome.failed)} failed, in {duration(seconds)}{rate} "
+        f"(staging {duration(outcome.staging_seconds)}, import {duration(outcome.import_seconds)})."
+    )
+    if outcome.state not in (None, "done"):
+        missing = outcome.read - outcome.created - outcome.failed
+        click.echo(f"The import ended in state {outcome.state!r}: {users(missing)} not imported.")
+    if outcome.unexplained:
+        click.echo(
+            f"{users(outcome.unexplained)} refused by a server that keeps no reasons "
+            "(Rocket.Chat deletes them): not in the report."
+        )
+    if outcome.failures:
+        report_file.write(outcome.failures)
+    elif outcome.complete:
+        click.echo("Every user was created; no error report.")

@@ -1,0 +1,31 @@
+"""The users an import could not create, with the reasons, one page at a time."""
+
+import math
+
+from app.errors import InvalidParams
+from app.models import import_records
+
+# Rocket.Chat's defaults for API_Default_Count and API_Upper_Count_Limit.
+DEFAULT_COUNT = 50
+MAX_COUNT = 100
+
+
+def failed_users(db, offset=None, count=None):
+    """Return `{users, count, offset, total}`: a page of failed staged users, in staging order.
+
+    The staging area holds the current operation's records only (import.new and
+    import.clear empty it), so these are the current operation's failures.
+    """
+    offset = _whole(offset, 0)
+    if offset < 0:
+        raise InvalidParams("must be >= 0")
+    count = _whole(count, DEFAULT_COUNT)
+    count = min(count if count > 0 else DEFAULT_COUNT, MAX_COUNT)
+    page = import_records.failed_users(db, offset, count)
+    total = import_records.count_users(db, failed_only=True)
+    return {"users": page, "count": len(page), "offset": offset, "total": total}
+
+
+def _whole(value, default):
+    # Like Rocket.Chat's parseInt of the query value (2.9 is 2); absent means the default.
+    return default if value is None or not math.isfinite(value) else int(value)
