@@ -202,16 +202,22 @@ def table_coerce(value, node):
         return out
     if kind == "array":
         if not isinstance(value, list):
-            return _FAIL
+            return _null_or_fail(value, node)
         items = [table_coerce(v, node["items"]) for v in value]
         return _FAIL if any(i is _FAIL for i in items) else items
     python_type, convert = _TYPES[kind]
     if isinstance(value, python_type) and not (kind == "number" and isinstance(value, bool)):
         return value
     coerced = convert(value) if not isinstance(value, list | dict) else _FAIL
-    if coerced is _FAIL and node.get("nullable") and (value == "" or value is False or value == 0):
+    return _null_or_fail(value, node) if coerced is _FAIL else coerced
+
+
+def _null_or_fail(value, node):
+    # The table's last row: a nullable type takes "", 0 and false as null.
+    scalar = not isinstance(value, list | dict)
+    if node.get("nullable") and scalar and (value == "" or value is False or value == 0):
         return None
-    return coerced
+    return _FAIL
 
 
 def table_accepts(body):
