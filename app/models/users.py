@@ -27,6 +27,7 @@ INDEXES = [
 
 # What the auth hook needs of the caller; never the services (passwords, tokens).
 _AUTH_PROJECTION = {"_id": 1, "username": 1, "roles": 1, "active": 1}
+_COMPARED_IGNORING_CASE = ("emails.address", "username")
 _IDENTITY_PROJECTION = {"_id": 1, "username": 1, "emails.address": 1, "importIds": 1}
 
 
@@ -51,17 +52,20 @@ def find_holders(db, *, emails, usernames, import_ids):
     if not clauses:
         return []
     if is_embedded(db):
-        # mongomock ignores collations: match whole values with case-insensitive regexes.
-        for clause in clauses[:2]:
+        # mongomock ignores collations: one case-insensitive alternation per field, so
+        # that each user is tested once per field rather than once per value.
+        for clause in clauses:
             (field,) = clause
-            clause[field]["$in"] = [_whole_ignoring_case(v) for v in clause[field]["$in"]]
+            if field in _COMPARED_IGNORING_CASE:
+                clause[field] = _any_of_ignoring_case(clause[field]["$in"])
         return list(db[COLLECTION].find({"$or": clauses}, _IDENTITY_PROJECTION))
     cursor = db[COLLECTION].find({"$or": clauses}, _IDENTITY_PROJECTION, collation=CASE_INSENSITIVE)
     return list(cursor)
 
 
-def _whole_ignoring_case(value):
-    return re.compile(f"^{re.escape(value)}$", re.IGNORECASE)
+def _any_of_ignoring_case(values):
+    alternatives = "|".join(re.escape(value) for value in values)
+    return re.compile(f"^(?:{alternatives})$", re.IGNORECASE)
 
 
 def insert_new(db, documents):
@@ -148,7 +152,7 @@ def find_for_login(db, field, value):
     if user is not None:
         return user
     if is_embedded(db):  # mongomock ignores collations
-        cursor = db[COLLECTION].find({field: _whole_ignoring_case(value)}, _INFO_PROJECTION)
+        cursor = db[COLLECTION].find({field: _any_of_ignoring_case([value])}, _INFO_PROJECTION)
     else:  # served by Rocket.Chat's case-insensitive indexes
         cursor = db[COLLECTION].find({field: value}, _INFO_PROJECTION, collation=CASE_INSENSITIVE)
     candidates = list(cursor.limit(2))
