@@ -42,7 +42,8 @@ class Holders:
 
 
 def lookup_of(identities):
-    """Return the find_holders arguments for a batch's (emails, username, import ids)."""
+    """Return the find_holders arguments for (emails, username, import ids) triples."""
+    identities = list(identities)
     return {
         "emails": [address for emails, _, _ in identities for address in emails],
         "usernames": [username for _, username, _ in identities if username],

@@ -12,7 +12,8 @@ from app.services.conflicts import Holders, lookup_of
 
 log = logging.getLogger(__name__)
 
-# Staged records are read this many batches at a time: one round trip feeds ten batches.
+# Staged records are read, and their identities looked up, this many batches at a time:
+# one read and one lookup feed ten batches.
 READ_AHEAD = 10
 
 # The steps after the users, walked in order; API imports have no channels or messages.
@@ -92,23 +93,29 @@ class ImportRun:
     def _import_users(self):
         size = self.settings.batch_size
         cursor = import_records.pending_users(self.db, batch_size=size * READ_AHEAD)
-        while batch := list(itertools.islice(cursor, size)):
-            outcome = self._process(batch)
-            self.completed += len(outcome.created)
-            self.failed += len(outcome.failed)
-            self._report(self._counts())
-            if self.on_batch:
-                self.on_batch(self)
-            if self.stopping():
-                # Hand the run over at once rather than when the lease expires.
-                self._release({})
-                raise Stopped("the worker is shutting down")
+        while chunk := list(itertools.islice(cursor, size * READ_AHEAD)):
+            staged = [(record, accounts.identity(record["data"])) for record in chunk]
+            # One lookup serves the ten batches of a chunk; Holders then follows what
+            # they create, and the unique indexes catch what a concurrent writer adds.
+            holders = Holders(users.find_holders(self.db, **lookup_of(i for _, i in staged)))
+            for start in range(0, len(staged), size):
+                self._run_batch(staged[start : start + size], holders)
 
-    def _process(self, records):
-        identities = [accounts.identity(record["data"]) for record in records]
-        holders = Holders(users.find_holders(self.db, **lookup_of(identities)))
+    def _run_batch(self, staged, holders):
+        outcome = self._process(staged, holders)
+        self.completed += len(outcome.created)
+        self.failed += len(outcome.failed)
+        self._report(self._counts())
+        if self.on_batch:
+            self.on_batch(self)
+        if self.stopping():
+            # Hand the run over at once rather than when the lease expires.
+            self._release({})
+            raise Stopped("the worker is shutting down")
+
+    def _process(self, staged, holders):
         outcome, planned = Outcome(), []
-        for record, (emails, username, import_ids) in zip(records, identities, strict=True):
+        for record, (emails, username, import_ids) in staged:
             user_id = accounts.user_id_for(self.id, record["_id"])
             if user_id in holders.user_ids:  # created by this run before it was interrupted
                 outcome.created.append(record["_id"])
