@@ -1,0 +1,158 @@
+"""Import throughput, round trips and worker memory, each next to its limit measured here.
+
+Usage: python -m bench.imports [--users 1000 10000] [--password-users 1000]
+"""
+
+import argparse
+import json
+import os
+
+from app.models import import_records
+from app.services import accounts, clock
+from app.services.passwords import Hasher
+from bench.common import (
+    BCRYPT_COST,
+    Stopwatch,
+    log,
+    migrated_database,
+    one_bcrypt_seconds,
+    ratio,
+    run_json,
+    stage,
+    wire_server,
+)
+
+INSERT_BATCH = 50  # the store's limit: plain unordered insert_many batches of this size
+THROUGHPUT_TARGET = 0.5
+ROUND_TRIP_TARGET = 0.1
+PASSWORD_TARGET = 0.8
+MEMORY_GROWTH_TARGET = 0.2
+
+
+def users_the_runner_would_create(db, operation, bcrypt_hash):
+    """Build, from the staging area, the user documents the import will insert."""
+    now = clock.now()
+    return [
+        accounts.new_user(
+            accounts.user_id_for(operation["_id"], record["_id"]), record["data"], bcrypt_hash, now
+        )
+        for record in import_records.pending_users(db, batch_size=1000)
+    ]
+
+
+def insert_limit(server, documents):
+    """Time unordered insert_many batches of 50 into a fresh, indexed users collection."""
+    with migrated_database(server.new_url("limit")) as db:
+        with Stopwatch() as watch:
+            for first in range(0, len(documents), INSERT_BATCH):
+                db.users.insert_many(documents[first : first + INSERT_BATCH], ordered=False)
+        db.client.drop_database(db.name)
+    return watch.seconds
+
+
+def unknowable_hash():
+    """Return one bcrypt hash nobody knows the password of, as the runner uses per run."""
+    hasher = Hasher(BCRYPT_COST, workers=1)
+    try:
+        return hasher.unknowable()
+    finally:
+        hasher.close()
+
+
+def import_once(server, users, with_passwords=False):
+    """Stage users, measure the store's limit on their documents, then import them."""
+    url = server.new_url("import")
+    with migrated_database(url) as db:
+        operation = stage(db, users, with_passwords)
+        limit_seconds = None
+        if not with_passwords:
+            documents = users_the_runner_would_create(db, operation, unknowable_hash())
+            limit_seconds = insert_limit(server, documents)
+            del documents
+        run = run_json("bench.worker_process", url, BCRYPT_COST)
+        db.client.drop_database(db.name)
+    if run["status"] != "importer_done" or run["count"]["completed"] != users:
+        raise RuntimeError(f"the import did not complete: {run}")
+    return limit_seconds, run
+
+
+def throughput(server, users):
+    """Measure (1) users per second against the insert limit, (2) round trips, (4) memory."""
+    log(f"import of {users} users without passwords")
+    limit_seconds, run = import_once(server, users)
+    limit_rate, rate = users / limit_seconds, users / run["seconds"]
+    per_user = run["commands"] / users
+    result = {
+        "users": users,
+        "import_seconds": round(run["seconds"], 3),
+        "users_per_second": round(rate, 1),
+        "limit_seconds": round(limit_seconds, 3),
+        "limit_users_per_second": round(limit_rate, 1),
+        "ratio": ratio(rate, limit_rate),
+        "ratio_holds": rate >= THROUGHPUT_TARGET * limit_rate,
+        "commands": run["commands"],
+        "commands_by_name": run["commands_by_name"],
+        "round_trips_per_user": round(per_user, 4),
+        "round_trips_hold": per_user <= ROUND_TRIP_TARGET,
+        "worker_rss_before_mb": run["rss_before_mb"],
+        "worker_peak_rss_mb": run["peak_rss_mb"],
+    }
+    log(json.dumps(result))
+    return result
+
+
+def with_passwords(server, users):
+    """Measure (3) users per second with bcrypt against cores / (time of one bcrypt)."""
+    log(f"import of {users} users with passwords (bcrypt cost {BCRYPT_COST})")
+    one_bcrypt = one_bcrypt_seconds()
+    _, run = import_once(server, users, with_passwords=True)
+    cores = os.cpu_count()
+    limit_rate, rate = cores / one_bcrypt, users / run["seconds"]
+    result = {
+        "users": users,
+        "bcrypt_cost": BCRYPT_COST,
+        "one_bcrypt_ms": round(one_bcrypt * 1000, 2),
+        "cores": cores,
+        "import_seconds": round(run["seconds"], 3),
+        "users_per_second": round(rate, 2),
+        "cpu_limit_users_per_second": round(limit_rate, 2),
+        "ratio": ratio(rate, limit_rate),
+        "holds": rate >= PASSWORD_TARGET * limit_rate,
+    }
+    log(json.dumps(result))
+    return result
+
+
+def memory_growth(runs):
+    """Compare (4) the worker's peak memory at 10,000 and 100,000 users, when both ran."""
+    peaks = {run["users"]: run["worker_peak_rss_mb"] for run in runs}
+    if 10_000 not in peaks or 100_000 not in peaks:
+        return None
+    growth = peaks[100_000] / peaks[10_000] - 1
+    return {
+        "peak_10k_mb": peaks[10_000],
+        "peak_100k_mb": peaks[100_000],
+        "growth": round(growth, 3),
+        "holds": growth < MEMORY_GROWTH_TARGET,
+    }
+
+
+def run_all(sizes, password_users):
+    """Run every import measurement on one wire server; return the results."""
+    with wire_server() as server:
+        runs = [throughput(server, users) for users in sizes]
+        passwords = with_passwords(server, password_users) if password_users else None
+    return {"throughput": runs, "passwords": passwords, "memory": memory_growth(runs)}
+
+
+def main():
+    """Parse the sizes, run, print the results as JSON."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--users", type=int, nargs="+", default=[1000, 10_000])
+    parser.add_argument("--password-users", type=int, default=1000)
+    args = parser.parse_args()
+    print(json.dumps(run_all(args.users, args.password_users), indent=2))
+
+
+if __name__ == "__main__":
+    main()
