@@ -84,7 +84,7 @@ def people(count, with_passwords=False):
 
 def insert_admin(db):
     """Insert an admin holding a login token; return (user, token)."""
-    return factories.insert_user(db, roles=("admin", "user"), username="bench-admin")
+    return factories.insert_user(db, roles=("admin", "user"))
 
 
 def stage(db, count, with_passwords=False):
