@@ -19,6 +19,7 @@ SIZES = {
     "tiny": {
         "users": [50],
         "password_users": 10,
+        "import_repeats": 1,
         "seconds": 1,
         "rounds": 1,
         "import_users": 2000,
@@ -27,14 +28,16 @@ SIZES = {
     "small": {
         "users": [1000, 10_000],
         "password_users": 1000,
+        "import_repeats": 3,
         "seconds": 3,
-        "rounds": 1,
+        "rounds": 3,
         "import_users": 20_000,
         "add_users": 10_000,
     },
     "full": {
         "users": [1000, 10_000, 100_000],
         "password_users": 1000,
+        "import_repeats": 3,
         "seconds": 10,
         "rounds": 3,
         "import_users": 50_000,
@@ -50,7 +53,9 @@ def run(size, with_http=True):
     results["wire_server"] = metadata.version("secantusdb")
     results["gunicorn_flags"] = list(GUNICORN_FLAGS)
     with Stopwatch() as watch:
-        results["imports"] = imports.run_all(settings["users"], settings["password_users"])
+        results["imports"] = imports.run_all(
+            settings["users"], settings["password_users"], settings["import_repeats"]
+        )
         if with_http:
             results["http"] = http(settings)
     results["seconds"] = round(watch.seconds, 1)
