@@ -5,6 +5,7 @@ Usage: python -m bench [--size tiny|small|full] [--out DIR] (bench/run installs 
 
 import argparse
 import json
+import os
 import time
 from datetime import UTC, datetime
 from importlib import metadata
@@ -59,6 +60,7 @@ def run(size, with_http=True):
         if with_http:
             results["http"] = http(settings)
     results["seconds"] = round(watch.seconds, 1)
+    results["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     results["finished_at"] = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     return json.loads(json.dumps(results))  # the same keys as the file will have
 

@@ -46,7 +46,7 @@ def import_rows(results):
                 passwords["users_per_second"],
                 f"{passwords['cpu_limit_users_per_second']} ({passwords['cores']} cores / "
                 f"{passwords['one_bcrypt_ms']} ms)",
-                passwords["ratio"],
+                f"{passwords['ratio']} (median of {', '.join(map(str, passwords['ratios']))})",
                 "≥ 0.8",
                 _yes(passwords["holds"]),
             )
@@ -134,7 +134,8 @@ def markdown(results):
         "",
         f"Machine: {facts['cpu']}, {facts['cores']} cores, {facts['memory_gib']} GiB, "
         f"Linux {facts['kernel']}, Python {facts['python']}, pymongo {facts['pymongo']}, "
-        f"load average at start {facts['load_average_at_start']}; wire server SecantusDB "
+        f"load average at start {facts['load_average_at_start']}, at end "
+        f"{facts.get('load_average_at_end')}; wire server SecantusDB "
         f"{results['wire_server']}. Took {results['seconds']:.0f} s.",
         "",
         _row("figure", "size", "measured", "baseline (same run)", "ratio", "target", "holds"),
