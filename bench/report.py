@@ -1,8 +1,19 @@
-"""Turn the results of a benchmark run into a short markdown report."""
+"""Turn the results of a benchmark run into a short markdown report.
+
+Usage: python -m bench.report bench/results/small.json (prints the markdown again)
+"""
+
+import json
+import sys
+from pathlib import Path
 
 
 def _yes(holds):
     return "n/a" if holds is None else ("**yes**" if holds else "**no**")
+
+
+def _load(figures):
+    return f"{figures['rps']} rps, p50 {figures['p50_ms']} ms, p99 {figures['p99_ms']} ms"
 
 
 def _row(*cells):
@@ -38,6 +49,18 @@ def import_rows(results):
         )
         peak = run["worker_peak_rss_mb"]
         rows.append(_row("4 worker peak RSS (MiB)", size, peak, "", "", "", ""))
+    if memory := results.get("memory"):
+        rows.append(
+            _row(
+                "4 worker peak RSS growth",
+                "10k → 100k",
+                f"{memory['peak_10k_mb']} → {memory['peak_100k_mb']} MiB",
+                "",
+                f"+{memory['growth']:.1%}",
+                "< +20%",
+                _yes(memory["holds"]),
+            )
+        )
     if passwords := results.get("passwords"):
         rows.append(
             _row(
@@ -49,18 +72,6 @@ def import_rows(results):
                 f"{passwords['ratio']} (median of {', '.join(map(str, passwords['ratios']))})",
                 "≥ 0.8",
                 _yes(passwords["holds"]),
-            )
-        )
-    if memory := results.get("memory"):
-        rows.append(
-            _row(
-                "4 worker peak RSS growth",
-                "10k → 100k",
-                f"{memory['peak_10k_mb']} → {memory['peak_100k_mb']} MiB",
-                "",
-                f"+{memory['growth']:.1%}",
-                "< +20%",
-                _yes(memory["holds"]),
             )
         )
     return rows
@@ -93,10 +104,10 @@ def http_rows(http):
     for name in busy["idle"]:
         rows.append(
             _row(
-                f"5 {name} rps at 8 clients while importing",
+                f"5 {name} at 8 clients while importing",
                 f"{busy['import_users']:,} staged",
-                busy["during_import"][name]["rps"],
-                f"idle {busy['idle'][name]['rps']}",
+                _load(busy["during_import"][name]),
+                f"idle: {_load(busy['idle'][name])}",
                 busy["ratio"][name],
                 "",
                 "",
@@ -152,3 +163,7 @@ def markdown(results):
             *latency_rows(http),
         ]
     return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(markdown(json.loads(Path(sys.argv[1]).read_text())), end="")
