@@ -12,10 +12,17 @@ from pathlib import Path
 from pymongo import monitoring
 
 from app import close_app, create_app
-from app.db import get_db
 from app.models import import_operations
 from app.services import imports, states
-from bench.common import insert_admin, log, migrated_database, ratio, stage, wire_server
+from bench.common import (
+    CommandCounter,
+    insert_admin,
+    log,
+    migrated_database,
+    ratio,
+    stage,
+    wire_server,
+)
 from bench.serving import gunicorn, wrk
 from tests import factories
 from tests.processes import Process, wait_for
@@ -61,40 +68,21 @@ def median_of(runs):
     return merged
 
 
-class Recorder(monitoring.CommandListener):
-    """Record command names while recording is on (registered for the whole process)."""
-
-    names = None
-
-    def started(self, event):
-        """Record one command when recording."""
-        if self.names is not None:
-            self.names.append(event.command_name)
-
-    def succeeded(self, event):
-        """Ignore: recorded when started."""
-
-    def failed(self, event):
-        """Ignore: recorded when started."""
-
-
 def status_round_trips(url, headers):
     """Return the commands one import.status call sends, after the pool is warm."""
-    recorder = Recorder()
-    monitoring.register(recorder)  # the app's client is created after this
+    counter = CommandCounter(recording=False)
+    monitoring.register(counter)  # for the clients created from now on: the app's
     app = create_app({"MONGO_URL": url, "LOG_LEVEL": "WARNING", "IMPORT_WORKER": "off"})
     try:
-        with app.app_context():
-            get_db()
         client = app.test_client()
-        client.get(STATUS, headers=headers)
-        recorder.names = []
+        client.get(STATUS, headers=headers)  # the connection pool warms up
+        counter.recording = True
         answer = client.get(STATUS, headers=headers)
-        names, recorder.names = recorder.names, None
+        counter.recording = False
     finally:
         close_app(app)
     assert answer.status_code == 200, answer.json
-    return names
+    return counter.names
 
 
 def during_import(base, db, url, headers, seconds, users, workdir):
