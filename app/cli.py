@@ -11,7 +11,6 @@ from app.fixtures import DEMO_DIR
 from app.fixtures.export import ExportError, read_export
 from app.models import connection
 from app.services import migrations
-from app.services.runner import RunSettings
 from app.services.worker import Worker
 
 
@@ -59,15 +58,7 @@ def worker():
     """Run imports from MONGO_URL's database until SIGTERM or SIGINT."""
     settings, db = _real_database("worker")
     logs.configure(settings["LOG_LEVEL"], settings["LOG_FORMAT"])
-    import_worker = Worker(
-        db,
-        bcrypt_rounds=settings["BCRYPT_ROUNDS"],
-        run_settings=RunSettings(
-            batch_size=settings["IMPORT_BATCH_SIZE"],
-            lease_seconds=settings["IMPORT_LEASE_SECONDS"],
-        ),
-        poll_seconds=settings["IMPORT_POLL_SECONDS"],
-    )
+    import_worker = Worker.from_settings(db, settings)
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: import_worker.request_stop())
     try:

@@ -53,10 +53,6 @@ class OperationNotFound(CodedError):
         super().__init__("Import Operation Not Found", "error-operation-not-found")
 
 
-class StoreUnavailable(Exception):
-    """The database cannot be reached; the request may be retried later."""
-
-
 class LoginRefused(Unauthorized):
     """A login attempt failed; the answer never tells why, nor whether the user exists."""
 

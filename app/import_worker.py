@@ -4,7 +4,6 @@ import logging
 
 from flask import current_app
 
-from app.services.runner import RunSettings
 from app.services.worker import Worker
 
 log = logging.getLogger(__name__)
@@ -14,17 +13,9 @@ _EXTENSION = "rc_bulk_import_worker"
 
 def init_app(app, db):
     """Create the process's worker, and start its thread when IMPORT_WORKER is `thread`."""
-    config = app.config
-    worker = Worker(
-        db,
-        bcrypt_rounds=config["BCRYPT_ROUNDS"],
-        run_settings=RunSettings(
-            batch_size=config["IMPORT_BATCH_SIZE"], lease_seconds=config["IMPORT_LEASE_SECONDS"]
-        ),
-        poll_seconds=config["IMPORT_POLL_SECONDS"],
-    )
+    worker = Worker.from_settings(db, app.config)
     app.extensions[_EXTENSION] = worker
-    if config["IMPORT_WORKER"] == "thread":
+    if app.config["IMPORT_WORKER"] == "thread":
         worker.start()
         log.info("import worker %s runs in this process", worker.id)
     return worker

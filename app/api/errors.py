@@ -12,10 +12,9 @@ from app.errors import (
     Forbidden,
     InvalidParams,
     ServiceError,
-    StoreUnavailable,
     Unauthorized,
 )
-from app.models.connection import UNAVAILABLE_ERRORS, OperationFailure, is_unavailable
+from app.models.connection import DatabaseError, is_unavailable
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +62,7 @@ def _unavailable(error):
     return _reply(envelope.failure(_UNAVAILABLE), 503, {"Retry-After": "5"})
 
 
-def _operation_failure(error):
+def _database_error(error):
     return _unavailable(error) if is_unavailable(error) else _unexpected(error)
 
 
@@ -78,8 +77,5 @@ def register_error_handlers(app):
     app.register_error_handler(ServiceError, _service_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(RateLimitExceeded, _too_many_requests)
-    app.register_error_handler(StoreUnavailable, _unavailable)
-    for error_class in UNAVAILABLE_ERRORS:
-        app.register_error_handler(error_class, _unavailable)
-    app.register_error_handler(OperationFailure, _operation_failure)
+    app.register_error_handler(DatabaseError, _database_error)
     app.register_error_handler(Exception, _unexpected)

@@ -6,10 +6,14 @@ from pymongo.errors import (
     ConnectionFailure,
     ExecutionTimeout,
     OperationFailure,
+    PyMongoError,
     ServerSelectionTimeoutError,
 )
 
 DEFAULT_DATABASE = "rocketchat"  # Rocket.Chat's own default when the URL names none
+
+# Any error of the database client: is_unavailable tells an outage from a bug.
+DatabaseError = PyMongoError
 
 # Errors that mean "the database is not there right now", as opposed to a bug.
 UNAVAILABLE_ERRORS = (ConnectionFailure, ServerSelectionTimeoutError, ExecutionTimeout)

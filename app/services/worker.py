@@ -49,6 +49,19 @@ class Worker:
         self._stop = threading.Event()
         self._thread = None
 
+    @classmethod
+    def from_settings(cls, db, settings):
+        """Return a worker configured by the service's settings (BCRYPT_ROUNDS, IMPORT_*)."""
+        return cls(
+            db,
+            bcrypt_rounds=settings["BCRYPT_ROUNDS"],
+            run_settings=RunSettings(
+                batch_size=settings["IMPORT_BATCH_SIZE"],
+                lease_seconds=settings["IMPORT_LEASE_SECONDS"],
+            ),
+            poll_seconds=settings["IMPORT_POLL_SECONDS"],
+        )
+
     def claim(self):
         """Take the lease of one run that is waiting, or whose worker's lease expired."""
         now = clock.now()
