@@ -72,6 +72,23 @@ class RocketChat:
         """Start importing the staged users."""
         self._call("POST", "import.run")
 
+    def importers(self):
+        """Return the server's file importers, `[{key, name}]` (importers.list)."""
+        return self._call("GET", "importers.list", idempotent=True, bare=True)
+
+    def upload_import_file(self, body, query=None, content_type="application/json"):
+        """Send a file to uploadImportFile; `body` is a readable, rewindable upload body."""
+        headers = {"Content-Type": content_type}
+        self._call("POST", "uploadImportFile", data=body, params=query, headers=headers)
+
+    def import_file_data(self):
+        """Return `{waiting: true}` while the file is prepared, then its selection."""
+        return self._call("GET", "getImportFileData", idempotent=True)
+
+    def start_import(self, selection):
+        """Import the records a selection names (startImport)."""
+        self._call("POST", "startImport", json={"input": selection})
+
     def failed_users(self):
         """Yield every failed staged user of import.errors (ours), page by page."""
         offset = 0
@@ -83,21 +100,21 @@ class RocketChat:
             if not page["count"] or offset >= page["total"]:
                 return
 
-    def _call(self, method, route, *, json=None, params=None, idempotent=False):
+    def _call(self, method, route, *, idempotent=False, bare=False, **request):
         url = f"{self.url}/api/v1/{route}"
         for attempt in itertools.count():
             last = attempt == MAX_RETRIES
+            if hasattr(request.get("data"), "seek"):
+                request["data"].seek(0)  # a repeated upload sends its file from the start
             try:
-                response = self.session.request(
-                    method, url, json=json, params=params, timeout=self.timeout
-                )
+                response = self.session.request(method, url, timeout=self.timeout, **request)
             except requests.RequestException as error:
                 if not idempotent or last:
                     raise Unreachable(self._unreachable(error)) from None
                 self.sleep(min(2**attempt, MAX_WAIT_SECONDS))
                 continue
             if last or not _worth_repeating(response, idempotent):
-                return _body(route, response)
+                return _body(route, response, bare)
             self.sleep(_wait_seconds(response, attempt))
 
     def _unreachable(self, error):
@@ -123,12 +140,12 @@ def _wait_seconds(response, attempt):
     return min(max(seconds, 0.5), MAX_WAIT_SECONDS)
 
 
-def _body(route, response):
+def _body(route, response, bare=False):
     try:
         body = response.json()
     except ValueError:
         body = None
-    if response.ok and isinstance(body, dict):
+    if response.ok and isinstance(body, list if bare else dict):
         return body
     if isinstance(body, dict):
         error = body.get("error") or body.get("message") or response.reason

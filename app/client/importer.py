@@ -83,7 +83,7 @@ class Importer:
             self.client.import_run()
             status = self._watch(operation["_id"], outcome.sent)
             outcome.import_seconds = self.clock() - started - outcome.staging_seconds
-            self._conclude(source, status, outcome)
+            self._conclude(status, outcome, map(check, source.records()))
         return outcome
 
     def _require_no_running_import(self):
@@ -123,7 +123,7 @@ class Importer:
             return self._send(chunk[:half], failures) + self._send(chunk[half:], failures)
 
     def _watch(self, operation_id, sent):
-        last, changed = None, self.clock()
+        stalled = self._stall_watch()
         while True:
             status = self.client.import_status()
             operation = status.get("operation") or {}
@@ -137,17 +137,28 @@ class Importer:
             if finished:
                 self.progress.finish()
                 return status
+            stalled(counters)
+            self.sleep(self.poll_seconds)
+
+    def _stall_watch(self):
+        """Return a function to call with the server's news at each poll: it says when none came."""
+        last, changed = None, self.clock()
+
+        def seen(news):
+            nonlocal last, changed
             now = self.clock()
-            if counters != last:
-                last, changed = counters, now
+            if news != last:
+                last, changed = news, now
             elif now - changed >= STALL_SECONDS:
                 changed = now
                 self.progress.note(
                     f"no progress for {duration(STALL_SECONDS)}: is an import worker running?"
                 )
-            self.sleep(self.poll_seconds)
 
-    def _conclude(self, source, status, outcome):
+        return seen
+
+    def _conclude(self, status, outcome, checked_records):
+        """Read the final counters and the refused users, placed on `checked_records`' lines."""
         outcome.state = status["state"]
         count = status["operation"].get("count") or {}
         outcome.created = count.get("completed") or 0
@@ -163,7 +174,7 @@ class Importer:
                 raise
             refused = []  # a real Rocket.Chat: it deletes failed users and their reasons
         # A second pass over the file puts each refused user back on its line.
-        outcome.failures.extend(place(refused, map(check, source.records())))
+        outcome.failures.extend(place(refused, checked_records))
         outcome.unexplained = max(refused_count - len(refused), 0)
 
 

@@ -7,6 +7,7 @@ import click
 
 from app.client import output, report
 from app.client.api import ApiError, RocketChat, Unreachable
+from app.client.file_import import FileImporter
 from app.client.importer import Importer, Refused, scan
 from app.client.progress import Progress
 from app.client.sources import FORMATS, InputError, Source
@@ -101,6 +102,14 @@ OK, FAILURES, STOPPED = 0, 1, 2
     help="Start even if an import is running on the server (import.new stops it).",
 )
 @click.option(
+    "--importer",
+    "importer_key",
+    metavar="KEY",
+    help="Send FILE to this file importer of the server instead of import.addUsers: csv "
+    "(a zip holding users.csv) or slack-users (Slack's member list CSV); --format, "
+    "--separator, --delimiter and --chunk-size are then unused.",
+)
+@click.option(
     "--progress/--no-progress",
     "live",
     default=None,
@@ -123,6 +132,7 @@ def main(
     poll_interval,
     timeout,
     force,
+    importer_key,
     live,
 ):
     """Import the users of FILE into Rocket.Chat (or this service) through its REST API.
@@ -143,6 +153,11 @@ def main(
     import.addUsers; whether a role exists, and whether an email, username or import
     id is already taken, only the server can tell.
 
+    \b
+    --importer KEY instead streams FILE to uploadImportFile, polls getImportFileData
+    until the server has read it, imports every user it found with startImport, and
+    watches and reports as above.
+
     Exit status: 0 when every user was created, 1 when some were not (or a dry run
     found problems), 2 when the import could not run.
     """
@@ -152,18 +167,35 @@ def main(
         _stop(f"{report_path}: no such folder for the error report")
     writer = output.ReportFile(report_path, report.format_of(report_path, report_format))
     try:
-        scanned = scan(source)
-        if dry_run:
-            output.dry_run_summary(source, *scanned, writer)
-            sys.exit(STOPPED if writer.failed else FAILURES if scanned[1] or not scanned[0] else OK)
+        if importer_key:
+            if dry_run:
+                _stop(
+                    "--dry-run checks files for import.addUsers; with --importer the server "
+                    "checks the file when it receives it"
+                )
+
+            def work(client, progress):
+                importer = FileImporter(
+                    client, progress, importer_key, poll_seconds=poll_interval, force=force
+                )
+                return importer.run(file)
+        else:
+            scanned = scan(source)
+            if dry_run:
+                output.dry_run_summary(source, *scanned, writer)
+                failed = scanned[1] or not scanned[0]
+                sys.exit(STOPPED if writer.failed else FAILURES if failed else OK)
+
+            def work(client, progress):
+                importer = Importer(
+                    client, progress, chunk_size=chunk_size, poll_seconds=poll_interval, force=force
+                )
+                return importer.run(source, scanned)
+
         client = RocketChat(url, timeout=timeout)
         _log_in(client, user_id, auth_token, username, password)
         try:
-            progress = Progress(sys.stderr, live=live)
-            importer = Importer(
-                client, progress, chunk_size=chunk_size, poll_seconds=poll_interval, force=force
-            )
-            outcome = importer.run(source, scanned)
+            outcome = work(client, Progress(sys.stderr, live=live))
         finally:
             _log_out(client)
     except InputError as error:

@@ -3,6 +3,7 @@
 import time
 
 BAR_WIDTH = 24
+SPINNER = "|/-\\"
 PLAIN_EVERY_SECONDS = 5.0  # a log gets a line this often at most (and the first and last)
 
 
@@ -32,19 +33,32 @@ class Progress:
         self._started = None
         self._last_plain = None
         self._last_text = None
+        self._phase = None
+        self._turns = 0
 
     def staging(self, sent, total):
         """Show that `sent` of `total` users were uploaded."""
         text = f"staging  {_bar(sent, total)} {count(sent)}/{count(total)} users sent"
         self._show(text, final=sent >= total)
 
+    def uploading(self, sent, total):
+        """Show that `sent` of the file's `total` bytes were sent."""
+        text = f"uploading {_bar(sent, total)} {mebibytes(sent)}/{mebibytes(total)} MiB sent"
+        self._show(text, final=sent >= total)
+
+    def preparing(self, step, counts):
+        """Show that the server is reading the file: its step and what it found so far."""
+        elapsed = self._elapsed("preparing")
+        self._turns += 1
+        spinner = f"{SPINNER[self._turns % len(SPINNER)]} " if self.live else ""
+        found = ", ".join(f"{count(n)} {kind}" for kind, n in counts.items() if n)
+        text = f"preparing {spinner}{step.removeprefix('importer_')}"
+        self._show(f"{text}  {found or 'nothing read yet'}  ({duration(elapsed)})", final=False)
+
     def importing(self, completed, failed, total, *, step="", final=False):
         """Show the server's counters: users created and failed, of total."""
-        now = self.clock()
-        if self._started is None:
-            self._started = now
         done = completed + failed
-        elapsed = now - self._started
+        elapsed = self._elapsed("importing")
         rate = done / elapsed if elapsed > 0 else 0.0
         if final:
             when = f"done in {duration(elapsed)}"
@@ -73,6 +87,13 @@ class Progress:
             self.stream.flush()
         self._last_text = None
 
+    def _elapsed(self, phase):
+        # Seconds since this phase's first call: each phase times itself.
+        now = self.clock()
+        if self._phase != phase:
+            self._phase, self._started = phase, now
+        return now - self._started
+
     def _show(self, text, final):
         if text == self._last_text:
             return
@@ -87,6 +108,11 @@ class Progress:
             self._last_plain = now
             self.stream.write(text + "\n")
             self.stream.flush()
+
+
+def mebibytes(size):
+    """Format a byte count in MiB with one decimal."""
+    return f"{size / 2**20:,.1f}"
 
 
 def _bar(done, total):
