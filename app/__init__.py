@@ -2,7 +2,7 @@
 
 from flask import Flask
 
-from app import api, db, import_worker, logs, ratelimit
+from app import api, db, logs, ratelimit, worker_binding
 from app.config import load_settings
 from app.envelope import RocketChatJSON
 
@@ -14,7 +14,7 @@ def create_app(test_config=None):
     app.config.update(load_settings(test_config))
     logs.init_app(app)
     db.init_app(app)
-    import_worker.init_app(app, db.get_db_of(app))
+    worker_binding.init_app(app, db.get_db_of(app))
     ratelimit.init_app(app)
     api.init_app(app)
     return app
@@ -22,6 +22,6 @@ def create_app(test_config=None):
 
 def close_app(app):
     """Release what an app holds: its import worker, rate-limit storage and database client."""
-    import_worker.get_worker_of(app).stop(timeout=30)
+    worker_binding.get_worker_of(app).stop(timeout=30)
     ratelimit.close()
     db.get_db_of(app).client.close()

@@ -3,7 +3,7 @@
 from bson import ObjectId
 
 from app.errors import ActionRefused, InvalidParams
-from app.models import import_operations, import_records, roles, settings
+from app.models import import_operations, roles, settings, staging
 from app.services import clock, passwords, states
 from app.services.states import state_of
 
@@ -23,7 +23,7 @@ def new_operation(db, user_id):
     """Invalidate every operation, empty the staging area and start a new operation."""
     now = clock.now()
     import_operations.invalidate_all(db, now)
-    import_records.delete_all(db)
+    staging.delete_all(db)
     operation = {
         "_id": str(ObjectId()),
         "type": "api",
@@ -52,7 +52,7 @@ def add_users(db, users, max_users=None):
     if roles.missing(db, {role for user_roles in merged for role in user_roles}):
         raise ActionRefused(INVALID_ROLES)
     records = [_staged(user, user_roles) for user, user_roles in zip(users, merged, strict=True)]
-    import_records.insert_many(db, records)
+    staging.insert_many(db, records)
     import_operations.add_staged_users(
         db, operation["_id"], len(records), states.USER_SELECTION, clock.now()
     )
@@ -99,7 +99,7 @@ def _staged(user, user_roles):
     data["roles"] = user_roles
     if user.get("password"):
         data["password"] = passwords.staged_form(user["password"])
-    return {"_id": str(ObjectId()), "dataType": import_records.USER, "data": data}
+    return {"_id": str(ObjectId()), "dataType": staging.USER, "data": data}
 
 
 def start_import(db):
@@ -118,7 +118,7 @@ def start_import(db):
 def clear(db):
     """Invalidate every operation and empty the staging area (a running import stops)."""
     import_operations.invalidate_all(db, clock.now())
-    import_records.delete_all(db)
+    staging.delete_all(db)
 
 
 NOTHING_TO_CANCEL = "There is no import operation to cancel."

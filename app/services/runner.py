@@ -5,7 +5,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from app.models import import_operations, import_records, users
+from app.models import import_operations, staging, users
 from app.models.connection import is_unavailable
 from app.services import accounts, clock, states
 from app.services.conflicts import Holders, lookup_of
@@ -81,8 +81,8 @@ class ImportRun:
     def _start_counts(self, first_start):
         # Counts follow from the staging area, so they are exact even after a crash:
         # only created users leave it, and failed records stay with their reason.
-        staged = import_records.count_users(self.db)
-        self.failed = import_records.count_users(self.db, failed_only=True)
+        staged = staging.count_users(self.db)
+        self.failed = staging.count_users(self.db, failed_only=True)
         if first_start:
             self.total = staged
             return {"count.total": staged, "count.users": staged, **self._counts()}
@@ -92,7 +92,7 @@ class ImportRun:
 
     def _import_users(self):
         size = self.settings.batch_size
-        cursor = import_records.pending_users(self.db, batch_size=size * READ_AHEAD)
+        cursor = staging.pending_users(self.db, batch_size=size * READ_AHEAD)
         while chunk := list(itertools.islice(cursor, size * READ_AHEAD)):
             staged = [(record, accounts.identity(record["data"])) for record in chunk]
             # One lookup serves the ten batches of a chunk; Holders then follows what
@@ -125,8 +125,8 @@ class ImportRun:
                 holders.take(user_id, emails, username, import_ids)
                 planned.append((record, user_id))
         self._create(planned, outcome)
-        import_records.delete_ids(self.db, outcome.created)
-        import_records.mark_failed(self.db, outcome.failed)
+        staging.delete_ids(self.db, outcome.created)
+        staging.mark_failed(self.db, outcome.failed)
         return outcome
 
     def _create(self, planned, outcome):
