@@ -112,12 +112,12 @@ class FileImporter(Importer):
         return operation
 
     def _tell_what_is_left_out(self, path, selection):
-        users = len(selection.get("users") or [])
         channels = len(selection.get("channels") or [])
         messages = selection.get("message_count") or 0
-        text = f"{path.name}: {users:,} user{'' if users == 1 else 's'} to import"
+        text = f"{path.name}: {_some(len(selection.get('users') or []), 'user')} to import"
         if channels or messages:
-            text += f"; {channels:,} channels and {messages:,} messages are not imported"
+            text += f"; {_some(channels, 'channel')} and {_some(messages, 'message')} are not"
+            text += " imported (users only)"
         self.progress.note(text + ".")
 
     def _start(self, selection):
@@ -137,6 +137,10 @@ def _streaming_unsupported(error):
         and error.error_type == "invalid-params"
         and "binaryContent" in error.error
     )
+
+
+def _some(number, noun):
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
 def _guess_type(path):

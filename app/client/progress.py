@@ -43,6 +43,7 @@ class Progress:
 
     def uploading(self, sent, total):
         """Show that `sent` of the file's `total` bytes were sent."""
+        self._elapsed("uploading")
         text = f"uploading {_bar(sent, total)} {mebibytes(sent)}/{mebibytes(total)} MiB sent"
         self._show(text, final=sent >= total)
 
@@ -92,6 +93,7 @@ class Progress:
         now = self.clock()
         if self._phase != phase:
             self._phase, self._started = phase, now
+            self._last_plain = None  # a log shows the first line of every phase
         return now - self._started
 
     def _show(self, text, final):
