@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
-from bench import add_users, imports, report, status_load
+from bench import add_users, files, imports, report, status_load
 from bench.common import RESULTS, Stopwatch, log, machine, wire_server
 from bench.serving import GUNICORN_FLAGS, wrk_available
 
@@ -25,6 +25,9 @@ SIZES = {
         "rounds": 1,
         "import_users": 2000,
         "add_users": 50,
+        "file_rows": [50],
+        "slack_rows": [50],
+        "upload_mb": 1,
     },
     "small": {
         "users": [1000, 10_000],
@@ -34,6 +37,9 @@ SIZES = {
         "rounds": 3,
         "import_users": 20_000,
         "add_users": 10_000,
+        "file_rows": [10_000],
+        "slack_rows": [10_000],
+        "upload_mb": 10,
     },
     "full": {
         "users": [1000, 10_000, 100_000],
@@ -43,6 +49,9 @@ SIZES = {
         "rounds": 3,
         "import_users": 50_000,
         "add_users": 10_000,
+        "file_rows": [10_000, 100_000],
+        "slack_rows": [100_000],
+        "upload_mb": 50,
     },
 }
 
@@ -56,6 +65,12 @@ def run(size, with_http=True):
     with Stopwatch() as watch:
         results["imports"] = imports.run_all(
             settings["users"], settings["password_users"], settings["import_repeats"]
+        )
+        results["files"] = files.run_all(
+            settings["file_rows"],
+            settings["slack_rows"],
+            settings["upload_mb"],
+            settings["import_repeats"],
         )
         if with_http:
             results["http"] = http(settings)

@@ -128,6 +128,51 @@ def http_rows(http):
     return rows
 
 
+def file_rows(files):
+    """Return the table rows of the file importers: (7) preparation and (8) uploads."""
+    rows = []
+    for run in files["preparation"]:
+        rows.append(
+            _row(
+                f"7 preparation of a {run['kind']} file (rows/s)",
+                f"{run['rows']:,} ({run['file_mb']} MiB)",
+                run["rows_per_second"],
+                f"{run['add_users_per_second']} (import.addUsers)",
+                f"{run['ratio']} (median of {', '.join(map(str, run['ratios']))})",
+                "≥ 0.5",
+                _yes(run["holds"]),
+            )
+        )
+        size = f"{run['rows']:,} {run['kind']}"
+        rows.append(_row("7 worker peak RSS (MiB)", size, run["worker_peak_rss_mb"], *[""] * 4))
+    if memory := files.get("memory"):
+        rows.append(
+            _row(
+                "7 worker peak RSS growth",
+                "10k → 100k rows",
+                f"{memory['peak_10k_mb']} → {memory['peak_100k_mb']} MiB",
+                "",
+                f"{memory['growth']:+.1%}",
+                "< +20%",
+                _yes(memory["holds"]),
+            )
+        )
+    for upload in files["uploads"]:
+        rows.append(
+            _row(
+                f"8 upload, {upload['form']} (API process peak RSS, MiB)",
+                f"{upload['file_mb']} MiB file ({upload['body_mb']} MiB body)",
+                f"{upload['peak_rss_before_mb']} → {upload['peak_rss_after_mb']} "
+                f"(+{upload['growth_mb']}) in {upload['seconds']} s",
+                "",
+                "",
+                "streamed: no growth with the file",
+                "",
+            )
+        )
+    return rows
+
+
 def latency_rows(http):
     """Return one row per route and client count: rps, p50 and p99."""
     rows = []
@@ -152,6 +197,7 @@ def markdown(results):
         _row("figure", "size", "measured", "baseline (same run)", "ratio", "target", "holds"),
         _row(*["---"] * 7),
         *import_rows(results["imports"]),
+        *(file_rows(results["files"]) if results.get("files") else []),
     ]
     if http := results.get("http"):
         lines += [*http_rows(http), "", "Load (wrk, keep-alive, gunicorn "]

@@ -21,10 +21,11 @@ _UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
 class Gunicorn:
     """gunicorn serving bench.wsgi:app on a free loopback port, logging to a file."""
 
-    def __init__(self, mongo_url, log_path, flags=GUNICORN_FLAGS):
+    def __init__(self, mongo_url, log_path, flags=GUNICORN_FLAGS, settings=None):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "MONGO_URL": mongo_url, "IMPORT_WORKER": "off", "LOG_LEVEL": "INFO"}
+        env.update(settings or {})  # the service's settings (environment variables)
         self._log = Path(log_path).open("w")
         command = [_executable("gunicorn"), f"--bind=127.0.0.1:{self.port}", *flags]
         self.process = subprocess.Popen(

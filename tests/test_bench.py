@@ -5,7 +5,7 @@ import shutil
 
 import pytest
 
-from bench import add_users, imports, report, status_load
+from bench import add_users, files, imports, report, status_load
 from bench.common import machine, wire_server
 from bench.serving import parse_wrk
 
@@ -48,6 +48,21 @@ def test_the_import_benchmarks_run_end_to_end():
     assert results["passwords"]["users"] == 4
     assert results["memory"] is None  # needs both 10,000 and 100,000 users
     assert "| 1 import, no passwords (users/s) | 60 |" in "\n".join(report.import_rows(results))
+
+
+def test_the_file_benchmarks_run_end_to_end():
+    results = files.run_all([40], [30], upload_mb=1)
+    csv_run, slack_run = results["preparation"]
+    assert (csv_run["kind"], csv_run["rows"], slack_run["kind"]) == ("csv", 40, "slack-users")
+    assert csv_run["commands_by_name"]["insert"] >= 1  # the rows are staged in batches
+    assert slack_run["worker_peak_rss_mb"] > 0 and slack_run["add_users_per_second"] > 0
+    assert results["memory"] is None  # needs both 10,000 and 100,000 rows
+    base64_upload, streamed = results["uploads"]
+    assert (base64_upload["form"], streamed["form"]) == ("base64", "streamed")
+    assert base64_upload["body_mb"] > streamed["body_mb"] == streamed["file_mb"] == 1.0
+    table = "\n".join(report.file_rows(results))
+    assert "| 7 preparation of a csv file (rows/s) | 40 (" in table
+    assert "| 8 upload, streamed (API process peak RSS, MiB) | 1.0 MiB file" in table
 
 
 @pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is missing (bench/run installs it)")
