@@ -1,22 +1,23 @@
-"""The import lifecycle's routes: new, addUsers, run and clear."""
+"""The import lifecycle: start an operation, stage users, run, clear and cancel it."""
 
 from bson import ObjectId
 
 from app.errors import ActionRefused, InvalidParams
 from app.models import import_operations, roles, settings, staging
+from app.rules import (
+    ALREADY_FINISHED,
+    CANNOT_CANCEL_LOADING,
+    CANNOT_RECEIVE,
+    INVALID_ROLES,
+    MISSING_DATA,
+    NOT_INITIALIZED,
+    NOTHING_TO_CANCEL,
+    missing_required_data,
+)
 from app.services import clock, passwords, states
 from app.services.states import state_of
 
 DEFAULT_ROLES_SETTING = "Accounts_Registration_Users_Default_Roles"
-
-NOT_INITIALIZED = "Import operation not initialized."
-CANNOT_RECEIVE = "The current import operation can not receive new data."
-ALREADY_FINISHED = "The current import operation is already finished."
-MISSING_DATA = "Users are missing required data."
-INVALID_ROLES = "One or more of the users have been assigned invalid roles."
-
-# A user needs a non-empty value in each of these lists.
-REQUIRED_LISTS = ("emails", "importIds")
 
 
 def new_operation(db, user_id):
@@ -64,23 +65,11 @@ def _receiving_operation(db):
     if operation is None or operation.get("valid") is not True:
         raise ActionRefused(NOT_INITIALIZED)
     state = state_of(operation)
-    if state in ("loading", "importing"):
+    if state in states.BUSY_STATES:
         raise ActionRefused(CANNOT_RECEIVE)
     if state in states.FINISHED_STATES:
         raise ActionRefused(ALREADY_FINISHED)
     return operation
-
-
-def missing_required_data(user):
-    """Return which of `emails` and `importIds` lack a non-empty value (Rocket.Chat's rule).
-
-    Pure, so that the command-line importer's --dry-run applies the very same rule offline.
-    """
-    return [name for name in REQUIRED_LISTS if not _has_value(user.get(name) or [])]
-
-
-def _has_value(values):
-    return any(isinstance(v, str) and v for v in values)
 
 
 def default_roles(db):
@@ -121,10 +110,6 @@ def clear(db):
     staging.delete_all(db)
 
 
-NOTHING_TO_CANCEL = "There is no import operation to cancel."
-CANNOT_CANCEL_LOADING = "The current import operation is loading data and cannot be cancelled."
-
-
 def cancel(db):
     """Cancel the current operation: at once if no worker runs it, else at its next batch."""
     operation = import_operations.current(db)
@@ -136,8 +121,9 @@ def cancel(db):
     if state == "loading":
         raise ActionRefused(CANNOT_CANCEL_LOADING)
     now = clock.now()
-    waiting = (states.NEW, states.USER_SELECTION, *states.IMPORTING)
-    if import_operations.cancel_unclaimed(db, operation["_id"], waiting, states.CANCELLED, now):
+    if import_operations.cancel_unclaimed(
+        db, operation["_id"], states.WAITING, states.CANCELLED, now
+    ):
         return import_operations.current(db)
     if not import_operations.request_cancel(db, operation["_id"], states.IMPORTING, now):
         raise ActionRefused(ALREADY_FINISHED)  # it finished while we looked

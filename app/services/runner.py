@@ -16,10 +16,6 @@ log = logging.getLogger(__name__)
 # one read and one lookup feed ten batches.
 READ_AHEAD = 10
 
-# The steps after the users, walked in order; API imports have no channels or messages.
-LATER_STEPS = (states.IMPORTING_CHANNELS, states.IMPORTING_MESSAGES, states.FINISHING)
-USER_STEPS = (states.IMPORTING_STARTED, states.IMPORTING_USERS)
-
 
 @dataclass
 class RunSettings:
@@ -67,13 +63,13 @@ class ImportRun:
     def _run_steps(self):
         status = self.operation.get("status")
         counts = self._start_counts(first_start=status == states.IMPORTING_STARTED)
-        if status in USER_STEPS:
+        if status in states.USER_STEPS:
             self._report({"status": states.IMPORTING_USERS, **counts})
             self._import_users()
             start = 0
         else:
-            start = LATER_STEPS.index(status) if status in LATER_STEPS else 0
-        for step in LATER_STEPS[start:]:
+            start = states.LATER_STEPS.index(status) if status in states.LATER_STEPS else 0
+        for step in states.LATER_STEPS[start:]:
             self._report({"status": step})
         self._release({"status": states.DONE, **self._counts()})
         log.info("import run done: %s created, %s failed", self.completed, self.failed)
@@ -193,7 +189,7 @@ class ImportRun:
         if state.get("valid") is not True:
             self._release({})
             raise Stopped("the operation was invalidated (import.clear or import.new)")
-        if state.get(import_operations.CANCEL):
+        if state.get(states.CANCEL):
             self._release({"status": states.CANCELLED, **self._counts()})
             raise Stopped("the operation was cancelled (import.cancel)")
 
