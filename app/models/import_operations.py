@@ -115,3 +115,31 @@ def release(db, operation_id, worker, changes, now):
         {"$set": {**changes, "_updatedAt": now}, "$unset": {LEASE: ""}},
     )
     return result.modified_count == 1
+
+
+def update(db, operation_id, changes, now):
+    """Set fields of one operation."""
+    db[COLLECTION].update_one({"_id": operation_id}, {"$set": {**changes, "_updatedAt": now}})
+
+
+def file_ids(db, except_id=None):
+    """Return the stored-file ids (ours, `_fileId`) of every operation but `except_id`."""
+    query = {"_fileId": {"$exists": True}}
+    if except_id is not None:
+        query["_id"] = {"$ne": except_id}
+    return [doc["_fileId"] for doc in db[COLLECTION].find(query, {"_fileId": 1})]
+
+
+def switch_status_leased(db, operation_id, expected, status, holder, now, expires):
+    """Like switch_status, and take the lease for `holder` so no worker claims it yet."""
+    result = db[COLLECTION].update_one(
+        {"_id": operation_id, "valid": True, "status": expected},
+        {
+            "$set": {
+                "status": status,
+                "_updatedAt": now,
+                LEASE: {"worker": holder, "claimedAt": now, "expiresAt": expires},
+            }
+        },
+    )
+    return result.modified_count == 1

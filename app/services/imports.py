@@ -3,7 +3,7 @@
 from bson import ObjectId
 
 from app.errors import ActionRefused, InvalidParams
-from app.models import import_operations, import_records, roles, settings
+from app.models import import_files, import_operations, import_records, roles, settings
 from app.services import clock, passwords, states
 from app.services.states import state_of
 
@@ -24,6 +24,7 @@ def new_operation(db, user_id):
     now = clock.now()
     import_operations.invalidate_all(db, now)
     import_records.delete_all(db)
+    import_files.delete(db, import_operations.file_ids(db))
     operation = {
         "_id": str(ObjectId()),
         "type": "api",
@@ -119,6 +120,7 @@ def clear(db):
     """Invalidate every operation and empty the staging area (a running import stops)."""
     import_operations.invalidate_all(db, clock.now())
     import_records.delete_all(db)
+    import_files.delete(db, import_operations.file_ids(db))
 
 
 NOTHING_TO_CANCEL = "There is no import operation to cancel."

@@ -1,6 +1,13 @@
 """The import steps Rocket.Chat stores (`status`) and the states import.status reports."""
 
 NEW = "importer_new"
+UPLOADING = "importer_uploading"
+DOWNLOADING_FILE = "importer_downloading_file"
+FILE_LOADED = "importer_file_loaded"
+PREPARING_STARTED = "importer_preparing_started"
+PREPARING_USERS = "importer_preparing_users"
+PREPARING_CHANNELS = "importer_preparing_channels"
+PREPARING_MESSAGES = "importer_preparing_messages"
 USER_SELECTION = "importer_user_selection"
 IMPORTING_STARTED = "importer_importing_started"
 IMPORTING_USERS = "importer_importing_users"
@@ -11,16 +18,18 @@ DONE = "importer_done"
 FAILED = "importer_import_failed"
 CANCELLED = "importer_import_cancelled"
 
-_LOADING = (
-    "importer_uploading",
-    "importer_downloading_file",
-    "importer_file_loaded",
-    "importer_preparing_started",
-    "importer_preparing_users",
-    "importer_preparing_channels",
-    "importer_preparing_messages",
-    "importer_preparing_contacts",
+# The steps a file importer's worker picks up: a download to make or a file to prepare.
+# An operation is inserted at `uploading` only once its file is stored whole.
+PREPARABLE = (
+    UPLOADING,
+    DOWNLOADING_FILE,
+    FILE_LOADED,
+    PREPARING_STARTED,
+    PREPARING_USERS,
+    PREPARING_CHANNELS,
+    PREPARING_MESSAGES,
 )
+_LOADING = (*PREPARABLE, "importer_preparing_contacts")
 IMPORTING = (
     IMPORTING_STARTED,
     IMPORTING_USERS,
