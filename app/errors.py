@@ -72,6 +72,5 @@ class ImporterNotDefined(MethodError):
     """No file importer has this key."""
 
     def __init__(self, key, method):
-        super().__init__(
-            f"The importer ({key}) has no import class defined.", "error-importer-not-defined", method
-        )
+        reason = f"The importer ({key}) has no import class defined."
+        super().__init__(reason, "error-importer-not-defined", method)

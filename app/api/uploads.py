@@ -5,8 +5,8 @@ The two streamed forms are read as they arrive and never held whole in memory; t
 small fields (the importer key, the file name) must come before the file part.
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 from flask import request
 from marshmallow import ValidationError

@@ -3,10 +3,10 @@
 import pymongo
 from pymongo import ReturnDocument
 
+from app.services.states import CANCEL, FILE_ID, LEASE
+
 COLLECTION = "rocketchat_import"
 LATEST_LIMIT = 20  # getLatestImportOperations returns at most this many
-LEASE = "_importLease"  # ours: which worker runs the operation, until when
-CANCEL = "_cancelRequested"  # ours: import.cancel asked the worker to stop
 
 # What Rocket.Chat declares on this collection, and ours for getLatestImportOperations.
 INDEXES = [
@@ -123,11 +123,11 @@ def update(db, operation_id, changes, now):
 
 
 def file_ids(db, except_id=None):
-    """Return the stored-file ids (ours, `_fileId`) of every operation but `except_id`."""
-    query = {"_fileId": {"$exists": True}}
+    """Return the stored-file ids (ours, FILE_ID) of every operation but `except_id`."""
+    query = {FILE_ID: {"$exists": True}}
     if except_id is not None:
         query["_id"] = {"$ne": except_id}
-    return [doc["_fileId"] for doc in db[COLLECTION].find(query, {"_fileId": 1})]
+    return [doc[FILE_ID] for doc in db[COLLECTION].find(query, {FILE_ID: 1})]
 
 
 def switch_status_leased(db, operation_id, expected, status, holder, now, expires):

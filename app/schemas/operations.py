@@ -4,6 +4,7 @@ from marshmallow import Schema, fields
 
 from app.envelope import SuccessEnvelope
 from app.schemas.fields import RcDate
+from app.services.states import REPORTED_STATES
 
 _EXAMPLE_ID = "64d51ea91558939980aab371"
 
@@ -34,6 +35,13 @@ class OperationOut(Schema):
     updatedAt = RcDate(attribute="_updatedAt", data_key="_updatedAt")
     file = fields.String()
     contentType = fields.String()
+    errorMessage = fields.String(
+        metadata={"description": "Ours: why the file could not be prepared (file, line, what)"}
+    )
+    notImported = fields.List(
+        fields.String(),
+        metadata={"description": "Ours: what a file operation reads but does not import"},
+    )
     count = fields.Nested(CountOut)
 
 
@@ -42,9 +50,7 @@ class StatusOut(SuccessEnvelope):
 
     state = fields.String(
         required=True,
-        metadata={
-            "enum": ["none", "new", "loading", "ready", "importing", "done", "error", "canceled"]
-        },
+        metadata={"enum": list(REPORTED_STATES)},
     )
     operation = fields.Nested(OperationOut)
 

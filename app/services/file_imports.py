@@ -15,7 +15,7 @@ from app.errors import ActionRefused, ImporterNotDefined, MethodError
 from app.importers.base import FileLimits, ImportFileError
 from app.importers.download import UrlRefused, check_url, resolve_import_path
 from app.importers.names import check_file_name, stored_file_name
-from app.models import import_files, import_operations, import_records
+from app.models import import_files, import_operations, staging
 from app.services import clock, states
 
 log = logging.getLogger(__name__)
@@ -24,7 +24,7 @@ UPLOAD = "uploadImportFile"
 DOWNLOAD = "downloadImportFile"  # sic: Rocket.Chat's details for downloadPublicImportFile
 SSRF_REFUSED = "error-ssrf-validation-failed"
 # Ours: file operations import users only; channels and messages are read and counted.
-NOT_IMPORTED = ["channels", "messages"]
+NOT_IMPORTED_KINDS = ["channels", "messages"]
 READ_BYTES = 256 * 1024  # how much of a stream is read at a time
 _BASE64_CHARS = 4 * 64 * 1024  # base64 decoded this many characters at a time
 
@@ -134,8 +134,8 @@ def start_with_file(db, user_id, importer, file_name, content_type, stored):
     operation.update(
         file=stored_file_name(now, user_id, file_name),
         contentType=content_type,
-        _fileId=stored.id,
     )
+    operation[states.FILE_ID] = stored.id
     _replace_operations(db, operation)
     import_operations.switch_status(
         db, operation["_id"], states.UPLOADING, states.FILE_LOADED, clock.now()
@@ -158,7 +158,7 @@ def download(db, user_id, importer_key, file_url, settings):
         return _from_folder(db, user_id, importer, file_url, settings)
     now = clock.now()
     operation = _new_file_operation(db, user_id, importer, states.DOWNLOADING_FILE, now)
-    operation["_download"] = {"url": file_url}
+    operation[states.DOWNLOAD] = {"url": file_url}
     _replace_operations(db, operation)
     try:
         check_url(file_url, settings.url_allowlist)
@@ -168,7 +168,7 @@ def download(db, user_id, importer_key, file_url, settings):
         import_operations.update(
             db,
             operation["_id"],
-            {"status": states.FAILED, "errorMessage": reason, "_download": None},
+            {"status": states.FAILED, states.ERROR_MESSAGE: reason, states.DOWNLOAD: None},
             clock.now(),
         )
         if isinstance(error, UrlRefused):
@@ -207,7 +207,7 @@ def _new_file_operation(db, user_id, importer, status, now):
         "valid": True,
         "user": user_id,
         "_updatedAt": now,
-        "notImported": NOT_IMPORTED,
+        states.NOT_IMPORTED: NOT_IMPORTED_KINDS,
     }
 
 
@@ -215,6 +215,6 @@ def _replace_operations(db, operation):
     # What import.new does, and the files of the operations it replaces go too.
     now = operation["ts"]
     import_operations.invalidate_all(db, now)
-    import_records.delete_all(db)
+    staging.delete_all(db)
     import_files.delete(db, import_operations.file_ids(db))
     import_operations.insert(db, operation)

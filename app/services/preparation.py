@@ -13,9 +13,9 @@ from datetime import timedelta
 
 from app import importers
 from app.importers import download as downloads
-from app.importers.names import stored_file_name
 from app.importers.base import Channels, ImportFileError, Messages, Step, Users
-from app.models import import_files, import_operations, import_records
+from app.importers.names import stored_file_name
+from app.models import import_files, import_operations, staging
 from app.models.connection import is_unavailable
 from app.services import clock, states
 from app.services.file_imports import FileSettings
@@ -66,10 +66,11 @@ class Preparation:
     def _run(self):
         if self.status == states.DOWNLOADING_FILE:
             self._download()
-        importer = importers.find(self.operation.get("importerKey"))
+        key = self.operation.get("importerKey")
+        importer = importers.find(key)
         if importer is None:
-            raise ImportFileError(f"no file importer has the key {self.operation.get('importerKey')}")
-        file = import_files.open_file(self.db, self.operation.get("_fileId"))
+            raise ImportFileError(f"no file importer has the key {key}")
+        file = import_files.open_file(self.db, self.operation.get(states.FILE_ID))
         if file is None:
             raise ImportFileError("the import file is no longer stored: upload it again")
         # Whatever an earlier attempt staged goes: this one reads the file from its start.
@@ -87,11 +88,11 @@ class Preparation:
             self.status = event.status
             self._report(force=True)
         elif isinstance(event, Users):
-            self._stage(event.records, import_records.USER, self.counts["users"])
+            self._stage(event.records, staging.USER, self.counts["users"])
             self.counts["users"] += len(event.records)
         elif isinstance(event, Channels):
             number = CHANNEL_BASE + self.counts["channels"]
-            self._stage(event.records, import_records.CHANNEL, number)
+            self._stage(event.records, staging.CHANNEL, number)
             self.counts["channels"] += len(event.records)
         elif isinstance(event, Messages):
             self.counts["messages"] += event.count
@@ -107,13 +108,13 @@ class Preparation:
             {"_id": record_id(self.id, first_number + n), "dataType": data_type, "data": data}
             for n, data in enumerate(records)
         ]
-        import_records.insert_new(self.db, staged)
+        staging.insert_new(self.db, staged)
 
     def _download(self):
-        url = (self.operation.get("_download") or {}).get("url")
+        url = (self.operation.get(states.DOWNLOAD) or {}).get("url")
         if not url:
             raise ImportFileError("the operation has no file to download")
-        import_files.delete(self.db, [self.operation.get("_fileId")])  # a half-done attempt
+        import_files.delete(self.db, [self.operation.get(states.FILE_ID)])  # a half-done attempt
         public = url.split("?", 1)[0]  # a signed URL's query is a credential: never shown
         name = public.rstrip("/").rsplit("/", 1)[-1] or "download"
         limit = self.settings.limits.max_file_bytes
@@ -138,8 +139,8 @@ class Preparation:
             "status": states.FILE_LOADED,
             "file": stored_file_name(clock.now(), self.operation.get("user"), name),
             "contentType": "application/octet-stream",
-            "_fileId": stored.id,
-            "_download": None,
+            states.FILE_ID: stored.id,
+            states.DOWNLOAD: None,
         }
         self.status = states.FILE_LOADED
         self._report(force=True, changes=changes)
@@ -156,7 +157,7 @@ class Preparation:
         return write
 
     def _clear_staged(self):
-        import_records.delete_id_range(self.db, record_id(self.id, 0), record_id(self.id, _LAST))
+        staging.delete_id_range(self.db, record_id(self.id, 0), record_id(self.id, _LAST))
 
     def _counts(self):
         total = sum(self.counts.values())
@@ -181,7 +182,7 @@ class Preparation:
     def _fail(self, reason):
         try:
             self._clear_staged()
-            self._release({"status": states.FAILED, "errorMessage": reason, **self._counts()})
+            self._release({"status": states.FAILED, states.ERROR_MESSAGE: reason, **self._counts()})
         except Exception as error:
             if is_unavailable(error):
                 raise

@@ -10,16 +10,15 @@ from datetime import timedelta
 
 from app import importers
 from app.errors import ActionRefused, ImporterNotDefined, MethodError
-from app.models import import_operations, import_records
+from app.models import import_operations, staging
 from app.services import clock, states
-from app.services.file_imports import NOT_IMPORTED
+from app.services.file_imports import NOT_IMPORTED_KINDS
 
 FILE_DATA = "getImportFileData"
 START = "startImport"
 DIRECT_MESSAGES = "__directMessages__"
 _HOLD_SECONDS = 60  # how long startImport keeps workers off while it applies the selection
 _DELETE_CHUNK = 1000
-_SELECTABLE = (states.USER_SELECTION, *states.IMPORTING, states.DONE)
 
 
 def _current(db, method):
@@ -41,18 +40,16 @@ def file_data(db):
     if status in states.PREPARABLE:
         return {"waiting": True}
     if status == states.FAILED:
-        reason = operation.get("errorMessage") or "The import operation failed"
+        reason = operation.get(states.ERROR_MESSAGE) or "The import operation failed"
         raise MethodError(reason, "error-import-failed", FILE_DATA)
-    if status not in _SELECTABLE:
+    if status not in states.SELECTABLE:
         raise _invalid()
     return {
         "name": operation.get("type"),
-        "users": [_user_entry(r["data"]) for r in import_records.all_of_type(db, "user")],
-        "channels": [
-            _channel_entry(r["data"]) for r in import_records.all_of_type(db, "channel")
-        ],
+        "users": [_user_entry(r["data"]) for r in staging.all_of_type(db, "user")],
+        "channels": [_channel_entry(r["data"]) for r in staging.all_of_type(db, "channel")],
         "message_count": (operation.get("count") or {}).get("messages") or 0,
-        "notImported": NOT_IMPORTED,
+        "notImported": NOT_IMPORTED_KINDS,
     }
 
 
@@ -131,8 +128,8 @@ def _keep_selected(db, import_ids):
         return
     unselected = [
         record["_id"]
-        for record in import_records.all_of_type(db, "user")
+        for record in staging.all_of_type(db, "user")
         if _first(record["data"].get("importIds")) not in import_ids
     ]
     for start_at in range(0, len(unselected), _DELETE_CHUNK):
-        import_records.delete_ids(db, unselected[start_at : start_at + _DELETE_CHUNK])
+        staging.delete_ids(db, unselected[start_at : start_at + _DELETE_CHUNK])

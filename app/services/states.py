@@ -1,4 +1,9 @@
-"""The import steps Rocket.Chat stores (`status`) and the states import.status reports."""
+"""The import state machine's vocabulary: the steps Rocket.Chat stores (`status`), the
+states import.status reports, every set of them the code decides on, and our own fields.
+
+Pure constants (no imports), so that every layer, and the command-line importer, reads
+them from here rather than spelling its own copy.
+"""
 
 NEW = "importer_new"
 UPLOADING = "importer_uploading"
@@ -18,8 +23,9 @@ DONE = "importer_done"
 FAILED = "importer_import_failed"
 CANCELLED = "importer_import_cancelled"
 
-# The steps a file importer's worker picks up: a download to make or a file to prepare.
-# An operation is inserted at `uploading` only once its file is stored whole.
+# The file importers' steps before user selection that a worker picks up: a download to
+# make or a file to prepare. An operation is inserted at `uploading` only once its file
+# is stored whole, so a worker may prepare it from there.
 PREPARABLE = (
     UPLOADING,
     DOWNLOADING_FILE,
@@ -29,7 +35,8 @@ PREPARABLE = (
     PREPARING_CHANNELS,
     PREPARING_MESSAGES,
 )
-_LOADING = (*PREPARABLE, "importer_preparing_contacts")
+# Every step import.status reports as `loading` (contacts: Rocket.Chat's omnichannel).
+LOADING = (*PREPARABLE, "importer_preparing_contacts")
 IMPORTING = (
     IMPORTING_STARTED,
     IMPORTING_USERS,
@@ -40,9 +47,21 @@ IMPORTING = (
     FINISHING,
 )
 
+# The runner's walk: the user steps create users; the later steps follow in order (API
+# imports have no channels or messages).
+USER_STEPS = (IMPORTING_STARTED, IMPORTING_USERS)
+LATER_STEPS = (IMPORTING_CHANNELS, IMPORTING_MESSAGES, FINISHING)
+# What a worker may claim: a step the runner knows how to resume, or a file to prepare
+# (one lease discipline for both).
+CLAIMABLE = (*USER_STEPS, *LATER_STEPS, *PREPARABLE)
+# The steps getImportFileData shows a selection in (and startImport starts from the first).
+SELECTABLE = (USER_SELECTION, *IMPORTING, DONE)
+# What import.cancel may finish at once when no live worker holds the operation.
+WAITING = (NEW, USER_SELECTION, *IMPORTING)
+
 STATE_OF_STATUS = {
     NEW: "new",
-    **dict.fromkeys(_LOADING, "loading"),
+    **dict.fromkeys(LOADING, "loading"),
     USER_SELECTION: "ready",
     **dict.fromkeys(IMPORTING, "importing"),
     DONE: "done",
@@ -50,7 +69,19 @@ STATE_OF_STATUS = {
     CANCELLED: "canceled",
 }
 
+# Every state import.status reports, in the published schema's order; `none`: no operation.
+REPORTED_STATES = ("none", "new", "loading", "ready", "importing", "done", "error", "canceled")
+# States in which import.addUsers cannot take users (the data is being loaded or imported).
+BUSY_STATES = ("loading", "importing")
 FINISHED_STATES = ("done", "error", "canceled")
+
+# Our own fields on an operation document (Rocket.Chat has neither).
+LEASE = "_importLease"  # which worker runs the operation, until when
+CANCEL = "_cancelRequested"  # import.cancel asked the worker to stop
+FILE_ID = "_fileId"  # the GridFS id of a file operation's file
+DOWNLOAD = "_download"  # `{url}` a worker has yet to download
+ERROR_MESSAGE = "errorMessage"  # why a file could not be prepared
+NOT_IMPORTED = "notImported"  # what a file operation reads and counts but does not import
 
 
 def state_of(operation):

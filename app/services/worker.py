@@ -14,12 +14,9 @@ from app.services import clock, states
 from app.services.file_imports import FileSettings
 from app.services.passwords import Hasher
 from app.services.preparation import Preparation
-from app.services.runner import LATER_STEPS, USER_STEPS, ImportRun, RunSettings
+from app.services.runner import ImportRun, RunSettings
 
 log = logging.getLogger(__name__)
-
-# Import runs, and file operations to download or prepare: one lease discipline for both.
-CLAIMABLE = (*USER_STEPS, *LATER_STEPS, *states.PREPARABLE)
 
 
 def new_worker_id():
@@ -72,7 +69,7 @@ class Worker:
         """Take the lease of one run that is waiting, or whose worker's lease expired."""
         now = clock.now()
         expires = now + timedelta(seconds=self.settings.lease_seconds)
-        return import_operations.claim(self.db, CLAIMABLE, self.id, now, expires)
+        return import_operations.claim(self.db, states.CLAIMABLE, self.id, now, expires)
 
     def run_pending(self):
         """Run claimable operations until none is left; return how many runs were made."""
