@@ -3,7 +3,7 @@
 from bson import ObjectId
 
 from app.errors import ActionRefused, InvalidParams
-from app.models import import_operations, roles, settings, staging
+from app.models import import_files, import_operations, roles, settings, staging
 from app.rules import (
     ALREADY_FINISHED,
     CANNOT_CANCEL_LOADING,
@@ -25,6 +25,7 @@ def new_operation(db, user_id):
     now = clock.now()
     import_operations.invalidate_all(db, now)
     staging.delete_all(db)
+    import_files.delete(db, import_operations.file_ids(db))
     operation = {
         "_id": str(ObjectId()),
         "type": "api",
@@ -108,6 +109,7 @@ def clear(db):
     """Invalidate every operation and empty the staging area (a running import stops)."""
     import_operations.invalidate_all(db, clock.now())
     staging.delete_all(db)
+    import_files.delete(db, import_operations.file_ids(db))
 
 
 def cancel(db):
