@@ -226,6 +226,6 @@ def test_a_failed_preparation_stops_with_the_servers_reason(serve, tmp_path):
     result = run(serve(script), "--importer", "csv", a_zip(tmp_path / "export.zip"))
     assert result.exit_code == 2
     assert result.stderr.endswith(
-        f"error: the server could not prepare export.zip: {reason}; nothing imported\n"
+        f"error: the server could not prepare export.zip, nothing was imported: {reason}\n"
     )
     assert "startImport" not in script.routes()

@@ -40,8 +40,8 @@ ENVIRONMENT = (
 class LiveService:
     """The service over real HTTP, importing on its worker thread; it records each call."""
 
-    def __init__(self, without=(), worker="thread"):
-        settings = {"SEED_DEMO": False, "LOG_LEVEL": "WARNING", "TESTING": True}
+    def __init__(self, without=(), worker="thread", **settings):
+        settings = {"SEED_DEMO": False, "LOG_LEVEL": "WARNING", "TESTING": True, **settings}
         self.app = create_app({**settings, "BCRYPT_ROUNDS": 4, "IMPORT_WORKER": worker})
         self.db = get_db_of(self.app)
         factories.insert_permissions(self.db)
@@ -58,6 +58,7 @@ class LiveService:
         route = environ["PATH_INFO"].rsplit("/", 1)[-1]
         users = len(json.loads(body)["users"]) if route == "import.addUsers" else None
         call = {"method": environ["REQUEST_METHOD"], "route": route, "users": users}
+        call["query"] = environ.get("QUERY_STRING", "")
         self.calls.append(call)
         if route in self.without:  # as a real Rocket.Chat, which has no such route
             start_response("404 NOT FOUND", [("Content-Type", "application/json")])

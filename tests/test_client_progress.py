@@ -93,3 +93,42 @@ def test_the_last_line_says_how_long_it_took():
     clock.now += 12
     progress.importing(9, 1, 10, final=True)
     assert stream.getvalue().splitlines()[-1].endswith("1 users/s  done in 12 s")
+
+
+def test_an_upload_shows_its_bytes_in_kib_or_mib():
+    stream = io.StringIO()
+    progress = Progress(stream, clock=Clock())
+    progress.uploading(3 * 2**19, 50 * 2**20)
+    progress.uploading(4 * 2**20, 50 * 2**20)  # a log gets a line every few seconds
+    progress.uploading(50 * 2**20, 50 * 2**20)
+    Progress(stream, clock=Clock()).uploading(500, 2000)
+    assert stream.getvalue().splitlines() == [
+        "uploading [........................]   3% 1.5 MiB of 50.0 MiB sent",
+        "uploading [########################] 100% 50.0 MiB of 50.0 MiB sent",
+        "uploading [######..................]  25% 500 B of 1.9 KiB sent",
+    ]
+
+
+def test_a_preparation_spins_on_a_terminal_and_says_what_was_found():
+    stream, clock = Terminal(), Clock()
+    progress = Progress(stream, clock=clock)
+    progress.preparing("importer_file_loaded", {"users": 0})
+    clock.now += 2
+    progress.preparing("importer_preparing_users", {"users": 12000, "channels": 3})
+    frames = stream.getvalue().split("\r\x1b[K")[1:]
+    assert frames == [
+        "preparing / file_loaded  nothing read yet  (0.0 s)",
+        "preparing - preparing_users  12,000 users, 3 channels  (2.0 s)",
+    ]
+
+
+def test_off_a_terminal_the_preparation_is_a_line_every_few_seconds():
+    stream, clock = io.StringIO(), Clock()
+    progress = Progress(stream, clock=clock)
+    for _ in range(4):
+        progress.preparing("importer_preparing_users", {"users": 10})
+        clock.now += 2
+    assert stream.getvalue().splitlines() == [
+        "preparing preparing_users  10 users  (0.0 s)",
+        "preparing preparing_users  10 users  (6.0 s)",
+    ]

@@ -108,7 +108,9 @@ class FileImporter(Importer):
         if status.get("state") == _FAILED:
             self.progress.finish()
             reason = _failure_of(operation)
-            raise Refused(f"the server could not prepare {path.name}: {reason}; nothing imported")
+            raise Refused(
+                f"the server could not prepare {path.name}, nothing was imported: {reason}"
+            )
         return operation
 
     def _tell_what_is_left_out(self, path, selection):

@@ -44,7 +44,7 @@ class Progress:
     def uploading(self, sent, total):
         """Show that `sent` of the file's `total` bytes were sent."""
         self._elapsed("uploading")
-        text = f"uploading {_bar(sent, total)} {mebibytes(sent)}/{mebibytes(total)} MiB sent"
+        text = f"uploading {_bar(sent, total)} {size(sent)} of {size(total)} sent"
         self._show(text, final=sent >= total)
 
     def preparing(self, step, counts):
@@ -112,9 +112,13 @@ class Progress:
             self.stream.flush()
 
 
-def mebibytes(size):
-    """Format a byte count in MiB with one decimal."""
-    return f"{size / 2**20:,.1f}"
+def size(number):
+    """Format a byte count as `512 B`, `12.3 KiB` or `1,024.0 MiB`."""
+    if number < 2**10:
+        return f"{number} B"
+    if number < 2**20:
+        return f"{number / 2**10:.1f} KiB"
+    return f"{number / 2**20:,.1f} MiB"
 
 
 def _bar(done, total):
