@@ -105,7 +105,7 @@ def test_an_upload_shows_its_bytes_in_kib_or_mib():
     assert stream.getvalue().splitlines() == [
         "uploading [........................]   3% 1.5 MiB of 50.0 MiB sent",
         "uploading [########################] 100% 50.0 MiB of 50.0 MiB sent",
-        "uploading [######..................]  25% 500 B of 1.9 KiB sent",
+        "uploading [######..................]  25% 500 B of 2.0 KiB sent",
     ]
 
 
