@@ -41,8 +41,8 @@ class Gunicorn:
             try:
                 if requests.get(f"{self.base}/readyz", timeout=2).ok:
                     return
-            except requests.ConnectionError:
-                pass
+            except (requests.ConnectionError, requests.Timeout):
+                pass  # not listening yet, or its worker still booting on a busy machine
             time.sleep(0.2)
         raise TimeoutError("gunicorn did not become ready")
 
