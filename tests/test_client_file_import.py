@@ -157,3 +157,16 @@ def test_a_dry_run_with_an_importer_is_refused(service, tmp_path):
     assert result.exit_code == 2
     assert "with --importer the server checks the file" in result.stderr
     assert service.calls == []
+
+
+def test_a_streamed_file_may_be_larger_than_max_body_bytes(tmp_path):
+    live = LiveService(MAX_BODY_BYTES=20_000, IMPORT_POLL_SECONDS=0.05)
+    try:
+        zipped = a_file(tmp_path, "x.zip", importfiles.users_zip(rows=3000))
+        assert zipped.stat().st_size > 20_000
+        result = run(live, "--importer", "csv", zipped)
+    finally:
+        live.close()
+    assert result.exit_code == 0, result.output
+    assert "3,000 users read, 3,000 created, 0 failed" in result.stdout
+    assert [c["route"] for c in live.calls].count("uploadImportFile") == 1

@@ -1,11 +1,14 @@
 """Request bodies: a size limit checked before anything is read, and strict JSON."""
 
 import json
+import sys
 
 from flask import current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.errors import InvalidParams
+
+_UNCAPPED = sys.maxsize
 
 
 def reject_oversized_body():
@@ -15,7 +18,9 @@ def reject_oversized_body():
     view = current_app.view_functions.get(request.endpoint)
     if hasattr(view, "body_limit"):
         limit = view.body_limit(current_app.config)
-        request.max_content_length = limit
+        # None: the route counts the bytes itself (a streamed upload). Left None, Flask
+        # would cap the stream at MAX_CONTENT_LENGTH (MAX_BODY_BYTES) as it is read.
+        request.max_content_length = _UNCAPPED if limit is None else limit
     if limit is not None and request.content_length is not None and request.content_length > limit:
         raise RequestEntityTooLarge()
 
