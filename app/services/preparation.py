@@ -139,6 +139,8 @@ class Preparation:
                 raise ImportFileError(f"{public}: refused ({error})") from None
             if isinstance(error, import_files.FileTooLarge):
                 raise ImportFileError(f"{public}: larger than {limit} bytes") from None
+            if isinstance(error, ImportFileError):  # 404, timeout, too big: name the URL
+                raise ImportFileError(f"{public}: {error}") from None
             raise
         changes = {
             "status": states.FILE_LOADED,
