@@ -50,7 +50,7 @@ def add_users(db, users, max_users=None):
     if any(missing_required_data(user) for user in users):
         raise ActionRefused(MISSING_DATA)
     defaults = default_roles(db)
-    merged = [_merge_roles(user.get("roles"), defaults) for user in users]
+    merged = [merge_roles(user.get("roles"), defaults) for user in users]
     if roles.missing(db, {role for user_roles in merged for role in user_roles}):
         raise ActionRefused(INVALID_ROLES)
     records = [_staged(user, user_roles) for user, user_roles in zip(users, merged, strict=True)]
@@ -79,7 +79,8 @@ def default_roles(db):
     return [role.strip() for role in str(value or "").split(",") if role.strip()]
 
 
-def _merge_roles(own, defaults):
+def merge_roles(own, defaults):
+    """Return a user's roles followed by the default roles, each once."""
     # The user's roles first, then the defaults, each once: whole role names, never letters.
     return list(dict.fromkeys([*(own or []), *defaults]))
 

@@ -19,6 +19,7 @@ from app.models import import_files, import_operations, staging
 from app.models.connection import is_unavailable
 from app.services import clock, states
 from app.services.file_imports import FileSettings
+from app.services.imports import default_roles, merge_roles
 from app.services.runner import Stopped
 
 log = logging.getLogger(__name__)
@@ -75,6 +76,7 @@ class Preparation:
             raise ImportFileError("the import file is no longer stored: upload it again")
         # Whatever an earlier attempt staged goes: this one reads the file from its start.
         self._clear_staged()
+        self.default_roles = default_roles(self.db)
         with file:
             for event in importer.prepare(file, self.settings.limits, BATCH_SIZE):
                 self._handle(event)
@@ -88,6 +90,9 @@ class Preparation:
             self.status = event.status
             self._report(force=True)
         elif isinstance(event, Users):
+            # Every user gets the default roles too, as import.addUsers stages them.
+            for data in event.records:
+                data["roles"] = merge_roles(data.get("roles"), self.default_roles)
             self._stage(event.records, staging.USER, self.counts["users"])
             self.counts["users"] += len(event.records)
         elif isinstance(event, Channels):
@@ -134,6 +139,8 @@ class Preparation:
                 raise ImportFileError(f"{public}: refused ({error})") from None
             if isinstance(error, import_files.FileTooLarge):
                 raise ImportFileError(f"{public}: larger than {limit} bytes") from None
+            if isinstance(error, ImportFileError):  # 404, timeout, too big: name the URL
+                raise ImportFileError(f"{public}: {error}") from None
             raise
         changes = {
             "status": states.FILE_LOADED,
