@@ -4,9 +4,11 @@ Kept in the database, not on one instance's disk, so that any worker of any repl
 can prepare a file another replica received (Rocket.Chat's issue #17364).
 """
 
+from datetime import UTC, datetime
+
 import gridfs
 import mongomock.gridfs
-from bson import ObjectId
+from bson import Binary, ObjectId
 
 from app.models.connection import is_embedded
 
@@ -14,6 +16,7 @@ BUCKET = "bulkimport_files"
 FILES = f"{BUCKET}.files"
 CHUNKS = f"{BUCKET}.chunks"
 CHUNK_BYTES = 255 * 1024  # GridFS's default chunk size
+SEND_CHUNKS = 16  # chunks sent in one insert (about 4 MiB)
 
 
 class FileTooLarge(Exception):
@@ -41,12 +44,21 @@ def _bucket(db):
 
 class Writer:
     """A file being written to GridFS, counted as it arrives: more than max_bytes in all
-    raises FileTooLarge. close() returns the StoredFile; abort() deletes what was written."""
+    raises FileTooLarge. close() returns the StoredFile; abort() deletes what was written.
+
+    It writes GridFS's documents itself, a few chunks at a time: pymongo's upload stream
+    keeps up to 48 MiB of chunks in memory before it sends them, so a 50 MiB upload was
+    held almost whole (bench/files.py measured it).
+    """
 
     def __init__(self, db, name, max_bytes, head_bytes=4096, metadata=None):
         self.db, self.max_bytes, self.head_bytes = db, max_bytes, head_bytes
-        self.stream = _bucket(db).open_upload_stream(name, metadata=metadata or {})
+        self.id, self.name, self.metadata = ObjectId(), name, metadata or {}
         self.length, self.head = 0, b""
+        self._pending = bytearray()  # less than one chunk, waiting for the next bytes
+        self._chunks = []  # full chunks not sent yet
+        self._made = 0  # chunks made, sent or not: the next one's number
+        _ensure_indexes(db)
 
     def write(self, chunk):
         """Append a chunk of bytes."""
@@ -55,17 +67,52 @@ class Writer:
             raise FileTooLarge(self.max_bytes)
         if len(self.head) < self.head_bytes:
             self.head += chunk[: self.head_bytes - len(self.head)]
-        self.stream.write(chunk)
+        self._pending += chunk
+        while len(self._pending) >= CHUNK_BYTES:
+            self._add(self._pending[:CHUNK_BYTES])
+            del self._pending[:CHUNK_BYTES]
+        if len(self._chunks) >= SEND_CHUNKS:
+            self._send()
 
     def close(self):
         """Finish the file; return it as a StoredFile."""
-        self.stream.close()
-        return StoredFile(self.stream._id, self.length, self.head)
+        if self._pending:
+            self._add(self._pending)
+            self._pending = bytearray()
+        self._send()
+        self.db[FILES].insert_one(
+            {
+                "_id": self.id,
+                "length": self.length,
+                "chunkSize": CHUNK_BYTES,
+                "uploadDate": datetime.now(UTC).replace(tzinfo=None),
+                "filename": self.name,
+                "metadata": self.metadata,
+            }
+        )
+        return StoredFile(self.id, self.length, self.head)
 
     def abort(self):
         """Delete whatever was written."""
-        self.stream.abort()
-        delete(self.db, [self.stream._id])
+        self._chunks, self._pending = [], bytearray()
+        delete(self.db, [self.id])
+
+    def _add(self, data):
+        chunk = {"files_id": self.id, "n": self._made, "data": Binary(bytes(data))}
+        self._chunks.append(chunk)
+        self._made += 1
+
+    def _send(self):
+        if self._chunks:
+            self.db[CHUNKS].insert_many(self._chunks)
+            self._chunks = []
+
+
+def _ensure_indexes(db):
+    # GridFS's own indexes, as pymongo's upload stream creates them (a file's chunks are
+    # read in order, by files_id and n); two idempotent commands per file stored.
+    db[CHUNKS].create_index([("files_id", 1), ("n", 1)], unique=True)
+    db[FILES].create_index([("filename", 1), ("uploadDate", 1)])
 
 
 def store(db, name, chunks, max_bytes, head_bytes=4096, metadata=None):
