@@ -27,7 +27,7 @@ SIZES = {
         "add_users": 50,
         "file_rows": [50],
         "slack_rows": [50],
-        "upload_mb": 1,
+        "upload_mb": [1],
     },
     "small": {
         "users": [1000, 10_000],
@@ -39,7 +39,7 @@ SIZES = {
         "add_users": 10_000,
         "file_rows": [10_000],
         "slack_rows": [10_000],
-        "upload_mb": 10,
+        "upload_mb": [10],
     },
     "full": {
         "users": [1000, 10_000, 100_000],
@@ -51,7 +51,7 @@ SIZES = {
         "add_users": 10_000,
         "file_rows": [10_000, 100_000],
         "slack_rows": [100_000],
-        "upload_mb": 50,
+        "upload_mb": [10, 50],
     },
 }
 

@@ -1,13 +1,13 @@
 """The file importers: preparation against import.addUsers, worker memory, upload memory.
 
-Usage: python -m bench.files [--rows 10000 100000] [--slack-rows 100000] [--upload-mb 50]
+Usage: python -m bench.files [--rows 10000 100000] [--slack-rows 100000] [--upload-mb 10 50]
 
 (a) A users.csv zip and a Slack member list are uploaded (streamed) to gunicorn, then a
 worker process prepares them: rows per second from `importer_file_loaded` to
 `importer_user_selection`, against import.addUsers staging the same users through the same
 gunicorn right after (10,000 users per call, its limit); the worker's peak memory.
-(b) A file of `--upload-mb` MiB is uploaded once as Rocket.Chat's base64 JSON body and once
-streamed, each to a gunicorn of one process of its own: that process's peak memory.
+(b) A file of each `--upload-mb` size (MiB) is uploaded once as Rocket.Chat's base64 JSON
+body and once streamed, each to a gunicorn of one process of its own: its peak memory.
 """
 
 import argparse
@@ -223,17 +223,20 @@ def memory_growth(runs):
 
 
 def run_all(rows, slack_rows, upload_mb, repeats=1):
-    """Run (a) and (b) on one wire server; sizes up to 10,000 rows are repeated."""
+    """Run (a) and (b) on one wire server; sizes up to 10,000 rows are repeated.
+
+    `upload_mb` lists the sizes of (b): two of them show what grows with the file.
+    """
     with wire_server() as server:
         runs = [preparation(server, "csv", n, repeats if n <= 10_000 else 1) for n in rows]
         runs += [
             preparation(server, "slack-users", n, repeats if n <= 10_000 else 1) for n in slack_rows
         ]
         uploads = []
-        if upload_mb:
+        for mebibytes in upload_mb:
             with tempfile.TemporaryDirectory() as folder:
-                path = big_file(folder, upload_mb)
-                uploads = [upload_memory(server, path, form) for form in ("base64", "streamed")]
+                path = big_file(folder, mebibytes)
+                uploads += [upload_memory(server, path, form) for form in ("base64", "streamed")]
     return {"preparation": runs, "memory": memory_growth(runs), "uploads": uploads}
 
 
@@ -242,7 +245,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, nargs="*", default=[10_000, 100_000])
     parser.add_argument("--slack-rows", type=int, nargs="*", default=[100_000])
-    parser.add_argument("--upload-mb", type=int, default=50)
+    parser.add_argument("--upload-mb", type=int, nargs="*", default=[10, 50])
     parser.add_argument("--repeats", type=int, default=1)
     args = parser.parse_args()
     results = run_all(args.rows, args.slack_rows, args.upload_mb, args.repeats)

@@ -51,7 +51,7 @@ def test_the_import_benchmarks_run_end_to_end():
 
 
 def test_the_file_benchmarks_run_end_to_end():
-    results = files.run_all([40], [30], upload_mb=1)
+    results = files.run_all([40], [30], upload_mb=[1])
     csv_run, slack_run = results["preparation"]
     assert (csv_run["kind"], csv_run["rows"], slack_run["kind"]) == ("csv", 40, "slack-users")
     assert csv_run["commands_by_name"]["insert"] >= 1  # the rows are staged in batches
