@@ -7,9 +7,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from app.services.file_imports import FileSettings
-from app.services.worker import Worker
 from tests import importfiles
+from tests.apps import make_worker
 from tests.conftest import snapshot
 from tests.test_file_import_routes import status, usernames
 
@@ -59,8 +58,8 @@ def allowed(app):
 @pytest.fixture
 def file_worker(app, db):
     def make():
-        settings = FileSettings.from_settings(app.config)
-        return Worker(db, bcrypt_rounds=4, worker_id="file-worker", file_settings=settings)
+        names = ("IMPORT_URL_ALLOWLIST", "IMPORT_DOWNLOAD_TIMEOUT_SECONDS", "MAX_IMPORT_FILE_BYTES")
+        return make_worker(db, worker_id="file-worker", **{n: app.config[n] for n in names})
 
     return make
 

@@ -60,15 +60,6 @@ def usernames(db):
     return sorted(u["username"] for u in db.users.find({"importIds": {"$exists": True}}))
 
 
-@pytest.fixture
-def worker(db):
-    from app.services.worker import Worker
-
-    worker = Worker(db, bcrypt_rounds=4, worker_id="test-worker")
-    yield worker
-    worker.stop()
-
-
 def test_importers_list_names_the_two_file_importers(admin):
     response = admin.get("importers.list")
     assert response.status_code == 200
@@ -516,3 +507,18 @@ def test_a_live_lease_keeps_other_workers_off(admin, db, worker):
     )
     assert worker.run_pending() == 0
     assert status(admin)["state"] == "loading"
+
+
+def test_openapi_documents_the_file_importers_routes(client):
+    paths = client.get("/api/v1/openapi.json").json["paths"]
+    for route, method in (
+        ("importers.list", "get"),
+        ("uploadImportFile", "post"),
+        ("downloadPublicImportFile", "post"),
+        ("getImportFileData", "get"),
+        ("startImport", "post"),
+    ):
+        assert paths[f"/api/v1/{route}"][method]["x-permission"] == "run-import"
+    upload = paths["/api/v1/uploadImportFile"]["post"]["requestBody"]["content"]
+    assert set(upload) == {"application/json", "multipart/form-data", "application/octet-stream"}
+    assert upload["application/json"]["schema"] == {"$ref": "#/components/schemas/UploadBody"}
