@@ -187,9 +187,9 @@ def escaping_zip(name: str = "../users.csv") -> bytes:
     return zip_of({"users.csv": users_csv(1), name: b"user0,1700000000000,hi\n"})
 
 
-def corrupt_zip() -> bytes:
-    """Return a zip cut in half: its start is a zip's, its directory is gone."""
-    data = users_zip(200)
+def corrupt_zip(data: bytes | None = None) -> bytes:
+    """Return a zip (by default of 200 users) cut in half: its directory is gone."""
+    data = data or users_zip(200)
     return data[: len(data) // 2]
 
 

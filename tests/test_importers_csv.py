@@ -104,6 +104,16 @@ def test_excel_quoting_is_read_commas_quotes_and_line_breaks_inside_values():
     assert [u["name"] for u in staged_users(prepare(data))] == ['Smith, "Ann"', "Bob\r\nJr"]
 
 
+def test_a_first_row_of_column_names_is_skipped():
+    data = zip_of({"users.csv": b"Username,Email,Name\nann,ann@example.com,Ann\n"})
+    assert [u["username"] for u in staged_users(prepare(data))] == ["ann"]
+
+
+def test_a_later_row_that_looks_like_column_names_is_a_user():
+    data = zip_of({"users.csv": b"ann,ann@example.com,Ann\nusername,email,name\n"})
+    assert [u["username"] for u in staged_users(prepare(data))] == ["ann", "username"]
+
+
 def test_blank_rows_and_rows_of_empty_values_are_skipped():
     data = zip_of({"users.csv": b"\r\nann,ann@example.com,Ann\r\n,,\r\n\r\n"})
     assert [u["username"] for u in staged_users(prepare(data))] == ["ann"]
@@ -331,7 +341,7 @@ def MeteredEntryFor(info, line, lines, spent=0):  # noqa: N802 (reads as a const
 
 
 CORRUPT = {
-    "truncated": lambda data: importfiles.corrupt_zip(),
+    "truncated": importfiles.corrupt_zip,
     "garbage-after-magic": lambda data: b"PK\x03\x04" + b"\x00" * 200,
     "flipped-deflate-bytes": lambda data: (
         data[:40] + bytes(b ^ 0xFF for b in data[40:90]) + data[90:]

@@ -60,10 +60,11 @@ class CsvZipImporter(FileImporter):
                 if kind == "direct" and not direct:
                     direct = True
                     yield Channels([dict(DIRECT_CHANNEL)])
-                entry = MeteredEntry(_open(archive, info), info, limits, spent)
-                for event in READERS[kind](entry, info.filename, batch_size):
-                    users += len(event.records) if isinstance(event, Users) else 0
-                    yield event
+                with _open(archive, info) as raw:
+                    entry = MeteredEntry(raw, info, limits, spent)
+                    for event in READERS[kind](entry, info.filename, batch_size):
+                        users += len(event.records) if isinstance(event, Users) else 0
+                        yield event
                 spent = entry.spent
         if not users:
             raise ImportFileError(f"{USERS} holds no user: each row is {', '.join(USER_COLUMNS)}")
@@ -98,9 +99,18 @@ def _open(archive, info):
 
 
 def read_users(entry, source, batch_size) -> Iterator[Users]:
-    """Yield batches of the user records of users.csv."""
-    rows = (_user(source, line, row) for line, row in records(entry, source))
+    """Yield batches of the user records of users.csv (a first row of column names skipped)."""
+    rows = (
+        _user(source, line, row)
+        for line, row in records(entry, source)
+        if not (line == 1 and _is_header(row))
+    )
     yield from (Users(batch) for batch in batches(rows, batch_size))
+
+
+def _is_header(row):
+    # Rocket.Chat would import a user "username" whose address is "email".
+    return tuple(value.strip().lower() for value in row) == USER_COLUMNS
 
 
 def _user(source, line, row):
