@@ -151,6 +151,10 @@ BAD_USERS_CSV = {
         "users.csv line 2: the username is empty",
     ),
     "empty-email": (b"ann,,Ann\n", "users.csv line 1: the email is empty"),
+    "nul-byte": (
+        b"ann,ann@example.com,Ann\nbob,bob@example.com,B\x00b\n",
+        "users.csv line 2: a NUL byte; the file is not text (or is UTF-16)",
+    ),
     "empty-file": (b"", f"users.csv holds no user: each row is {USERS_HEADER}"),
     "only-blank-rows": (b"\r\n,,\r\n \r\n", f"users.csv holds no user: each row is {USERS_HEADER}"),
     "bom-only": (b"\xef\xbb\xbf", f"users.csv holds no user: each row is {USERS_HEADER}"),
@@ -221,6 +225,14 @@ BAD_SLACK_LISTS = {
     "uneven-columns": (
         f"{SLACK_HEADER}\n{SLACK_ROW}\n{SLACK_ROW},extra\n".encode(),
         "the member list line 3: 11 values where the header has 10",
+    ),
+    "nul-byte": (
+        f"{SLACK_HEADER}\n{SLACK_ROW}\n".encode() + b"x" * 5000 + b"\x00\n",
+        "the member list line 3: a NUL byte; the file is not text",
+    ),
+    "zip": (
+        users_zip(),
+        "this importer reads Slack's member list, a .csv file; the file is a zip",
     ),
     "latin-1": (
         f"{SLACK_HEADER}\n{SLACK_ROW}\n".encode() + b"jos\xe9,jose@example.com,Member\n",

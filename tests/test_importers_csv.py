@@ -61,6 +61,12 @@ def test_check_head_refuses_anything_but_a_zip(head):
     )
 
 
+def test_prepare_refuses_a_file_that_is_not_a_zip_as_the_upload_does():
+    with pytest.raises(ImportFileError) as raised:
+        list(CSV.prepare(io.BytesIO(importfiles.users_csv(3)), limits()))
+    assert str(raised.value).endswith("; the file is not a zip")
+
+
 # --- users.csv --------------------------------------------------------------------------
 
 

@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from functools import partial
 
 from app.importers.base import (
+    HEAD_BYTES,
     PREPARING_CHANNELS,
     PREPARING_MESSAGES,
     PREPARING_USERS,
@@ -48,6 +49,7 @@ class CsvZipImporter(FileImporter):
 
     def prepare(self, file, limits, batch_size=500):
         """Yield the events of reading the zip entry by entry, each entry row by row."""
+        self.check_head(file.read(HEAD_BYTES))
         with open_zip(file, limits) as archive:
             infos = [info for info in archive.infolist() if kind_of(info) is not None]
             _check_users_entry(infos)

@@ -3,6 +3,7 @@
 from collections.abc import Iterator
 
 from app.importers.base import (
+    HEAD_BYTES,
     PREPARING_USERS,
     FileImporter,
     ImportFileError,
@@ -45,6 +46,8 @@ class SlackUsersImporter(FileImporter):
 
     def prepare(self, file, limits, batch_size=500):
         """Yield the events of reading the member list row by row."""
+        self.check_head(file.read(HEAD_BYTES))
+        file.seek(0)
         yield Step(PREPARING_USERS)
         rows = records(file, SOURCE)
         header = next(rows, None)
