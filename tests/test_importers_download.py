@@ -32,6 +32,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self._answer(200, BODY, {"Content-Length": str(len(BODY))})
         elif route == "/missing":
             self._answer(404, b"no", {"Content-Length": "2"})
+        elif route == "/broken":
+            self._answer(500, b"no", {"Content-Length": "2"})
+        elif route == "/forbidden":
+            self._answer(403, b"no", {"Content-Length": "2"})
         elif route == "/declared-big":
             self._answer(200, b"", {"Content-Length": str(10**9)})
         elif route == "/unannounced-big":
@@ -149,8 +153,16 @@ def test_a_host_name_in_the_allowlist_allows_it(server):
 # --- what fails ---------------------------------------------------------------------------
 
 
-def test_a_404_is_a_download_error_naming_the_answer(server):
-    assert error(f"{server}/missing") == "the server answered 404 Not Found"
+@pytest.mark.parametrize(
+    "route, answer",
+    [
+        ("/missing", "404 Not Found"),
+        ("/forbidden", "403 Forbidden"),
+        ("/broken", "500 Internal Server Error"),
+    ],
+)
+def test_an_answer_that_is_not_2xx_is_a_download_error_naming_it(server, route, answer):
+    assert error(f"{server}{route}") == f"the server answered {answer}"
 
 
 def test_a_download_error_is_an_import_file_error():
@@ -303,6 +315,17 @@ def test_a_name_that_resolves_elsewhere_when_connecting_is_refused(server, monke
         "the host 127.0.0.1 is a loopback address: downloads reach only public addresses"
     )
     assert written == []
+
+
+def test_an_https_connection_is_checked_before_its_handshake(server, monkeypatch):
+    monkeypatch.setattr(downloads, "_resolve", lambda host, port: ["93.184.215.14"])
+    url = server.replace("http://", "https://")
+    assert refusal(f"{url}/file").startswith("the host 127.0.0.1 is a loopback address")
+
+
+def test_a_failed_tls_handshake_is_a_download_error(server):
+    url = server.replace("http://", "https://")
+    assert error(f"{url}/file") == "the server's TLS certificate or handshake failed"
 
 
 def test_proxies_from_the_environment_are_not_used(server, monkeypatch):
