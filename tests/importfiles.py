@@ -205,6 +205,10 @@ BAD_SLACK_LISTS = {
         "the member list line 1: the header has no email column; Slack's member list starts"
         f" with {SLACK_HEADER}",
     ),
+    "no-username-column": (
+        b"email,status\nann@example.com,Member\n",
+        "the member list line 1: the header has no username column",
+    ),
     "no-header": (
         f"{SLACK_ROW}\n{SLACK_ROW}\n".encode(),
         "the member list line 1: the header has no email column",

@@ -119,6 +119,11 @@ def test_columns_are_found_by_the_names_of_the_header():
     assert (user["username"], user["emails"], user["name"]) == ("ann", ["ann@example.com"], "Ann A")
 
 
+def test_columns_missing_from_the_header_are_empty():
+    (user,) = staged_users(prepare(b"username,email\nann,ann@example.com\n"))
+    assert (user["name"], user["type"]) == ("ann", "user")
+
+
 def test_a_bom_before_the_header_is_accepted():
     assert len(staged_users(prepare(b"\xef\xbb\xbf" + slack_csv(2)))) == 2
 
