@@ -34,6 +34,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self._answer(404, b"no", {"Content-Length": "2"})
         elif route == "/broken":
             self._answer(500, b"no", {"Content-Length": "2"})
+        elif route == "/odd":
+            self.send_response(599, "Call +1 555 0100 \x1b[2J")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
         elif route == "/forbidden":
             self._answer(403, b"no", {"Content-Length": "2"})
         elif route == "/declared-big":
