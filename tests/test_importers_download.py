@@ -163,6 +163,7 @@ def test_a_host_name_in_the_allowlist_allows_it(server):
         ("/missing", "404 Not Found"),
         ("/forbidden", "403 Forbidden"),
         ("/broken", "500 Internal Server Error"),
+        ("/odd", "599"),
     ],
 )
 def test_an_answer_that_is_not_2xx_is_a_download_error_naming_it(server, route, answer):
