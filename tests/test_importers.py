@@ -1,8 +1,12 @@
-"""The importer registry: what importers.list shows and how a key finds its importer."""
+"""The importer registry, and importers reading the file object production gives them."""
+
+import io
 
 import pytest
 
 from app import importers
+from tests import importfiles
+from tests.importfiles import limits
 
 
 def test_visible_lists_csv_then_slack_users_as_rocket_chat_does():
@@ -20,3 +24,32 @@ def test_find_returns_the_importer_of_a_key(key):
 @pytest.mark.parametrize("key", ["api", "CSV", "slack", "", "pending"])
 def test_find_knows_no_other_key(key):
     assert importers.find(key) is None
+
+
+@pytest.fixture
+def gridfs_bucket():
+    import gridfs
+    import mongomock
+    import mongomock.gridfs
+
+    mongomock.gridfs.enable_gridfs_integration()
+    # Small chunks, so that lines and zip records straddle chunk boundaries.
+    return gridfs.GridFSBucket(mongomock.MongoClient().db, "files", chunk_size_bytes=4096)
+
+
+@pytest.mark.parametrize(
+    "key, data",
+    [
+        ("csv", importfiles.users_zip(3000, channels=2, messages=5, direct=3)),
+        ("slack-users", importfiles.slack_csv(3000)),
+    ],
+    ids=["csv", "slack-users"],
+)
+def test_a_gridfs_file_is_prepared_as_an_in_memory_one(gridfs_bucket, key, data):
+    upload = gridfs_bucket.open_upload_stream("file")
+    upload.write(data)
+    upload.close()
+    importer = importers.find(key)
+    from_gridfs = list(importer.prepare(gridfs_bucket.open_download_stream(upload._id), limits()))
+    assert from_gridfs == list(importer.prepare(io.BytesIO(data), limits()))
+    assert len(importfiles.staged_users(from_gridfs)) == 3000

@@ -1,7 +1,6 @@
 """The `csv` importer: a zip of users.csv, channels.csv and message files, read as a stream."""
 
 import io
-import random
 import re
 import tracemalloc
 import zipfile
@@ -20,7 +19,14 @@ from app.importers.base import (
     Users,
 )
 from tests import importfiles
-from tests.importfiles import limits, staged_users, users_zip, zip_of
+from tests.importfiles import (
+    BAD_USERS_CSV,
+    ESCAPING_NAMES,
+    limits,
+    staged_users,
+    users_zip,
+    zip_of,
+)
 
 CSV = find("csv")
 
@@ -53,6 +59,12 @@ def test_check_head_refuses_anything_but_a_zip(head):
     assert str(raised.value) == (
         "this importer reads a .zip file holding users.csv; the file is not a zip"
     )
+
+
+def test_prepare_refuses_a_file_that_is_not_a_zip_as_the_upload_does():
+    with pytest.raises(ImportFileError) as raised:
+        list(CSV.prepare(io.BytesIO(importfiles.users_csv(3)), limits()))
+    assert str(raised.value).endswith("; the file is not a zip")
 
 
 # --- users.csv --------------------------------------------------------------------------
@@ -98,6 +110,16 @@ def test_excel_quoting_is_read_commas_quotes_and_line_breaks_inside_values():
     assert [u["name"] for u in staged_users(prepare(data))] == ['Smith, "Ann"', "Bob\r\nJr"]
 
 
+def test_a_first_row_of_column_names_is_skipped():
+    data = zip_of({"users.csv": b"Username,Email,Name\nann,ann@example.com,Ann\n"})
+    assert [u["username"] for u in staged_users(prepare(data))] == ["ann"]
+
+
+def test_a_later_row_that_looks_like_column_names_is_a_user():
+    data = zip_of({"users.csv": b"ann,ann@example.com,Ann\nusername,email,name\n"})
+    assert [u["username"] for u in staged_users(prepare(data))] == ["ann", "username"]
+
+
 def test_blank_rows_and_rows_of_empty_values_are_skipped():
     data = zip_of({"users.csv": b"\r\nann,ann@example.com,Ann\r\n,,\r\n\r\n"})
     assert [u["username"] for u in staged_users(prepare(data))] == ["ann"]
@@ -110,59 +132,8 @@ def test_a_bad_row_after_a_multi_line_value_names_its_physical_line():
 
 # --- the bad-file matrix ------------------------------------------------------------------
 
-USERS_HEADER = "username, email, name"
-BAD_USERS = {
-    "broken-quote": (
-        b'ann,ann@example.com,Ann\n"bob,bob@example.com,Bob\ncid,cid@example.com,Cid\n',
-        'users.csv line 2: a quote (") opens a value that is never closed',
-    ),
-    "quote-inside-a-value": (
-        b'ann,ann@example.com,Ann\nbob,bob@example.com,"Bob" Jr\n',
-        'users.csv line 2: a quote (") inside a value must be doubled ("") and the value quoted',
-    ),
-    "four-values": (
-        b"ann,ann@example.com,Ann\nbob,bob@example.com,Bob,extra\n",
-        f"users.csv line 2: 4 values where 3 are expected ({USERS_HEADER})",
-    ),
-    "two-values": (
-        b"ann,ann@example.com,Ann\n\nbob,bob@example.com\n",
-        f"users.csv line 3: 2 values where 3 are expected ({USERS_HEADER})",
-    ),
-    "one-value": (b"ann\n", f"users.csv line 1: 1 value where 3 are expected ({USERS_HEADER})"),
-    "latin-1": (
-        b"ann,ann@example.com,Ann\njose,jose@example.com,Jos\xe9\n",
-        "users.csv line 2: byte 0xe9 at column 26 is not UTF-8 (the file looks saved as Latin-1"
-        " or Windows-1252); save it as UTF-8 (in Excel: Save As, 'CSV UTF-8 (Comma delimited)')"
-        " and upload it again",
-    ),
-    "utf-16": (
-        "ann,ann@example.com,Ann\n".encode("utf-16"),
-        "users.csv is UTF-16 text (Excel's 'Unicode Text'), not UTF-8; save it as UTF-8",
-    ),
-    "old-mac-line-ends": (
-        b"ann,ann@example.com,Ann\rbob,bob@example.com,Bob\r",
-        "users.csv line 1: a lone carriage return inside a value (old Mac line endings?)",
-    ),
-    "empty-username": (
-        b"ann,ann@example.com,Ann\n ,bob@example.com,Bob\n",
-        "users.csv line 2: the username is empty",
-    ),
-    "empty-email": (b"ann,,Ann\n", "users.csv line 1: the email is empty"),
-    "empty-file": (b"", f"users.csv holds no user: each row is {USERS_HEADER}"),
-    "only-blank-rows": (b"\r\n,,\r\n \r\n", f"users.csv holds no user: each row is {USERS_HEADER}"),
-    "bom-only": (b"\xef\xbb\xbf", f"users.csv holds no user: each row is {USERS_HEADER}"),
-    "endless-quote": (
-        b'ann,ann@example.com,"' + b"x" * 200_000 + b"\n",
-        "users.csv line 1: a value is longer than 131072 characters; most likely a quote",
-    ),
-    "endless-line": (
-        b"ann,ann@example.com," + random.Random(1).randbytes(1 << 20).hex().encode(),
-        "users.csv line 1: the line is longer than 1048576 bytes",
-    ),
-}
 
-
-@pytest.mark.parametrize("content, message", BAD_USERS.values(), ids=BAD_USERS.keys())
+@pytest.mark.parametrize("content, message", BAD_USERS_CSV.values(), ids=BAD_USERS_CSV.keys())
 def test_a_bad_users_csv_is_refused_naming_the_problem_and_line(content, message):
     assert failure(zip_of({"users.csv": content})).startswith(message)
 
@@ -299,20 +270,9 @@ def test_entry_names_are_matched_in_lower_case():
 # --- zip hardening -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "name, reason",
-    [
-        ("../users.csv", "it has a '..' component"),
-        ("general/../../users.csv", "it has a '..' component"),
-        ("/etc/users.csv", "it is an absolute path"),
-        ("general\\..\\users.csv", "it holds a backslash"),
-        ("C:/users.csv", "it starts with a drive letter"),
-        ("C:users.csv", "it starts with a drive letter"),
-        ("general/\x1b[2Jx.csv", "it holds a control character"),
-    ],
-)
+@pytest.mark.parametrize("name, reason", ESCAPING_NAMES.items())
 def test_an_entry_name_that_could_escape_refuses_the_whole_zip(name, reason):
-    data = zip_of({"users.csv": importfiles.users_csv(1), name: b"ann,1,hi\n"})
+    data = importfiles.escaping_zip(name)
     assert failure(data) == (
         f"the zip entry {name!r} is refused: {reason},"
         " which could place it outside the zip's folder"
@@ -387,7 +347,7 @@ def MeteredEntryFor(info, line, lines, spent=0):  # noqa: N802 (reads as a const
 
 
 CORRUPT = {
-    "truncated": lambda data: data[: len(data) // 2],
+    "truncated": importfiles.corrupt_zip,
     "garbage-after-magic": lambda data: b"PK\x03\x04" + b"\x00" * 200,
     "flipped-deflate-bytes": lambda data: (
         data[:40] + bytes(b ^ 0xFF for b in data[40:90]) + data[90:]

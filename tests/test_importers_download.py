@@ -32,6 +32,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self._answer(200, BODY, {"Content-Length": str(len(BODY))})
         elif route == "/missing":
             self._answer(404, b"no", {"Content-Length": "2"})
+        elif route == "/broken":
+            self._answer(500, b"no", {"Content-Length": "2"})
+        elif route == "/odd":
+            self.send_response(599, "Call +1 555 0100 \x1b[2J")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        elif route == "/forbidden":
+            self._answer(403, b"no", {"Content-Length": "2"})
         elif route == "/declared-big":
             self._answer(200, b"", {"Content-Length": str(10**9)})
         elif route == "/unannounced-big":
@@ -149,8 +157,17 @@ def test_a_host_name_in_the_allowlist_allows_it(server):
 # --- what fails ---------------------------------------------------------------------------
 
 
-def test_a_404_is_a_download_error_naming_the_answer(server):
-    assert error(f"{server}/missing") == "the server answered 404 Not Found"
+@pytest.mark.parametrize(
+    "route, answer",
+    [
+        ("/missing", "404 Not Found"),
+        ("/forbidden", "403 Forbidden"),
+        ("/broken", "500 Internal Server Error"),
+        ("/odd", "599"),
+    ],
+)
+def test_an_answer_that_is_not_2xx_is_a_download_error_naming_it(server, route, answer):
+    assert error(f"{server}{route}") == f"the server answered {answer}"
 
 
 def test_a_download_error_is_an_import_file_error():
@@ -162,7 +179,7 @@ def test_a_secret_in_the_query_never_reaches_the_message(server):
 
 
 def test_a_server_that_does_not_answer_in_time_is_a_timeout(server):
-    assert error(f"{server}/slow", timeout=0.3) == ("the server did not answer within 0.3 seconds")
+    assert error(f"{server}/slow", timeout=0.3) == "the server did not answer within 0.3 seconds"
 
 
 def test_a_trickling_server_is_stopped_at_the_total_timeout(server):
@@ -170,24 +187,25 @@ def test_a_trickling_server_is_stopped_at_the_total_timeout(server):
     assert message == "the download took too long and was stopped"
 
 
-def test_a_declared_length_over_the_limit_is_refused_before_the_body(server):
+def failed_download(url, max_bytes):
+    """Return the message of a download that fails, and how many bytes it wrote first."""
     written = []
     with pytest.raises(DownloadError) as raised:
-        download(
-            f"{server}/declared-big", written.append, max_bytes=1000, timeout=5, allowlist=LOCAL
-        )
-    assert str(raised.value) == "the file is 1000000000 bytes, more than the limit of 1000"
-    assert written == []
+        download(url, written.append, max_bytes=max_bytes, timeout=5, allowlist=LOCAL)
+    return str(raised.value), sum(map(len, written))
+
+
+def test_a_declared_length_over_the_limit_is_refused_before_the_body(server):
+    assert failed_download(f"{server}/declared-big", 1000) == (
+        "the file is 1000000000 bytes, more than the limit of 1000",
+        0,
+    )
 
 
 def test_a_body_without_length_is_counted_and_stopped_at_the_limit(server):
-    written = []
-    with pytest.raises(DownloadError) as raised:
-        download(
-            f"{server}/unannounced-big", written.append, max_bytes=5000, timeout=5, allowlist=LOCAL
-        )
-    assert str(raised.value) == "the file is more than the limit of 5000 bytes"
-    assert sum(map(len, written)) <= 5000
+    message, written = failed_download(f"{server}/unannounced-big", 5000)
+    assert message == "the file is more than the limit of 5000 bytes"
+    assert written <= 5000
 
 
 def test_a_closed_port_is_a_connection_error():
@@ -302,6 +320,17 @@ def test_a_name_that_resolves_elsewhere_when_connecting_is_refused(server, monke
         "the host 127.0.0.1 is a loopback address: downloads reach only public addresses"
     )
     assert written == []
+
+
+def test_an_https_connection_is_checked_before_its_handshake(server, monkeypatch):
+    monkeypatch.setattr(downloads, "_resolve", lambda host, port: ["93.184.215.14"])
+    url = server.replace("http://", "https://")
+    assert refusal(f"{url}/file").startswith("the host 127.0.0.1 is a loopback address")
+
+
+def test_a_failed_tls_handshake_is_a_download_error(server):
+    url = server.replace("http://", "https://")
+    assert error(f"{url}/file") == "the server's TLS certificate or handshake failed"
 
 
 def test_proxies_from_the_environment_are_not_used(server, monkeypatch):

@@ -7,7 +7,7 @@ import pytest
 from app.importers import find
 from app.importers.base import PREPARING_USERS, ImportFileError, Step, Users
 from tests import importfiles
-from tests.importfiles import SLACK_HEADER, limits, slack_csv, staged_users
+from tests.importfiles import BAD_SLACK_LISTS, SLACK_HEADER, limits, slack_csv, staged_users
 
 SLACK = find("slack-users")
 
@@ -119,6 +119,11 @@ def test_columns_are_found_by_the_names_of_the_header():
     assert (user["username"], user["emails"], user["name"]) == ("ann", ["ann@example.com"], "Ann A")
 
 
+def test_columns_missing_from_the_header_are_empty():
+    (user,) = staged_users(prepare(b"username,email\nann,ann@example.com\n"))
+    assert (user["name"], user["type"]) == ("ann", "user")
+
+
 def test_a_bom_before_the_header_is_accepted():
     assert len(staged_users(prepare(b"\xef\xbb\xbf" + slack_csv(2)))) == 2
 
@@ -130,42 +135,7 @@ def test_excel_line_ends_and_quoted_values_are_read():
 
 # --- the bad-file matrix ------------------------------------------------------------------
 
-ROW = "ann,ann@example.com,Member,Active,false,false,U1,Ann A,ann,"
-BAD_LISTS = {
-    "no-email-column": (
-        b"username,mail,status\nann,ann@example.com,Member\n",
-        "the member list line 1: the header has no email column; Slack's member list starts"
-        f" with {SLACK_HEADER}",
-    ),
-    "no-header": (
-        f"{ROW}\n{ROW}\n".encode(),
-        "the member list line 1: the header has no email column",
-    ),
-    "empty": (b"", "the member list is empty: it should start with Slack's header"),
-    "header-only": (
-        f"{SLACK_HEADER}\n".encode(),
-        "the member list holds no user with an e-mail address",
-    ),
-    "nobody-has-an-email": (
-        slack_csv(3, without_email=(0, 1, 2)),
-        "the member list holds no user with an e-mail address",
-    ),
-    "broken-quote": (
-        f'{SLACK_HEADER}\n{ROW}\n"bob,bob@example.com,Member\n{ROW}\n'.encode(),
-        'the member list line 3: a quote (") opens a value that is never closed',
-    ),
-    "uneven-columns": (
-        f"{SLACK_HEADER}\n{ROW}\n{ROW},extra\n".encode(),
-        "the member list line 3: 11 values where the header has 10",
-    ),
-    "latin-1": (
-        f"{SLACK_HEADER}\n{ROW}\n".encode() + b"jos\xe9,jose@example.com,Member\n",
-        "the member list line 3: byte 0xe9 at column 4 is not UTF-8 (the file looks saved as"
-        " Latin-1 or Windows-1252)",
-    ),
-}
 
-
-@pytest.mark.parametrize("content, message", BAD_LISTS.values(), ids=BAD_LISTS.keys())
+@pytest.mark.parametrize("content, message", BAD_SLACK_LISTS.values(), ids=BAD_SLACK_LISTS.keys())
 def test_a_bad_member_list_is_refused_naming_the_problem_and_line(content, message):
     assert failure(content).startswith(message)

@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from functools import partial
 
 from app.importers.base import (
+    HEAD_BYTES,
     PREPARING_CHANNELS,
     PREPARING_MESSAGES,
     PREPARING_USERS,
@@ -48,6 +49,7 @@ class CsvZipImporter(FileImporter):
 
     def prepare(self, file, limits, batch_size=500):
         """Yield the events of reading the zip entry by entry, each entry row by row."""
+        self.check_head(file.read(HEAD_BYTES))
         with open_zip(file, limits) as archive:
             infos = [info for info in archive.infolist() if kind_of(info) is not None]
             _check_users_entry(infos)
@@ -60,10 +62,11 @@ class CsvZipImporter(FileImporter):
                 if kind == "direct" and not direct:
                     direct = True
                     yield Channels([dict(DIRECT_CHANNEL)])
-                entry = MeteredEntry(_open(archive, info), info, limits, spent)
-                for event in READERS[kind](entry, info.filename, batch_size):
-                    users += len(event.records) if isinstance(event, Users) else 0
-                    yield event
+                with _open(archive, info) as raw:
+                    entry = MeteredEntry(raw, info, limits, spent)
+                    for event in READERS[kind](entry, info.filename, batch_size):
+                        users += len(event.records) if isinstance(event, Users) else 0
+                        yield event
                 spent = entry.spent
         if not users:
             raise ImportFileError(f"{USERS} holds no user: each row is {', '.join(USER_COLUMNS)}")
@@ -98,9 +101,18 @@ def _open(archive, info):
 
 
 def read_users(entry, source, batch_size) -> Iterator[Users]:
-    """Yield batches of the user records of users.csv."""
-    rows = (_user(source, line, row) for line, row in records(entry, source))
+    """Yield batches of the user records of users.csv (a first row of column names skipped)."""
+    rows = (
+        _user(source, line, row)
+        for line, row in records(entry, source)
+        if not (line == 1 and _is_header(row))
+    )
     yield from (Users(batch) for batch in batches(rows, batch_size))
+
+
+def _is_header(row):
+    # Rocket.Chat would import a user "username" whose address is "email".
+    return tuple(value.strip().lower() for value in row) == USER_COLUMNS
 
 
 def _user(source, line, row):

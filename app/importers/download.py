@@ -8,6 +8,7 @@ is read (a DNS answer that changed in between, "DNS rebinding", is refused too).
 import ipaddress
 import socket
 import time
+from http import HTTPStatus
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -157,11 +158,20 @@ def _cause(error):
 
 
 def _check_answer(response, max_bytes):
-    if not 200 <= response.status_code < 300:
-        raise DownloadError(f"the server answered {response.status_code} {response.reason}")
+    status = response.status_code
+    if not 200 <= status < 300:
+        # The standard phrase, not the server's own text, which could say anything.
+        raise DownloadError(f"the server answered {status} {_phrase(status)}".rstrip())
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > max_bytes:
         raise DownloadError(f"the file is {declared} bytes, more than the limit of {max_bytes}")
+
+
+def _phrase(status):
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
 
 
 def _copy(response, write, max_bytes, deadline):

@@ -47,6 +47,11 @@ def _first_line(line, source):
 
 
 def _decoded(line, source, number):
+    if b"\x00" in line:
+        raise ImportFileError(
+            f"{source} line {number}: a NUL byte; the file is not text (or is UTF-16):"
+            f" {SAVE_AS_UTF8}"
+        )
     try:
         return line.decode("utf-8")
     except UnicodeDecodeError as err:
