@@ -120,7 +120,7 @@ def prepare_once(served, url, headers, kind, path, rows):
 def preparation(server, kind, rows, repeats=1):
     """Measure (a) for one file: rows per second against addUsers', and the worker's memory."""
     log(f"preparation of a {kind} file of {rows} rows, {repeats} time(s)")
-    url = server.new_url("files")
+    url = server.new_database_url("files")
     with tempfile.TemporaryDirectory() as folder, migrated_database(url) as db:
         path = build(kind, rows, folder)
         headers = caller(db)
@@ -166,7 +166,7 @@ def big_file(folder, mebibytes):
 
 def upload_memory(server, path, form):
     """Measure (b): the peak memory of the one gunicorn process that receives the file."""
-    url = server.new_url("upload")
+    url = server.new_database_url("upload")
     with tempfile.TemporaryDirectory() as folder, migrated_database(url) as db:
         headers = caller(db)
         served = Gunicorn(url, Path(folder) / "g.log", ONE_PROCESS, UPLOAD_SETTINGS)

@@ -12,6 +12,7 @@ import sys
 
 import pymongo
 
+from app.config import load_settings
 from app.models import import_operations
 from app.services.worker import Worker
 from bench.common import CommandCounter, Stopwatch, peak_rss_mb, rss_mb
@@ -24,7 +25,9 @@ def prepare(url):
     counter = CommandCounter()
     with pymongo.MongoClient(url, event_listeners=[counter]) as client:
         db = client.get_default_database()
-        worker = Worker(db, bcrypt_rounds=BCRYPT_COST, poll_seconds=0.05)
+        worker = Worker.from_settings(
+            db, load_settings({"BCRYPT_ROUNDS": BCRYPT_COST, "IMPORT_POLL_SECONDS": 0.05})
+        )
         before = rss_mb()
         counter.names.clear()
         with Stopwatch() as watch:

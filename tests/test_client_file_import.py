@@ -3,7 +3,7 @@
 import pytest
 
 from tests import factories, importfiles
-from tests.conftest import snapshot
+from tests.factories import snapshot
 from tests.test_client_import import LiveService, read_report, run
 from tests.wire import free_port
 
