@@ -4,7 +4,7 @@ import pytest
 
 from tests import factories, importfiles
 from tests.factories import snapshot
-from tests.test_client_import import LiveService, read_report, run
+from tests.live import LiveService, read_report, run
 from tests.wire import free_port
 
 SLACK_ROLES = {"Admin": ["admin"], "Bot": ["bot"]}
