@@ -37,6 +37,8 @@ def test_a_csv_zip_is_uploaded_streamed_prepared_and_imported(service, tmp_path)
         "export.zip: 5 users to import; 3 channels and 8 messages are not imported (users only)."
     ) in result.stderr
     assert service.imported_users() == 5
+    importing = [line for line in result.stderr.splitlines() if line.startswith("importing")]
+    assert importing and all("/5  created" in line for line in importing)  # users, not records
     assert service.db.users.find_one({"username": "user3"})["name"] == "User 3"
     uploads = [c for c in service.calls if c["route"] == "uploadImportFile"]
     assert [c["query"] for c in uploads] == ["importerKey=csv&fileName=export.zip"]

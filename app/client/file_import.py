@@ -43,7 +43,9 @@ class FileImporter(Importer):
         self._start(selection)
         outcome.sent = len(users)
         outcome.staging_seconds = self.clock() - started
-        status = self._watch(operation["_id"], len(users))
+        # The selected users: count.total also counts channels and messages until the
+        # import starts.
+        status = self._watch(operation["_id"], len(users), lambda count: len(users))
         outcome.import_seconds = self.clock() - started - outcome.staging_seconds
         self._conclude(status, outcome, ())  # a zip's records have no line of their own
         return outcome

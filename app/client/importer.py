@@ -122,7 +122,9 @@ class Importer:
             half = len(chunk) // 2
             return self._send(chunk[:half], failures) + self._send(chunk[half:], failures)
 
-    def _watch(self, operation_id, sent):
+    def _watch(self, operation_id, sent, total_of=None):
+        """Poll import.status until the import ends; `total_of(count)` reads its total."""
+        total_of = total_of or (lambda count: count.get("total") or sent)
         stalled = self._stall_watch()
         while True:
             status = self.client.import_status()
@@ -133,7 +135,7 @@ class Importer:
             count = operation.get("count") or {}
             counters = (count.get("completed") or 0, count.get("error") or 0)
             finished = status["state"] in FINISHED_STATES
-            self.progress.importing(*counters, count.get("total") or sent, final=finished)
+            self.progress.importing(*counters, total_of(count), final=finished)
             if finished:
                 self.progress.finish()
                 return status
