@@ -1,8 +1,9 @@
 """CSV rows read as a stream: UTF-8 per physical line, a BOM accepted, every error with its line."""
 
 import csv
+import io
 from collections.abc import Iterable, Iterator
-from typing import Protocol
+from typing import BinaryIO, Protocol
 
 from app.importers.base import ImportFileError
 
@@ -11,6 +12,7 @@ UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 # One physical line may not be longer than this: a file with no line breaks would
 # otherwise be read whole into memory.
 MAX_LINE_BYTES = 1 << 20
+READ_BUFFER_BYTES = 1 << 16
 SAVE_AS_UTF8 = (
     "save it as UTF-8 (in Excel: Save As, 'CSV UTF-8 (Comma delimited)') and upload it again"
 )
@@ -21,6 +23,29 @@ class LineSource(Protocol):
 
     def readline(self, size: int = -1, /) -> bytes:
         """Return the next line, at most `size` bytes."""
+
+
+class _RawReader(io.RawIOBase):
+    """A readable binary file seen as a raw stream, so that io.BufferedReader can wrap it."""
+
+    def __init__(self, file: BinaryIO):
+        self.file = file
+
+    def readable(self) -> bool:
+        """Tell io that this stream reads."""
+        return True
+
+    def readinto(self, buffer) -> int:
+        """Fill `buffer` from the file; return the byte count (0 at its end)."""
+        data = self.file.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def buffered(file: BinaryIO) -> io.BufferedReader:
+    """Return `file` read through a 64 KiB buffer: a GridFS file has no readline of its own,
+    and io's fallback reads it one byte at a time (30,000 rows took 13 s instead of 3)."""
+    return io.BufferedReader(_RawReader(file), READ_BUFFER_BYTES)
 
 
 def text_lines(raw: LineSource, source: str) -> Iterator[str]:

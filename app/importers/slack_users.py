@@ -10,7 +10,7 @@ from app.importers.base import (
     Step,
     Users,
 )
-from app.importers.rows import UTF16_BOMS, batches, records
+from app.importers.rows import UTF16_BOMS, batches, buffered, records
 from app.importers.zipcheck import ZIP_MAGIC
 
 SOURCE = "the member list"
@@ -50,7 +50,7 @@ class SlackUsersImporter(FileImporter):
         self.check_head(file.read(HEAD_BYTES))
         file.seek(0)
         yield Step(PREPARING_USERS)
-        rows = records(file, SOURCE)
+        rows = records(buffered(file), SOURCE)
         header = next(rows, None)
         if header is None:
             raise ImportFileError(
