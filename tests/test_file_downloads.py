@@ -9,7 +9,7 @@ import pytest
 
 from tests import importfiles
 from tests.apps import make_worker
-from tests.conftest import snapshot
+from tests.factories import snapshot
 from tests.test_file_import_routes import status, usernames
 
 ZIP = importfiles.users_zip(rows=3)

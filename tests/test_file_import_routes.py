@@ -13,7 +13,7 @@ from app.models import import_files
 from app.services import states
 from app.services.preparation import record_id
 from tests import importfiles
-from tests.conftest import snapshot
+from tests.factories import snapshot
 
 GOLDEN = json.loads(
     Path(__file__).with_name("golden").joinpath("import.status.openapi.json").read_text()

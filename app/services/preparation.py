@@ -174,7 +174,9 @@ class Preparation:
         now = clock.now()
         expires = self.worker.settings.lease_expiry(now)
         update = changes or {"status": self.status, **self._counts()}
-        state = import_operations.report(self.db, self.id, self.worker.worker_id, update, now, expires)
+        state = import_operations.report(
+            self.db, self.id, self.worker.worker_id, update, now, expires
+        )
         if state is None:
             raise Stopped("another worker holds the lease")
         if state.get("valid") is not True:
