@@ -1,12 +1,8 @@
 """The file importers' routes on the embedded database: upload, prepare, select, import."""
 
-import base64
 import io
-import json
 import os
-from pathlib import Path
 
-import jsonschema
 import pytest
 
 from app.models import import_files
@@ -14,31 +10,7 @@ from app.services import states
 from app.services.preparation import record_id
 from tests import importfiles
 from tests.factories import snapshot
-
-GOLDEN = json.loads(
-    Path(__file__).with_name("golden").joinpath("import.status.openapi.json").read_text()
-)
-STATUS_SCHEMA = GOLDEN["paths"]["/api/v1/import.status"]["get"]["responses"]["200"]["content"][
-    "application/json"
-]["schema"]
-
-
-def status(caller):
-    """import.status, checked against Rocket.Chat's published schema."""
-    response = caller.get("import.status")
-    assert response.status_code == 200
-    jsonschema.validate(response.json, STATUS_SCHEMA)
-    return response.json
-
-
-def upload_json(caller, content, importer="csv", name="export.zip", content_type=None):
-    body = {
-        "binaryContent": base64.b64encode(content).decode(),
-        "contentType": content_type or "application/zip",
-        "fileName": name,
-        "importerKey": importer,
-    }
-    return caller.post("uploadImportFile", json=body)
+from tests.fileroutes import imported, status, upload_json
 
 
 def upload_raw(caller, content, importer="csv", name="export.zip"):
@@ -54,10 +26,6 @@ def prepared(caller, worker, content, importer="csv", name="export.zip"):
     assert response.status_code == 200, response.json
     worker.run_pending()
     return status(caller)
-
-
-def usernames(db):
-    return sorted(u["username"] for u in db.users.find({"importIds": {"$exists": True}}))
 
 
 def test_importers_list_names_the_two_file_importers(admin):
@@ -158,7 +126,7 @@ def test_a_csv_zip_goes_loading_ready_then_the_7_0_subset_is_imported(admin, db,
     assert done["state"] == "done"
     count = done["operation"]["count"]
     assert count["completed"] + count["error"] == 2 == count["total"]
-    assert usernames(db) == ["user1", "user3"]
+    assert imported(db) == ["user1", "user3"]
     progress = admin.get("getImportProgress").json
     assert (progress["key"], progress["name"]) == ("csv", "CSV")
 
@@ -172,7 +140,7 @@ def test_the_6_x_full_selection_imports_the_entries_marked_do_import(admin, db, 
     start = admin.post("startImport", json={"input": {"users": users, "channels": []}})
     assert start.status_code == 200, start.json
     worker.run_pending()
-    assert usernames(db) == ["user0", "user2"]
+    assert imported(db) == ["user0", "user2"]
     count = status(admin)["operation"]["count"]
     assert (count["completed"], count["error"], count["total"]) == (2, 0, 2)
 
@@ -366,7 +334,7 @@ def test_a_broken_users_csv_fails_with_its_line(admin, db, worker):
         "success": False,
         "error": "error-invalid-operation-status",
     }
-    assert usernames(db) == []
+    assert imported(db) == []
 
 
 def test_a_broken_quote_fails_with_its_line(admin, worker):
@@ -378,7 +346,7 @@ def test_a_broken_quote_fails_with_its_line(admin, worker):
 def test_a_file_with_no_user_fails_rather_than_being_ready(admin, db, worker):
     operation = failed(admin, worker, importfiles.zip_of({"users.csv": b""}))
     assert operation["errorMessage"]
-    assert usernames(db) == []
+    assert imported(db) == []
 
 
 def test_latin_1_bytes_fail_with_the_line(admin, worker):
@@ -407,7 +375,7 @@ def test_a_zip_bomb_fails(admin, db, worker):
     content = importfiles.streamed_bomb(64 << 20)
     operation = failed(admin, worker, content)
     assert operation["errorMessage"]
-    assert usernames(db) == []
+    assert imported(db) == []
 
 
 def test_an_escaping_zip_entry_fails(admin, worker):
@@ -423,7 +391,7 @@ def test_start_import_only_from_ready_and_only_once(admin, db, worker):
     assert first.status_code == 200
     assert second.json == {"success": False, "error": "error-invalid-operation-status"}
     worker.run_pending()
-    assert usernames(db) == ["user0", "user1"]
+    assert imported(db) == ["user0", "user1"]
 
 
 def test_start_import_with_nothing_selected_imports_nobody(admin, db, worker):
@@ -433,7 +401,7 @@ def test_start_import_with_nothing_selected_imports_nobody(admin, db, worker):
     answer = status(admin)
     assert answer["state"] == "done"
     assert answer["operation"]["count"]["completed"] == 0
-    assert usernames(db) == []
+    assert imported(db) == []
 
 
 @pytest.mark.parametrize(
