@@ -310,6 +310,13 @@ def test_entries_are_counted_in_the_directory_not_in_its_declared_total():
     assert message == "the zip holds more than 5 entries, the limit"
 
 
+def test_the_entries_of_a_zip64_directory_are_counted_too():
+    entries = {"users.csv": importfiles.users_csv(1)} | {f"g/{i}": b"" for i in range(70_000)}
+    data = zip_of(entries, zipfile.ZIP_STORED)  # over 65,535 entries: a zip64 end record
+    assert b"PK\x06\x06" in data[-200:]
+    assert failure(data, max_entries=65_000) == "the zip holds more than 65000 entries, the limit"
+
+
 def test_an_entry_whose_sizes_lie_is_refused_as_damaged():
     data = importfiles.declaring(users_zip(50), 10)
     assert failure(data) == (
