@@ -274,8 +274,8 @@ def test_entry_names_are_matched_in_lower_case():
 def test_an_entry_name_that_could_escape_refuses_the_whole_zip(name, reason):
     data = importfiles.escaping_zip(name)
     assert failure(data) == (
-        f"the zip entry {name!r} is refused: {reason},"
-        " which could place it outside the zip's folder"
+        f"the zip entry {name!r} is refused: {reason}"
+        "; an entry's name must be printable and stay inside the zip's folder"
     )
 
 
