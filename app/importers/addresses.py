@@ -15,9 +15,11 @@ class UrlRefused(Exception):
 class Allowlist:
     """Host names and networks a download may reach although they are internal."""
 
-    def __init__(self, entries: tuple[str, ...] = ()):
+    def __init__(self, entries: tuple[str, ...] | str = ()):
         self.hosts, self.networks = set(), []
-        for entry in (entry.strip().strip("[]").lower() for entry in entries):
+        # A setting read as one string ("a.example, 10.0.0.0/8") is a list, not its letters.
+        listed = entries.split(",") if isinstance(entries, str) else entries
+        for entry in filter(None, (entry.strip().strip("[]").lower() for entry in listed)):
             try:
                 self.networks.append(ipaddress.ip_network(entry, strict=False))
             except ValueError:
