@@ -35,6 +35,11 @@ def prepare(data, batch_size=500, **limit_overrides):
     return list(CSV.prepare(io.BytesIO(data), limits(**limit_overrides), batch_size))
 
 
+def usernames(users_csv):
+    """Return the usernames staged from a zip holding `users_csv`."""
+    return [user["username"] for user in staged_users(prepare(zip_of({"users.csv": users_csv})))]
+
+
 def failure(data, **limit_overrides):
     with pytest.raises(ImportFileError) as raised:
         prepare(data, **limit_overrides)
@@ -111,18 +116,15 @@ def test_excel_quoting_is_read_commas_quotes_and_line_breaks_inside_values():
 
 
 def test_a_first_row_of_column_names_is_skipped():
-    data = zip_of({"users.csv": b"Username,Email,Name\nann,ann@example.com,Ann\n"})
-    assert [u["username"] for u in staged_users(prepare(data))] == ["ann"]
+    assert usernames(b"Username,Email,Name\nann,ann@example.com,Ann\n") == ["ann"]
 
 
 def test_a_later_row_that_looks_like_column_names_is_a_user():
-    data = zip_of({"users.csv": b"ann,ann@example.com,Ann\nusername,email,name\n"})
-    assert [u["username"] for u in staged_users(prepare(data))] == ["ann", "username"]
+    assert usernames(b"ann,ann@example.com,Ann\nusername,email,name\n") == ["ann", "username"]
 
 
 def test_blank_rows_and_rows_of_empty_values_are_skipped():
-    data = zip_of({"users.csv": b"\r\nann,ann@example.com,Ann\r\n,,\r\n\r\n"})
-    assert [u["username"] for u in staged_users(prepare(data))] == ["ann"]
+    assert usernames(b"\r\nann,ann@example.com,Ann\r\n,,\r\n\r\n") == ["ann"]
 
 
 def test_a_bad_row_after_a_multi_line_value_names_its_physical_line():
