@@ -37,7 +37,7 @@ def test_importers_list_names_the_two_file_importers(admin):
     ]
 
 
-@pytest.mark.parametrize("path", ["importers.list", "getImportFileData"])
+@pytest.mark.parametrize("path", ["importers.list", "getImportFileData", "getImportProgress"])
 def test_get_routes_refuse_any_query_key(admin, path):
     response = admin.get(f"{path}?count=1")
     assert response.status_code == 400
