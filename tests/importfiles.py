@@ -132,6 +132,16 @@ BAD_USERS_CSV = {
         f"users.csv line 3: 2 values where 3 are expected ({USERS_HEADER})",
     ),
     "one-value": (b"ann\n", f"users.csv line 1: 1 value where 3 are expected ({USERS_HEADER})"),
+    "semicolons": (
+        b"ann;ann@example.com;Ann\r\n",
+        f"users.csv line 1: 1 value where 3 are expected ({USERS_HEADER}); the values are"
+        " separated by semicolons, not commas: save the file as 'CSV UTF-8 (Comma delimited)'",
+    ),
+    "tabs": (
+        b"ann\tann@example.com\tAnn\r\n",
+        f"users.csv line 1: 1 value where 3 are expected ({USERS_HEADER}); the values are"
+        " separated by tabs",
+    ),
     "latin-1": (
         b"ann,ann@example.com,Ann\njose,jose@example.com,Jos\xe9\n",
         "users.csv line 2: byte 0xe9 at column 26 is not UTF-8 (the file looks saved as Latin-1"
@@ -161,6 +171,11 @@ BAD_USERS_CSV = {
     "endless-quote": (
         b'ann,ann@example.com,"' + b"x" * 200_000 + b"\n",
         "users.csv line 1: a value is longer than 131072 characters; most likely a quote",
+    ),
+    "old-mac-line-ends-of-a-big-file": (
+        users_csv(40_000).replace(b"\r\n", b"\r"),
+        "users.csv line 1: the line is longer than 1048576 bytes (its lines end with a lone"
+        " carriage return); save it as UTF-8",
     ),
     "endless-line": (
         b"ann,ann@example.com," + random.Random(1).randbytes(1 << 20).hex().encode(),
@@ -208,6 +223,11 @@ BAD_SLACK_LISTS = {
     "no-username-column": (
         b"email,status\nann@example.com,Member\n",
         "the member list line 1: the header has no username column",
+    ),
+    "semicolons": (
+        SLACK_HEADER.replace(",", ";").encode() + b"\n",
+        "the member list line 1: the header has no email column; Slack's member list starts"
+        f" with {SLACK_HEADER}; the values are separated by semicolons, not commas",
     ),
     "no-header": (
         f"{SLACK_ROW}\n{SLACK_ROW}\n".encode(),

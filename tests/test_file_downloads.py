@@ -10,7 +10,7 @@ import pytest
 from tests import importfiles
 from tests.apps import make_worker
 from tests.factories import snapshot
-from tests.test_file_import_routes import status, usernames
+from tests.fileroutes import imported, status
 
 ZIP = importfiles.users_zip(rows=3)
 
@@ -83,7 +83,7 @@ def test_a_url_is_downloaded_in_the_background(admin, db, files_url, allowed, fi
     assert ready["operation"]["count"]["users"] == 3
     assert admin.post("startImport", json={"input": {"users": {"all": True}}}).status_code == 200
     file_worker().run_pending()
-    assert usernames(db) == ["user0", "user1", "user2"]
+    assert imported(db) == ["user0", "user1", "user2"]
 
 
 def test_a_loopback_url_is_refused_unless_allowed(admin, db, files_url, file_worker):
@@ -94,7 +94,7 @@ def test_a_loopback_url_is_refused_unless_allowed(admin, db, files_url, file_wor
     assert answer["state"] == "error"
     assert answer["operation"]["status"] == "importer_import_failed"
     file_worker().run_pending()
-    assert usernames(db) == []
+    assert imported(db) == []
 
 
 @pytest.mark.parametrize(
@@ -126,7 +126,7 @@ def test_a_download_that_fails_fails_the_operation_with_why(
     message = answer["operation"]["errorMessage"]
     assert reason in message.lower(), message
     assert admin.get("getImportFileData").json["errorType"] == "error-import-failed"
-    assert usernames(db) == []
+    assert imported(db) == []
 
 
 def test_a_server_path_is_read_only_under_the_import_folder(app, admin, db, tmp_path, file_worker):
@@ -134,6 +134,7 @@ def test_a_server_path_is_read_only_under_the_import_folder(app, admin, db, tmp_
     before = snapshot(db)
     disabled = download(admin, str(tmp_path / "export.zip"))
     assert disabled.json["errorType"] == "error-import-file-missing"
+    assert "no import folder is configured" in disabled.json["error"]
     assert snapshot(db) == before
 
     app.config["IMPORT_FILE_FOLDER"] = str(tmp_path / "imports")
@@ -141,6 +142,7 @@ def test_a_server_path_is_read_only_under_the_import_folder(app, admin, db, tmp_
     (tmp_path / "imports" / "export.zip").write_bytes(ZIP)
     outside = download(admin, "../export.zip")
     assert outside.json["errorType"] == "error-import-file-missing"
+    assert "outside the import folder" in outside.json["error"]
     missing = download(admin, "nothing.zip")
     assert missing.json == {
         "success": False,

@@ -1,12 +1,8 @@
 """The file importers' routes on the embedded database: upload, prepare, select, import."""
 
-import base64
 import io
-import json
 import os
-from pathlib import Path
 
-import jsonschema
 import pytest
 
 from app.models import import_files
@@ -14,31 +10,7 @@ from app.services import states
 from app.services.preparation import record_id
 from tests import importfiles
 from tests.factories import snapshot
-
-GOLDEN = json.loads(
-    Path(__file__).with_name("golden").joinpath("import.status.openapi.json").read_text()
-)
-STATUS_SCHEMA = GOLDEN["paths"]["/api/v1/import.status"]["get"]["responses"]["200"]["content"][
-    "application/json"
-]["schema"]
-
-
-def status(caller):
-    """import.status, checked against Rocket.Chat's published schema."""
-    response = caller.get("import.status")
-    assert response.status_code == 200
-    jsonschema.validate(response.json, STATUS_SCHEMA)
-    return response.json
-
-
-def upload_json(caller, content, importer="csv", name="export.zip", content_type=None):
-    body = {
-        "binaryContent": base64.b64encode(content).decode(),
-        "contentType": content_type or "application/zip",
-        "fileName": name,
-        "importerKey": importer,
-    }
-    return caller.post("uploadImportFile", json=body)
+from tests.fileroutes import imported, status, upload_json
 
 
 def upload_raw(caller, content, importer="csv", name="export.zip"):
@@ -56,10 +28,6 @@ def prepared(caller, worker, content, importer="csv", name="export.zip"):
     return status(caller)
 
 
-def usernames(db):
-    return sorted(u["username"] for u in db.users.find({"importIds": {"$exists": True}}))
-
-
 def test_importers_list_names_the_two_file_importers(admin):
     response = admin.get("importers.list")
     assert response.status_code == 200
@@ -69,7 +37,7 @@ def test_importers_list_names_the_two_file_importers(admin):
     ]
 
 
-@pytest.mark.parametrize("path", ["importers.list", "getImportFileData"])
+@pytest.mark.parametrize("path", ["importers.list", "getImportFileData", "getImportProgress"])
 def test_get_routes_refuse_any_query_key(admin, path):
     response = admin.get(f"{path}?count=1")
     assert response.status_code == 400
@@ -158,7 +126,7 @@ def test_a_csv_zip_goes_loading_ready_then_the_7_0_subset_is_imported(admin, db,
     assert done["state"] == "done"
     count = done["operation"]["count"]
     assert count["completed"] + count["error"] == 2 == count["total"]
-    assert usernames(db) == ["user1", "user3"]
+    assert imported(db) == ["user1", "user3"]
     progress = admin.get("getImportProgress").json
     assert (progress["key"], progress["name"]) == ("csv", "CSV")
 
@@ -172,7 +140,7 @@ def test_the_6_x_full_selection_imports_the_entries_marked_do_import(admin, db, 
     start = admin.post("startImport", json={"input": {"users": users, "channels": []}})
     assert start.status_code == 200, start.json
     worker.run_pending()
-    assert usernames(db) == ["user0", "user2"]
+    assert imported(db) == ["user0", "user2"]
     count = status(admin)["operation"]["count"]
     assert (count["completed"], count["error"], count["total"]) == (2, 0, 2)
 
@@ -311,8 +279,12 @@ def test_a_json_upload_may_be_larger_than_max_body_bytes(app, admin, worker):
 
 def test_a_streamed_upload_over_the_limit_is_counted_and_refused(app, admin, db, previous):
     app.config["MAX_IMPORT_FILE_BYTES"] = 500
+    # A declared length past the file and 64 KiB of room for multipart is not even read...
     declared = upload_raw(admin, b"x" * 100_000)
-    assert declared.json["errorType"] == "error-file-too-large"
+    assert declared.status_code == 413
+    # ...and within it, the bytes are counted.
+    counted = upload_raw(admin, b"PK\x03\x04" + b"x" * 5000)
+    assert counted.json["errorType"] == "error-file-too-large"
     # Without a declared length, the bytes are counted as they arrive.
     before = snapshot(db)
     undeclared = admin.client.post(
@@ -324,6 +296,24 @@ def test_a_streamed_upload_over_the_limit_is_counted_and_refused(app, admin, db,
     assert undeclared.json["errorType"] == "error-file-too-large"
     assert snapshot(db) == before
     assert status(admin) == previous
+
+
+@pytest.mark.parametrize("form", ["raw", "multipart"])
+def test_a_streamed_upload_may_be_larger_than_max_body_bytes(app, admin, worker, form):
+    content = importfiles.users_zip(rows=2000)
+    app.config["MAX_BODY_BYTES"] = len(content) // 4
+    if form == "raw":
+        response = upload_raw(admin, content)
+    else:
+        response = admin.client.post(
+            "/api/v1/uploadImportFile",
+            headers=admin.headers,
+            data={"importerKey": "csv", "file": (io.BytesIO(content), "a.zip")},
+            content_type="multipart/form-data",
+        )
+    assert response.status_code == 200, response.json
+    worker.run_pending()
+    assert status(admin)["operation"]["count"]["users"] == 2000
 
 
 def test_a_raw_upload_needs_a_file_name(admin, previous):
@@ -366,7 +356,7 @@ def test_a_broken_users_csv_fails_with_its_line(admin, db, worker):
         "success": False,
         "error": "error-invalid-operation-status",
     }
-    assert usernames(db) == []
+    assert imported(db) == []
 
 
 def test_a_broken_quote_fails_with_its_line(admin, worker):
@@ -378,7 +368,7 @@ def test_a_broken_quote_fails_with_its_line(admin, worker):
 def test_a_file_with_no_user_fails_rather_than_being_ready(admin, db, worker):
     operation = failed(admin, worker, importfiles.zip_of({"users.csv": b""}))
     assert operation["errorMessage"]
-    assert usernames(db) == []
+    assert imported(db) == []
 
 
 def test_latin_1_bytes_fail_with_the_line(admin, worker):
@@ -407,7 +397,7 @@ def test_a_zip_bomb_fails(admin, db, worker):
     content = importfiles.streamed_bomb(64 << 20)
     operation = failed(admin, worker, content)
     assert operation["errorMessage"]
-    assert usernames(db) == []
+    assert imported(db) == []
 
 
 def test_an_escaping_zip_entry_fails(admin, worker):
@@ -423,7 +413,7 @@ def test_start_import_only_from_ready_and_only_once(admin, db, worker):
     assert first.status_code == 200
     assert second.json == {"success": False, "error": "error-invalid-operation-status"}
     worker.run_pending()
-    assert usernames(db) == ["user0", "user1"]
+    assert imported(db) == ["user0", "user1"]
 
 
 def test_start_import_with_nothing_selected_imports_nobody(admin, db, worker):
@@ -433,7 +423,7 @@ def test_start_import_with_nothing_selected_imports_nobody(admin, db, worker):
     answer = status(admin)
     assert answer["state"] == "done"
     assert answer["operation"]["count"]["completed"] == 0
-    assert usernames(db) == []
+    assert imported(db) == []
 
 
 @pytest.mark.parametrize(

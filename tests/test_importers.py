@@ -1,6 +1,9 @@
 """The importer registry, and importers reading the file object production gives them."""
 
+import ast
 import io
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -53,3 +56,21 @@ def test_a_gridfs_file_is_prepared_as_an_in_memory_one(gridfs_bucket, key, data)
     from_gridfs = list(importer.prepare(gridfs_bucket.open_download_stream(upload._id), limits()))
     assert from_gridfs == list(importer.prepare(io.BytesIO(data), limits()))
     assert len(importfiles.staged_users(from_gridfs)) == 3000
+
+
+IMPORTERS = Path(importers.__file__).parent
+
+
+@pytest.mark.parametrize("path", sorted(IMPORTERS.glob("*.py")), ids=lambda p: p.name)
+def test_the_importers_are_a_pure_library(path):
+    # Only the standard library, requests (downloads) and each other: no Flask, no
+    # database, no service; so any layer may use them and a test needs no app.
+    for node in ast.walk(ast.parse(path.read_text())):
+        names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+        if isinstance(node, ast.ImportFrom):
+            names = [node.module or ""]
+        for name in names:
+            top = name.split(".")[0]
+            assert top in sys.stdlib_module_names | {"requests", "urllib3"} or name.startswith(
+                "app.importers"
+            ), f"{path.name} imports {name}"

@@ -35,6 +35,11 @@ def prepare(data, batch_size=500, **limit_overrides):
     return list(CSV.prepare(io.BytesIO(data), limits(**limit_overrides), batch_size))
 
 
+def usernames(users_csv):
+    """Return the usernames staged from a zip holding `users_csv`."""
+    return [user["username"] for user in staged_users(prepare(zip_of({"users.csv": users_csv})))]
+
+
 def failure(data, **limit_overrides):
     with pytest.raises(ImportFileError) as raised:
         prepare(data, **limit_overrides)
@@ -111,18 +116,15 @@ def test_excel_quoting_is_read_commas_quotes_and_line_breaks_inside_values():
 
 
 def test_a_first_row_of_column_names_is_skipped():
-    data = zip_of({"users.csv": b"Username,Email,Name\nann,ann@example.com,Ann\n"})
-    assert [u["username"] for u in staged_users(prepare(data))] == ["ann"]
+    assert usernames(b"Username,Email,Name\nann,ann@example.com,Ann\n") == ["ann"]
 
 
 def test_a_later_row_that_looks_like_column_names_is_a_user():
-    data = zip_of({"users.csv": b"ann,ann@example.com,Ann\nusername,email,name\n"})
-    assert [u["username"] for u in staged_users(prepare(data))] == ["ann", "username"]
+    assert usernames(b"ann,ann@example.com,Ann\nusername,email,name\n") == ["ann", "username"]
 
 
 def test_blank_rows_and_rows_of_empty_values_are_skipped():
-    data = zip_of({"users.csv": b"\r\nann,ann@example.com,Ann\r\n,,\r\n\r\n"})
-    assert [u["username"] for u in staged_users(prepare(data))] == ["ann"]
+    assert usernames(b"\r\nann,ann@example.com,Ann\r\n,,\r\n\r\n") == ["ann"]
 
 
 def test_a_bad_row_after_a_multi_line_value_names_its_physical_line():
@@ -274,8 +276,8 @@ def test_entry_names_are_matched_in_lower_case():
 def test_an_entry_name_that_could_escape_refuses_the_whole_zip(name, reason):
     data = importfiles.escaping_zip(name)
     assert failure(data) == (
-        f"the zip entry {name!r} is refused: {reason},"
-        " which could place it outside the zip's folder"
+        f"the zip entry {name!r} is refused: {reason}"
+        "; an entry's name must be printable and stay inside the zip's folder"
     )
 
 
@@ -308,6 +310,13 @@ def test_entries_are_counted_in_the_directory_not_in_its_declared_total():
     data[end + 8 : end + 12] = (1).to_bytes(2, "little") * 2  # claim a single entry
     message = failure(bytes(data), max_entries=5)
     assert message == "the zip holds more than 5 entries, the limit"
+
+
+def test_the_entries_of_a_zip64_directory_are_counted_too():
+    entries = {"users.csv": importfiles.users_csv(1)} | {f"g/{i}": b"" for i in range(70_000)}
+    data = zip_of(entries, zipfile.ZIP_STORED)  # over 65,535 entries: a zip64 end record
+    assert b"PK\x06\x06" in data[-200:]
+    assert failure(data, max_entries=65_000) == "the zip holds more than 65000 entries, the limit"
 
 
 def test_an_entry_whose_sizes_lie_is_refused_as_damaged():

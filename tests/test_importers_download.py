@@ -296,6 +296,18 @@ def test_an_allowlisted_cidr_allows_only_its_own_addresses(connections):
     assert connections == []
 
 
+def test_an_allowlist_given_as_one_string_is_read_as_a_list(connections):
+    check_url("http://10.1.2.3/", " intranet.example , 10.0.0.0/8")
+    with pytest.raises(UrlRefused):
+        check_url("http://127.0.0.1/", " intranet.example , 10.0.0.0/8")
+    assert connections == []
+
+
+def test_an_empty_allowlist_entry_allows_nothing(connections):
+    with pytest.raises(UrlRefused):
+        check_url("http://127.0.0.1/", ("", " "))
+
+
 def test_a_public_address_passes_the_check_without_connecting(connections):
     check_url("https://93.184.215.14/users.zip", ())
     assert connections == []

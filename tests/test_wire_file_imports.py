@@ -1,17 +1,14 @@
 """The file importers end to end on the wire server: HTTP to a real API process, real
 worker processes, GridFS, and a worker SIGKILLed in the middle of a preparation."""
 
-import base64
-
-import jsonschema
 import pymongo
 import pytest
 import requests
 
 from app.services import migrations
 from tests import factories, importfiles
+from tests.fileroutes import checked_status, imported, upload_body
 from tests.processes import Process, serve, wait_for
-from tests.test_file_import_routes import STATUS_SCHEMA
 from tests.wire import free_port
 
 pytestmark = pytest.mark.wire
@@ -55,8 +52,7 @@ class Api:
     def status(self):
         answer = self.get("import.status")
         assert answer.status_code == 200
-        jsonschema.validate(answer.json(), STATUS_SCHEMA)
-        return answer.json()
+        return checked_status(answer.json())
 
     def wait_state(self, state, timeout=60):
         return wait_for(lambda: (s := self.status())["state"] == state and s, timeout, state)
@@ -74,18 +70,8 @@ def worker(wire_url, tmp_path, name="worker", **env):
     return Process(["worker"], tmp_path / f"{name}.log", **settings)
 
 
-def imported(db):
-    return sorted(u["username"] for u in db.users.find({"importIds": {"$exists": True}}))
-
-
 def upload_base64(api, content, importer, name):
-    body = {
-        "binaryContent": base64.b64encode(content).decode(),
-        "contentType": "application/zip",
-        "fileName": name,
-        "importerKey": importer,
-    }
-    return api.post("uploadImportFile", json=body)
+    return api.post("uploadImportFile", json=upload_body(content, importer, name))
 
 
 def test_a_csv_zip_through_http_loading_selection_7_0_subset_done(db, api, wire_url, tmp_path):

@@ -1,27 +1,22 @@
 """Request bodies: a size limit checked before anything is read, and strict JSON."""
 
 import json
-import sys
 
 from flask import current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.errors import InvalidParams
 
-_UNCAPPED = sys.maxsize
-
 
 def reject_oversized_body():
     """Answer 413 before reading a body whose declared length exceeds MAX_BODY_BYTES
-    (or the route's own `body_limit`, a function of the settings; None: no limit here)."""
+    (or the route's own `body_limit`, a function of the settings)."""
     limit = current_app.config["MAX_BODY_BYTES"]
     view = current_app.view_functions.get(request.endpoint)
     if hasattr(view, "body_limit"):
         limit = view.body_limit(current_app.config)
-        # None: the route counts the bytes itself (a streamed upload). Left None, Flask
-        # would cap the stream at MAX_CONTENT_LENGTH (MAX_BODY_BYTES) as it is read.
-        request.max_content_length = _UNCAPPED if limit is None else limit
-    if limit is not None and request.content_length is not None and request.content_length > limit:
+        request.max_content_length = limit
+    if request.content_length is not None and request.content_length > limit:
         raise RequestEntityTooLarge()
 
 

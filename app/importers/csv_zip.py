@@ -53,23 +53,35 @@ class CsvZipImporter(FileImporter):
         with open_zip(file, limits) as archive:
             infos = [info for info in archive.infolist() if kind_of(info) is not None]
             _check_users_entry(infos)
-            spent, step, users, direct = 0, None, 0, False
+            reading = _Reading(archive, limits, batch_size)
             for info in infos:
-                kind = kind_of(info)
-                if STEPS[kind] != step:
-                    step = STEPS[kind]
-                    yield Step(step)
-                if kind == "direct" and not direct:
-                    direct = True
-                    yield Channels([dict(DIRECT_CHANNEL)])
-                with _open(archive, info) as raw:
-                    entry = MeteredEntry(raw, info, limits, spent)
-                    for event in READERS[kind](entry, info.filename, batch_size):
-                        users += len(event.records) if isinstance(event, Users) else 0
-                        yield event
-                spent = entry.spent
-        if not users:
+                yield from reading.entry(info)
+        if not reading.users:
             raise ImportFileError(f"{USERS} holds no user: each row is {', '.join(USER_COLUMNS)}")
+
+
+class _Reading:
+    """What reading one zip has met so far: its step, users, unpacked bytes, direct messages."""
+
+    def __init__(self, archive, limits, batch_size):
+        self.archive, self.limits, self.batch_size = archive, limits, batch_size
+        self.step, self.users, self.spent, self.direct = None, 0, 0, False
+
+    def entry(self, info):
+        """Yield the events of one entry, announcing its step when it is a new one."""
+        kind = kind_of(info)
+        if STEPS[kind] != self.step:
+            self.step = STEPS[kind]
+            yield Step(self.step)
+        if kind == "direct" and not self.direct:
+            self.direct = True
+            yield Channels([dict(DIRECT_CHANNEL)])
+        with _open(self.archive, info) as raw:
+            metered = MeteredEntry(raw, info, self.limits, self.spent)
+            for event in READERS[kind](metered, info.filename, self.batch_size):
+                self.users += len(event.records) if isinstance(event, Users) else 0
+                yield event
+        self.spent = metered.spent
 
 
 def kind_of(info) -> str | None:

@@ -10,7 +10,7 @@ from app.importers.base import (
     Step,
     Users,
 )
-from app.importers.rows import UTF16_BOMS, batches, buffered, records
+from app.importers.rows import UTF16_BOMS, batches, buffered, records, separator_hint
 from app.importers.zipcheck import ZIP_MAGIC
 
 SOURCE = "the member list"
@@ -73,7 +73,7 @@ def _columns(line, header):
         if required not in names:
             raise ImportFileError(
                 f"{SOURCE} line {line}: the header has no {required} column; Slack's member"
-                f" list starts with {SLACK_HEADER}"
+                f" list starts with {SLACK_HEADER}{separator_hint(header)}"
             )
     return {key: names.index(key) if key in names else None for key in COLUMNS}
 

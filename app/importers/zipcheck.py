@@ -94,8 +94,8 @@ def check_entries(infos: list[zipfile.ZipInfo], limits: FileLimits) -> None:
     for info in infos:
         if reason := escape_reason(info.orig_filename):
             raise ImportFileError(
-                f"the zip entry {info.orig_filename!r} is refused: {reason},"
-                " which could place it outside the zip's folder"
+                f"the zip entry {info.orig_filename!r} is refused: {reason}"
+                "; an entry's name must be printable and stay inside the zip's folder"
             )
         if info.flag_bits & 0x1:
             raise ImportFileError(

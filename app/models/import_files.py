@@ -10,13 +10,15 @@ import gridfs
 import mongomock.gridfs
 from bson import Binary, ObjectId
 
+from app.models import indexes
 from app.models.connection import is_embedded
 
 BUCKET = "bulkimport_files"
 FILES = f"{BUCKET}.files"
 CHUNKS = f"{BUCKET}.chunks"
 CHUNK_BYTES = 255 * 1024  # GridFS's default chunk size
-SEND_CHUNKS = 16  # chunks sent in one insert (about 4 MiB)
+_CHUNKS_PER_WRITE = 4  # about a megabyte per round trip
+_CHUNK_KEYS = [("files_id", 1), ("n", 1)]  # the index the GridFS specification asks for
 
 
 class FileTooLarge(Exception):
@@ -46,19 +48,18 @@ class Writer:
     """A file being written to GridFS, counted as it arrives: more than max_bytes in all
     raises FileTooLarge. close() returns the StoredFile; abort() deletes what was written.
 
-    It writes GridFS's documents itself, a few chunks at a time: pymongo's upload stream
-    keeps up to 48 MiB of chunks in memory before it sends them, so a 50 MiB upload was
-    held almost whole (bench/files.py measured it).
+    The chunks are written in GridFS's format a few at a time, rather than through
+    pymongo's GridIn, which buffers up to 48 MB of them before it writes.
     """
 
     def __init__(self, db, name, max_bytes, head_bytes=4096, metadata=None):
-        self.db, self.max_bytes, self.head_bytes = db, max_bytes, head_bytes
-        self.id, self.name, self.metadata = ObjectId(), name, metadata or {}
-        self.length, self.head = 0, b""
-        self._pending = bytearray()  # less than one chunk, waiting for the next bytes
-        self._chunks = []  # full chunks not sent yet
-        self._made = 0  # chunks made, sent or not: the next one's number
-        _ensure_indexes(db)
+        self.db, self.name, self.max_bytes, self.head_bytes = db, name, max_bytes, head_bytes
+        self.metadata = metadata or {}
+        self.id = ObjectId()
+        self.length, self.head, self.number = 0, b"", 0
+        self._buffer = bytearray()
+        self._pending = []
+        indexes.ensure(db, CHUNKS, _CHUNK_KEYS, unique=True)
 
     def write(self, chunk):
         """Append a chunk of bytes."""
@@ -67,19 +68,28 @@ class Writer:
             raise FileTooLarge(self.max_bytes)
         if len(self.head) < self.head_bytes:
             self.head += chunk[: self.head_bytes - len(self.head)]
-        self._pending += chunk
-        while len(self._pending) >= CHUNK_BYTES:
-            self._add(self._pending[:CHUNK_BYTES])
-            del self._pending[:CHUNK_BYTES]
-        if len(self._chunks) >= SEND_CHUNKS:
-            self._send()
+        self._buffer += chunk
+        while len(self._buffer) >= CHUNK_BYTES:
+            self._add_chunk(bytes(self._buffer[:CHUNK_BYTES]))
+            del self._buffer[:CHUNK_BYTES]
+
+    def _add_chunk(self, data):
+        self._pending.append({"files_id": self.id, "n": self.number, "data": Binary(data)})
+        self.number += 1
+        if len(self._pending) >= _CHUNKS_PER_WRITE:
+            self._flush()
+
+    def _flush(self):
+        if self._pending:
+            self.db[CHUNKS].insert_many(self._pending, ordered=True)
+            self._pending = []
 
     def close(self):
         """Finish the file; return it as a StoredFile."""
-        if self._pending:
-            self._add(self._pending)
-            self._pending = bytearray()
-        self._send()
+        if self._buffer:
+            self._add_chunk(bytes(self._buffer))
+            self._buffer = bytearray()
+        self._flush()
         self.db[FILES].insert_one(
             {
                 "_id": self.id,
@@ -94,25 +104,7 @@ class Writer:
 
     def abort(self):
         """Delete whatever was written."""
-        self._chunks, self._pending = [], bytearray()
         delete(self.db, [self.id])
-
-    def _add(self, data):
-        chunk = {"files_id": self.id, "n": self._made, "data": Binary(bytes(data))}
-        self._chunks.append(chunk)
-        self._made += 1
-
-    def _send(self):
-        if self._chunks:
-            self.db[CHUNKS].insert_many(self._chunks)
-            self._chunks = []
-
-
-def _ensure_indexes(db):
-    # GridFS's own indexes, as pymongo's upload stream creates them (a file's chunks are
-    # read in order, by files_id and n); two idempotent commands per file stored.
-    db[CHUNKS].create_index([("files_id", 1), ("n", 1)], unique=True)
-    db[FILES].create_index([("filename", 1), ("uploadDate", 1)])
 
 
 def store(db, name, chunks, max_bytes, head_bytes=4096, metadata=None):
