@@ -21,6 +21,7 @@ from pathlib import Path
 import requests
 
 from app.client.uploads import Base64JsonBody, RawBody
+from bench import imports
 from bench.common import (
     Stopwatch,
     log,
@@ -35,8 +36,8 @@ from bench.status_load import caller
 from tests import importfiles
 
 RATE_TARGET = 0.5  # of import.addUsers' staging rate
-MEMORY_GROWTH_TARGET = 0.2  # worker peak RSS, 10,000 -> 100,000 rows
 ADD_USERS_CHUNK = 10_000  # MAX_USERS_PER_REQUEST
+PREPARE_BCRYPT_COST = 4  # a preparation hashes nothing; the worker only needs a cost
 KINDS = {"csv": ("users.zip", "application/zip"), "slack-users": ("members.csv", "text/csv")}
 ONE_PROCESS = ("--workers=1", "--threads=4", "--timeout=300")
 UPLOAD_SETTINGS = {"MAX_IMPORT_FILE_BYTES": str(2**30)}
@@ -53,25 +54,20 @@ def build(kind, rows, folder):
 
 def same_users(kind, rows):
     """Return the users of build(kind, rows) as import.addUsers receives them."""
-    if kind == "csv":
-        return [
+    prefix, name = ("user", "User") if kind == "csv" else ("member", "Member")
+    users = []
+    for n in range(rows):
+        email = f"{prefix}{n}@example.com"
+        import_id = f"{prefix}{n}" if kind == "csv" else email  # Slack's import id: the e-mail
+        users.append(
             {
-                "username": f"user{n}",
-                "emails": [f"user{n}@example.com"],
-                "importIds": [f"user{n}"],
-                "name": f"User {n}",
+                "username": f"{prefix}{n}",
+                "emails": [email],
+                "importIds": [import_id],
+                "name": f"{name} {n}",
             }
-            for n in range(rows)
-        ]
-    return [
-        {
-            "username": f"member{n}",
-            "emails": [f"member{n}@example.com"],
-            "importIds": [f"member{n}@example.com"],
-            "name": f"Member {n}",
-        }
-        for n in range(rows)
-    ]
+        )
+    return users
 
 
 def upload(served, headers, kind, path):
@@ -110,7 +106,7 @@ def add_users_seconds(served, headers, users):
 def prepare_once(served, url, headers, kind, path, rows):
     """Upload, prepare in a worker process, then stage the same users with addUsers."""
     upload_seconds = upload(served, headers, kind, path)
-    run = run_json("bench.prepare_process", url)
+    run = run_json("bench.worker_process", url, PREPARE_BCRYPT_COST, "--prepare")
     if run["status"] != "importer_user_selection" or run["count"]["users"] != rows:
         raise RuntimeError(f"the preparation did not end at the selection: {run}")
     baseline = add_users_seconds(served, headers, same_users(kind, rows))
@@ -208,20 +204,6 @@ def upload_memory(server, path, form):
     return result
 
 
-def memory_growth(runs):
-    """Compare the worker's peak memory at 10,000 and 100,000 rows of users.csv, when both ran."""
-    peaks = {run["rows"]: run["worker_peak_rss_mb"] for run in runs if run["kind"] == "csv"}
-    if 10_000 not in peaks or 100_000 not in peaks:
-        return None
-    growth = peaks[100_000] / peaks[10_000] - 1
-    return {
-        "peak_10k_mb": peaks[10_000],
-        "peak_100k_mb": peaks[100_000],
-        "growth": round(growth, 3),
-        "holds": growth < MEMORY_GROWTH_TARGET,
-    }
-
-
 def run_all(rows, slack_rows, upload_mb, repeats=1):
     """Run (a) and (b) on one wire server; sizes up to 10,000 rows are repeated.
 
@@ -237,7 +219,9 @@ def run_all(rows, slack_rows, upload_mb, repeats=1):
             with tempfile.TemporaryDirectory() as folder:
                 path = big_file(folder, mebibytes)
                 uploads += [upload_memory(server, path, form) for form in ("base64", "streamed")]
-    return {"preparation": runs, "memory": memory_growth(runs), "uploads": uploads}
+    csv_runs = [{**run, "users": run["rows"]} for run in runs if run["kind"] == "csv"]
+    memory = imports.memory_growth(csv_runs)  # users.csv at 10,000 and 100,000 rows
+    return {"preparation": runs, "memory": memory, "uploads": uploads}
 
 
 def main():

@@ -1,9 +1,11 @@
 """Run one staged import in this process, as a worker does; print time, commands and memory.
 
-Usage: python -m bench.worker_process MONGO_URL BCRYPT_COST
+Usage: python -m bench.worker_process MONGO_URL BCRYPT_COST [--prepare]
 
 The import starts with `import.run` (start_import) and ends at `importer_done`; the staging
-was done by another process, so the peak memory printed is the worker's own.
+was done by another process, so the peak memory printed is the worker's own. With
+`--prepare`, the worker instead prepares the file another process uploaded, from
+`importer_file_loaded` to `importer_user_selection`.
 """
 
 import json
@@ -18,8 +20,9 @@ from app.services.worker import Worker
 from bench.common import CommandCounter, Stopwatch, peak_rss_mb, rss_mb
 
 
-def run_import(url, bcrypt_cost):
-    """Start the staged import, run it to the end with a Worker, and return what it cost."""
+def run_import(url, bcrypt_cost, start=True):
+    """Start the staged import (unless `start` is false: a file to prepare), run the worker
+    until nothing is left to claim, and return what it cost."""
     counter = CommandCounter()
     with pymongo.MongoClient(url, event_listeners=[counter]) as client:
         db = client.get_default_database()
@@ -29,7 +32,8 @@ def run_import(url, bcrypt_cost):
         before = rss_mb()
         counter.names.clear()
         with Stopwatch() as watch:
-            imports.start_import(db)
+            if start:
+                imports.start_import(db)
             worker.run_pending()
         commands = counter.by_name()
         worker.stop()
@@ -38,6 +42,7 @@ def run_import(url, bcrypt_cost):
         "seconds": watch.seconds,
         "status": operation["status"],
         "count": operation.get("count"),
+        "error": operation.get("errorMessage"),
         "commands": sum(commands.values()),
         "commands_by_name": commands,
         "rss_before_mb": round(before, 1),
@@ -48,7 +53,7 @@ def run_import(url, bcrypt_cost):
 def main():
     """Parse the arguments, run the import, print one JSON line."""
     url, bcrypt_cost = sys.argv[1], int(sys.argv[2])
-    print(json.dumps(run_import(url, bcrypt_cost)))
+    print(json.dumps(run_import(url, bcrypt_cost, start="--prepare" not in sys.argv[3:])))
 
 
 if __name__ == "__main__":
