@@ -8,7 +8,7 @@ import pytest
 from app.models import import_files
 from app.services import states
 from app.services.preparation import record_id
-from tests import importfiles
+from tests import factories, importfiles
 from tests.factories import snapshot
 from tests.fileroutes import imported, status, upload_json
 
@@ -512,3 +512,16 @@ def test_openapi_documents_the_file_importers_routes(client):
     upload = paths["/api/v1/uploadImportFile"]["post"]["requestBody"]["content"]
     assert set(upload) == {"application/json", "multipart/form-data", "application/octet-stream"}
     assert upload["application/json"]["schema"] == {"$ref": "#/components/schemas/UploadBody"}
+
+
+def test_file_users_that_conflict_fail_with_reasons_in_import_errors(admin, db, worker):
+    factories.insert_user(db, username="USER1")  # taken, whatever the case
+    prepared(admin, worker, importfiles.users_zip(rows=3))
+    assert admin.post("startImport", json={"input": {"users": {"all": True}}}).status_code == 200
+    worker.run_pending()
+    count = status(admin)["operation"]["count"]
+    assert (count["completed"], count["error"], count["total"]) == (2, 1, 3)
+    errors = admin.get("import.errors").json
+    assert errors["total"] == 1
+    assert errors["users"][0]["data"]["username"] == "user1"
+    assert "username already in use" in errors["users"][0]["errors"][0]["message"]
