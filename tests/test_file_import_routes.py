@@ -1,5 +1,6 @@
 """The file importers' routes on the embedded database: upload, prepare, select, import."""
 
+import base64
 import io
 import os
 
@@ -219,9 +220,10 @@ def test_an_unknown_importer_is_refused_and_changes_nothing(admin, db, previous)
     assert status(admin) == previous
 
 
-def test_invalid_base64_is_refused(admin, db, previous):
+@pytest.mark.parametrize("text", ["UEsDB!!!", "UEsDBA", "UEs=BBBB", "UEsD B=BB\n"])
+def test_invalid_base64_is_refused(admin, db, previous, text):
     body = {
-        "binaryContent": "UEsDB!!!",
+        "binaryContent": text,
         "contentType": "a",
         "fileName": "a.zip",
         "importerKey": "csv",
@@ -269,6 +271,15 @@ def test_a_json_upload_over_the_limit_is_refused(app, admin, db, previous):
         " [error-file-too-large]",
     )
     assert status(admin) == previous
+
+
+def test_base64_wrapped_in_lines_is_accepted(admin, worker):
+    content = importfiles.users_zip(rows=300)
+    wrapped = base64.encodebytes(content).decode()  # 76 columns, as `base64` writes it
+    body = {"binaryContent": wrapped, "contentType": "", "fileName": "a.zip", "importerKey": "csv"}
+    assert admin.post("uploadImportFile", json=body).status_code == 200
+    worker.run_pending()
+    assert status(admin)["operation"]["count"]["users"] == 300
 
 
 def test_a_json_upload_may_be_larger_than_max_body_bytes(app, admin, worker):
