@@ -536,3 +536,24 @@ def test_file_users_that_conflict_fail_with_reasons_in_import_errors(admin, db, 
     assert errors["total"] == 1
     assert errors["users"][0]["data"]["username"] == "user1"
     assert "username already in use" in errors["users"][0]["errors"][0]["message"]
+
+
+def test_an_operation_of_an_importer_this_service_lacks(admin, db):
+    # A Rocket.Chat database may hold an operation of another importer (Slack's export).
+    db.rocketchat_import.insert_one(
+        {
+            "_id": "x1",
+            "type": "Slack",
+            "importerKey": "slack",
+            "ts": factories.now(),
+            "status": "importer_user_selection",
+            "valid": True,
+        }
+    )
+    data = admin.get("getImportFileData").json
+    assert data["error"] == (
+        "The importer (slack) has no import class defined. [error-importer-not-defined]"
+    )
+    assert data["details"] == "getImportFileData"
+    start = admin.post("startImport", json={"input": {}}).json
+    assert start["details"] == "startImport"
