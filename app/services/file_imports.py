@@ -92,7 +92,7 @@ def base64_chunks(text):
     spaced = any(space in text for space in " \t\r\n\v\f")
     compact = "".join(text.split()) if spaced else text
     # Padding only at the very end: each slice is decoded on its own.
-    if len(compact) % 4 or "=" in compact[:-2]:
+    if len(compact) % 4 or compact.find("=", 0, max(len(compact) - 2, 0)) >= 0:
         raise _invalid_base64()
     for start in range(0, len(compact), _BASE64_CHARS):
         try:
