@@ -26,10 +26,14 @@ _AUTHENTICATED = [{"userId": [], "authToken": []}]
 @public
 @blp.arguments(LoginBody, location="json_or_form")
 @blp.response(200, LoginOut)
-@blp.alt_response(401, schema=FailureOut, description="Wrong credentials, or user deactivated")
+@blp.alt_response(
+    401,
+    schema=FailureOut,
+    description="Wrong credentials, user deactivated, or blocked after too many failed logins",
+)
 def login(body):
     """Log in with a username or email and a password, or resume a token; get a token."""
-    data = sessions.log_in(get_db(), body, request.host_url)
+    data = sessions.log_in(get_db(), body, request.host_url, request.remote_addr)
     return {"status": "success", "data": data}
 
 
