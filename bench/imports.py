@@ -8,7 +8,7 @@ import json
 import os
 import statistics
 
-from app.models import import_records
+from app.models import staging
 from app.services import accounts, clock
 from app.services.passwords import Hasher
 from bench.common import (
@@ -36,7 +36,7 @@ def users_the_runner_would_create(db, operation, bcrypt_hash):
         accounts.new_user(
             accounts.user_id_for(operation["_id"], record["_id"]), record["data"], bcrypt_hash, now
         )
-        for record in import_records.pending_users(db, batch_size=1000)
+        for record in staging.pending_users(db, batch_size=1000)
     ]
 
 

@@ -19,8 +19,8 @@ from app.client import importer
 from app.client.main import main
 from app.client.progress import Progress
 from app.db import get_db_of
-from app.import_worker import get_worker
 from app.services.worker import Worker
+from app.worker_binding import get_worker
 from tests import factories
 from tests.accounts import PASSWORD, insert_user_with_password
 from tests.conftest import snapshot

@@ -32,6 +32,9 @@ def test_services_know_nothing_of_flask_or_pymongo(path):
 @pytest.mark.parametrize("path", modules_under("models"), ids=lambda p: p.name)
 def test_models_do_not_reach_up(path):
     for module in imported_modules(path):
+        # The state machine's vocabulary (pure constants) is the one thing models may read.
+        if module == "app.services.states":
+            continue
         assert not module.startswith(("flask", "app.api", "app.services")), module
 
 

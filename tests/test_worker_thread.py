@@ -4,7 +4,7 @@ import threading
 
 from app import create_app
 from app.db import get_db
-from app.import_worker import get_worker
+from app.worker_binding import get_worker
 from tests import factories
 from tests.conftest import Caller
 
