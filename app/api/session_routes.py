@@ -33,6 +33,7 @@ _AUTHENTICATED = [{"userId": [], "authToken": []}]
 )
 def login(body):
     """Log in with a username or email and a password, or resume a token; get a token."""
+    g.no_store = True  # the answer holds a token
     data = sessions.log_in(get_db(), body, request.host_url, request.remote_addr)
     return {"status": "success", "data": data}
 
