@@ -9,10 +9,10 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from app import create_app
 from app.services import clock
 from tests import factories
 from tests.accounts import PASSWORD, insert_user_with_password
+from tests.apps import make_app
 
 WRONG = {"success": False, "error": "Unauthorized", "status": "error", "message": "Unauthorized"}
 DETAILS = {"function": "Accounts.validateLoginAttempt"}
@@ -36,8 +36,7 @@ TICK = timedelta(milliseconds=1)  # a failure exactly the block time old still c
 @pytest.fixture
 def app():
     """The app without its rate limiter, which would answer 429 before the 11th login."""
-    settings = {"SEED_DEMO": False, "LOG_LEVEL": "WARNING", "TESTING": True}
-    app = create_app({**settings, "IMPORT_WORKER": "off", "RATE_LIMIT_ENABLED": False})
+    app = make_app(RATE_LIMIT_ENABLED=False)
     with app.app_context():
         yield app
 

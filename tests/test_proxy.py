@@ -4,17 +4,12 @@ import logging
 
 import pytest
 
-from app import create_app
 from app.db import get_db
 from tests import factories
 from tests.accounts import PASSWORD, insert_user_with_password
+from tests.apps import make_app
 
 PROXY = "10.0.0.1"  # the address every request connects from: the proxy's
-
-
-def make_app(forwarded_count):
-    settings = {"SEED_DEMO": False, "LOG_LEVEL": "INFO", "TESTING": True, "IMPORT_WORKER": "off"}
-    return create_app({**settings, "HTTP_FORWARDED_COUNT": forwarded_count, "RATE_LIMIT_CALLS": 3})
 
 
 @pytest.fixture(params=[0, 1, 2])
@@ -24,7 +19,7 @@ def forwarded_count(request):
 
 @pytest.fixture
 def app(forwarded_count):
-    app = make_app(forwarded_count)
+    app = make_app(HTTP_FORWARDED_COUNT=forwarded_count, RATE_LIMIT_CALLS=3, LOG_LEVEL="INFO")
     with app.app_context():
         yield app
 
