@@ -1,9 +1,9 @@
-"""`bulk-import-server serve` on gunicorn: one worker process, with threads.
+"""gunicorn as the service runs it: `bulk-import-server serve`, and the image (gunicorn_conf).
 
-One process, because the embedded database (mongomock) lives in the memory of the process
-that builds the app, as does the import worker thread: the app is built in gunicorn's worker,
-never in its master, so that neither is left behind on the other side of a fork. The other
-flags are the compose file's (`--threads=4 --timeout=60`).
+`serve` runs one worker process, with threads, because the embedded database (mongomock)
+lives in the memory of the process that builds the app, as does the import worker thread:
+the app is built in gunicorn's worker, never in its master, so that neither is left behind
+on the other side of a fork. The other settings (COMMON) are the image's and compose's.
 
 Stopping: SIGTERM (or Ctrl-C) makes gunicorn stop accepting connections and finish the
 requests in flight; then `close_app` lets the import worker finish the batch it is on.
@@ -28,6 +28,12 @@ LIMITS = {"limit_request_line": 4094, "limit_request_fields": 100, "limit_reques
 SERVER_HEADER = "rc-bulk-import"
 
 log = logging.getLogger(__name__)
+
+
+def on_starting(server):
+    """In gunicorn's master, before any worker is forked: name the service in `Server`."""
+    if hasattr(wsgi, "SERVER"):
+        wsgi.SERVER = SERVER_HEADER
 
 
 class RootLogger(Logger):
@@ -61,38 +67,6 @@ class StoppableWorker(ThreadWorker):
         self.alive = False
 
 
-class Server(BaseApplication):
-    """gunicorn serving the app that `build_app` returns, built in the worker process."""
-
-    def __init__(self, build_app, host, port):
-        self._build_app, self._bind = build_app, f"{host}:{port}"
-        super().__init__()
-
-    def load_config(self):
-        """Set the options: one gthread worker, the compose file's flags otherwise."""
-        options = {
-            "bind": [self._bind],
-            "workers": 1,
-            "worker_class": StoppableWorker,
-            "threads": THREADS,
-            "timeout": TIMEOUT_SECONDS,
-            "graceful_timeout": GRACEFUL_TIMEOUT_SECONDS,
-            "logger_class": RootLogger,
-            "accesslog": None,
-            "worker_exit": _release_app,
-            **LIMITS,
-        }
-        if "control_socket_disable" in self.cfg.settings:
-            # gunicorn 25.1+ opens a control socket in $HOME, shared by every instance.
-            options["control_socket_disable"] = True
-        for name, value in options.items():
-            self.cfg.set(name, value)
-
-    def load(self):
-        """Build the app (in the worker process, once)."""
-        return self._build_app()
-
-
 def _release_app(server, worker):
     # Runs in the worker as it exits, however it was told to stop.
     from app import close_app
@@ -103,8 +77,42 @@ def _release_app(server, worker):
         log.info("stopped: requests in flight and the import batch in progress finished")
 
 
+# Every gunicorn setting of ours but the address and the number of workers.
+COMMON = {
+    "worker_class": StoppableWorker,
+    "threads": THREADS,
+    "timeout": TIMEOUT_SECONDS,
+    "graceful_timeout": GRACEFUL_TIMEOUT_SECONDS,
+    "logger_class": RootLogger,
+    "accesslog": None,  # the app writes its own access line, without query or secrets
+    "on_starting": on_starting,
+    "worker_exit": _release_app,
+    # gunicorn 25.1+ opens a control socket in $HOME, shared by every instance; older
+    # versions do not know the setting and skip it.
+    "control_socket_disable": True,
+    **LIMITS,
+}
+
+
+class Server(BaseApplication):
+    """gunicorn serving the app that `build_app` returns, built in the worker process."""
+
+    def __init__(self, build_app, host, port):
+        self._build_app, self._bind = build_app, f"{host}:{port}"
+        super().__init__()
+
+    def load_config(self):
+        """Set the options: one gthread worker, the compose file's flags otherwise."""
+        options = {**COMMON, "bind": [self._bind], "workers": 1}
+        for name, value in options.items():
+            if name in self.cfg.settings:
+                self.cfg.set(name, value)
+
+    def load(self):
+        """Build the app (in the worker process, once)."""
+        return self._build_app()
+
+
 def run(build_app, host, port):
     """Serve until SIGTERM or SIGINT."""
-    if hasattr(wsgi, "SERVER"):
-        wsgi.SERVER = SERVER_HEADER
     Server(build_app, host, port).run()
