@@ -127,6 +127,20 @@ def fail_max_attempts(client, username, **kwargs):
         should_fail(client, username, **kwargs)
 
 
+@pytest.fixture
+def three_users(db, limits):
+    """ada, bob and cyd, as Rocket.Chat's [Block by IP] cases create them."""
+    for name in ("ada", "bob", "cyd"):
+        new_user(db, name)
+    return limits
+
+
+def fail_the_address_limit(client):
+    """Reach the address limit (4) with two users' failures, as Rocket.Chat's cases do."""
+    fail_max_attempts(client, "ada")
+    fail_max_attempts(client, "bob")
+
+
 # [Failed Login Attempts] [Block by User] (the address limit is off there)
 
 
@@ -180,55 +194,44 @@ def test_blocks_an_address_trying_one_user(client, db, limits):
     should_block(client, "ada", "ip")
 
 
+@pytest.mark.usefixtures("three_users")
 def test_blocks_an_address_trying_several_users(client, db, limits):
-    for name in ("ada", "bob", "cyd"):
-        new_user(db, name)
-    fail_max_attempts(client, "ada")
-    fail_max_attempts(client, "bob")
+    fail_the_address_limit(client)
     should_block(client, "cyd", "ip")
 
 
+@pytest.mark.usefixtures("three_users")
 def test_unblocks_the_address_after_the_block_time(client, db, limits):
-    for name in ("ada", "bob", "cyd"):
-        new_user(db, name)
-    fail_max_attempts(client, "ada")
-    fail_max_attempts(client, "bob")
+    fail_the_address_limit(client)
     should_block(client, "cyd", "ip")
     limits.sleep(IP_BLOCK + TICK)
     should_succeed(client, "cyd")
 
 
+@pytest.mark.usefixtures("three_users")
 def test_a_successful_login_resets_the_addresss_count(client, db, limits):
-    for name in ("ada", "bob", "cyd"):
-        new_user(db, name)
-    fail_max_attempts(client, "ada")
-    fail_max_attempts(client, "bob")
+    fail_the_address_limit(client)
     limits.sleep(IP_BLOCK + TICK)
     should_fail(client, "cyd")
     should_succeed(client, "cyd")
-    fail_max_attempts(client, "ada")
-    fail_max_attempts(client, "bob")
+    fail_the_address_limit(client)
     should_block(client, "cyd", "ip")
 
 
 # Beyond Rocket.Chat's test
 
 
+@pytest.mark.usefixtures("three_users")
 def test_another_address_is_not_blocked_by_an_address_block(client, db, limits):
-    for name in ("ada", "bob", "cyd"):
-        new_user(db, name)
-    fail_max_attempts(client, "ada")
-    fail_max_attempts(client, "bob")
+    fail_the_address_limit(client)
     should_block(client, "cyd", "ip")
     should_succeed(client, "cyd", address="192.0.2.7")
 
 
+@pytest.mark.usefixtures("three_users")
 def test_a_whitelisted_address_is_never_blocked_by_address(client, db, limits):
     set_settings(db, Ip_Whitelist="10.0.0.1, 127.0.0.1")
-    for name in ("ada", "bob", "cyd"):
-        new_user(db, name)
-    fail_max_attempts(client, "ada")
-    fail_max_attempts(client, "bob")
+    fail_the_address_limit(client)
     should_succeed(client, "cyd")
 
 
@@ -306,9 +309,8 @@ def test_events_have_rocket_chats_shape(client, db, by_user):
     assert login["u"] == {"_id": user["_id"], "username": "ada"}
 
 
+@pytest.mark.usefixtures("three_users")
 def test_a_blocked_users_refusals_are_not_recorded_an_addresss_are(client, db, limits):
-    for name in ("ada", "bob", "cyd"):
-        new_user(db, name)
     fail_max_attempts(client, "ada")
     should_block(client, "ada", "user")
     assert db.rocketchat_server_events.count_documents({}) == USER_LIMIT

@@ -8,12 +8,12 @@ import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-import pymongo
 import pytest
 import requests
 
-from app.services import imports, migrations
+from app.services import imports
 from tests import factories
+from tests.factories import person
 from tests.processes import COMMAND, Process, serve, wait_for
 from tests.wire import free_port
 
@@ -117,41 +117,31 @@ def test_on_a_terminal_the_log_is_short_text_lines(tmp_path):
 
 
 @pytest.mark.wire
-def test_sigterm_finishes_the_batch_in_progress_and_hands_the_run_over(wire_url, tmp_path):
-    with pymongo.MongoClient(wire_url) as client:
-        db = client.get_default_database()
-        migrations.migrate(db)
-        admin, _ = factories.insert_user(db, roles=("admin",))
-        operation = imports.new_operation(db, admin["_id"])
-        users = [
-            {
-                "username": f"p{n}",
-                "emails": [f"p{n}@x.org"],
-                "importIds": [f"i{n}"],
-                "password": "pw",
-            }
-            for n in range(400)
-        ]
-        imports.add_users(db, users)
-        imports.start_import(db)
-        port = free_port()
-        env = {"MONGO_URL": wire_url, "IMPORT_WORKER": "thread", "BCRYPT_ROUNDS": 7}
-        process = serve(port, tmp_path / "serve.log", **env)
+def test_sigterm_finishes_the_batch_in_progress_and_hands_the_run_over(
+    migrated_wire_db, wire_url, tmp_path
+):
+    db = migrated_wire_db
+    admin, _ = factories.insert_user(db, roles=("admin",))
+    operation = imports.new_operation(db, admin["_id"])
+    imports.add_users(db, [person(n) for n in range(400)])
+    imports.start_import(db)
+    env = {"MONGO_URL": wire_url, "IMPORT_WORKER": "thread", "BCRYPT_ROUNDS": 7}
+    process = serve(free_port(), tmp_path / "serve.log", **env)
 
-        def first_batch_done():
-            found = db.rocketchat_import.find_one({"_id": operation["_id"]})
-            return (found.get("count") or {}).get("completed", 0) >= 50
+    def completed():
+        found = db.rocketchat_import.find_one({"_id": operation["_id"]})
+        return (found.get("count") or {}).get("completed", 0)
 
-        wait_for(first_batch_done, 60, "the first batch")
-        process.popen.send_signal(signal.SIGTERM)
-        process.popen.wait(30)
-        process.stop()
-        stopped = db.rocketchat_import.find_one({"_id": operation["_id"]})
-        created = db.users.count_documents({"importIds": {"$exists": True}})
+    wait_for(lambda: completed() >= 50, 60, "the first batch")
+    process.popen.send_signal(signal.SIGTERM)
+    process.popen.wait(30)
+    process.stop()
+    stopped = db.rocketchat_import.find_one({"_id": operation["_id"]})
     assert process.popen.returncode == 0
     assert "_importLease" not in stopped
     # Stopped between batches: every user created is counted, none is half done.
     assert stopped["count"]["completed"] % 50 == 0
+    created = db.users.count_documents({"importIds": {"$exists": True}})
     assert stopped["count"]["completed"] == created < 400
 
 

@@ -4,11 +4,9 @@ import collections
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-import pymongo
 import pytest
 import requests
 
-from app.services import migrations
 from tests.accounts import PASSWORD, insert_user_with_password
 from tests.processes import serve
 from tests.wire import free_port
@@ -20,11 +18,8 @@ UNBLOCK_SECONDS = 3
 
 
 @pytest.fixture
-def db(wire_url):
-    with pymongo.MongoClient(wire_url) as client:
-        database = client.get_default_database()
-        migrations.migrate(database)
-        yield database
+def db(migrated_wire_db):
+    return migrated_wire_db
 
 
 def set_settings(db, **values):
