@@ -39,7 +39,7 @@ class TextFormatter(logging.Formatter):
         super().__init__("%(asctime)s %(levelname)s %(name)s: %(message)s", "%H:%M:%S")
 
 
-def configure(level, fmt="json"):
+def configure(level, fmt):
     """Send every log line to stderr, once per process, as JSON (or short text lines)."""
     root = logging.getLogger()
     root.setLevel(level.upper())
