@@ -272,6 +272,13 @@ def test_nothing_is_recorded_or_blocked_when_protection_is_off(client, db, by_us
     assert db.rocketchat_server_events.count_documents({}) == 0
 
 
+def test_a_setting_of_an_unexpected_type_does_not_turn_protection_off(client, db, by_user):
+    set_settings(db, By_User="yes")
+    new_user(db, "ada")
+    fail_max_attempts(client, "ada")
+    should_block(client, "ada", "user")
+
+
 def test_a_zero_limit_never_blocks(client, db, by_user):
     set_settings(db, Attempts_Until_Block_by_User=0)
     new_user(db, "ada")

@@ -58,7 +58,9 @@ class Policy:
         value = {**DEFAULTS, **settings.values_of(db, DEFAULTS)}
 
         def limit(kind, attempts, minutes):
-            if value[f"{_PREFIX}By_{kind}"] is not True:
+            # Truthiness, as Rocket.Chat reads its settings: only a false-like value turns
+            # a protection off, never a value of an unexpected type.
+            if not value[f"{_PREFIX}By_{kind}"]:
                 return None
             return Limit(
                 _number(value[f"{_PREFIX}{attempts}"], DEFAULTS[f"{_PREFIX}{attempts}"]),
@@ -67,7 +69,7 @@ class Policy:
 
         whitelist = value[f"{_PREFIX}Ip_Whitelist"]
         return cls(
-            enabled=value[f"{_PREFIX}Enabled"] is True,
+            enabled=bool(value[f"{_PREFIX}Enabled"]),
             by_user=limit(
                 "User", "Attempts_Until_Block_by_User", "Time_To_Unblock_By_User_In_Minutes"
             ),
