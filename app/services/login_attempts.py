@@ -63,7 +63,7 @@ class Policy:
             if not value[f"{_PREFIX}By_{kind}"]:
                 return None
             return Limit(
-                _number(value[f"{_PREFIX}{attempts}"], DEFAULTS[f"{_PREFIX}{attempts}"]),
+                int(_number(value[f"{_PREFIX}{attempts}"], DEFAULTS[f"{_PREFIX}{attempts}"])),
                 _number(value[f"{_PREFIX}{minutes}"], DEFAULTS[f"{_PREFIX}{minutes}"]),
             )
 
