@@ -74,7 +74,7 @@ def test_a_signal_stops_serve_within_seconds(tmp_path, signum):
     stopped_after = time.monotonic() - started
     process.stop()
     assert process.popen.returncode == 0
-    assert stopped_after < 5
+    assert stopped_after < 8  # about 2 s; the margin is for a loaded machine
     messages = [line["message"] for line in process.log_lines()]
     assert any(m.startswith("stopped: requests in flight") for m in messages)
 
