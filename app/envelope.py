@@ -31,12 +31,24 @@ def unauthorized(message):
     return {"success": False, "error": message, "status": "error", "message": message}
 
 
+def login_refused(error, details, message):
+    """Return the 401 of a login refused with a reason Rocket.Chat names (a block)."""
+    return {
+        "success": False,
+        "error": error,
+        "status": "error",
+        "details": details,
+        "message": message,
+    }
+
+
 class FailureOut(Schema):
     """Any error body, as documented in the OpenAPI document."""
 
     success = fields.Boolean(required=True, metadata={"example": False})
     error = fields.String(required=True)
     errorType = fields.String()
-    details = fields.String()
     status = fields.String()
+    # Meteor.Error's details: the method that refused (a string), or an object (login).
+    details = fields.Raw(metadata={"description": "A method name, or an object"})
     message = fields.String()

@@ -32,7 +32,6 @@ class Upload:
     file_name: str
     content_type: str
     chunks: Iterator[bytes]
-    streamed: bool
 
 
 def json_body_limit(config):
@@ -61,7 +60,7 @@ def read_upload(query):
 
 def _json():
     raw = request.get_data(cache=False)
-    body = parse_json(raw) if raw.strip() else None
+    body = None if not raw or raw.isspace() else parse_json(raw)  # no copy of the body
     del raw  # the text of binaryContent is enough to hold
     schema = UploadBody()
     try:
@@ -73,7 +72,6 @@ def _json():
         body["fileName"],
         body["contentType"],
         base64_chunks(body["binaryContent"]),
-        streamed=False,
     )
 
 
@@ -85,7 +83,6 @@ def _raw(query):
         query["fileName"],
         query.get("contentType") or request.mimetype or "application/octet-stream",
         _stream_chunks(),
-        streamed=True,
     )
 
 
@@ -120,7 +117,6 @@ def _multipart(query):
         fields.get("fileName") or file_event.filename or "",
         fields.get("contentType") or part_type or "application/octet-stream",
         _file_data(parts),
-        streamed=True,
     )
 
 

@@ -51,14 +51,19 @@ class Preparation:
             self._run()
         except Stopped as stop:
             log.warning("preparation stopped: %s", stop)
-        except ImportFileError as error:
-            log.warning("preparation failed: %s", error)
-            self._fail(str(error))
         except Exception as error:
             if is_unavailable(error):
                 raise  # the worker waits for the database, then starts the preparation again
-            log.exception("preparation failed")
-            self._fail("the file could not be read: an internal error (see the server log)")
+            if not import_operations.is_valid(self.db, self.id):
+                # Replaced or cleared while it was read (its file may be gone): not a failure.
+                log.warning("preparation stopped: the operation was invalidated")
+                self._fail(None)
+            elif isinstance(error, ImportFileError):
+                log.warning("preparation failed: %s", error)
+                self._fail(str(error))
+            else:
+                log.exception("preparation failed")
+                self._fail("the file could not be read: an internal error (see the server log)")
 
     def _run(self):
         if self.status == states.DOWNLOADING_FILE:
@@ -103,7 +108,8 @@ class Preparation:
             raise Stopped("the worker is shutting down")
 
     def _stage(self, records, data_type, first_number):
-        # The lease is checked before the write, so a worker that lost it stages nothing more.
+        # The lease is renewed (and checked) before the write, at most every REPORT_SECONDS:
+        # a row a worker stages after losing it has the same `_id` as the new holder's.
         self._report()
         staged = [
             {"_id": record_id(self.id, first_number + n), "dataType": data_type, "data": data}
@@ -185,13 +191,19 @@ class Preparation:
             raise Stopped("the operation was invalidated (import.clear or import.new)")
 
     def _fail(self, reason):
+        """Record why the file cannot be prepared (None: just give the operation up)."""
         try:
-            self._clear_staged()
-            self._release({"status": states.FAILED, states.ERROR_MESSAGE: reason, **self._counts()})
+            failure = {"status": states.FAILED, states.ERROR_MESSAGE: reason, **self._counts()}
+            failure = failure if reason is not None else {}
+            # Only while the lease is ours: another worker may be preparing the file now.
+            if self._release(failure):
+                self._clear_staged()
         except Exception as error:
             if is_unavailable(error):
                 raise
             log.exception("could not record the failed preparation")
 
     def _release(self, changes):
-        import_operations.release(self.db, self.id, self.worker.worker_id, changes, clock.now())
+        return import_operations.release(
+            self.db, self.id, self.worker.worker_id, changes, clock.now()
+        )
