@@ -22,8 +22,9 @@ _FAILED = "error"
 class FileImporter(Importer):
     """Sends a file to the importer `key` of the server and imports every user it holds."""
 
-    def __init__(self, client, progress, key, *, poll_seconds=1.0, force=False):
-        super().__init__(client, progress, poll_seconds=poll_seconds, force=force)
+    def __init__(self, client, progress, key, *, poll_seconds, force):
+        # No chunks: the server reads the file. No defaults: main.py holds them, once.
+        super().__init__(client, progress, chunk_size=None, poll_seconds=poll_seconds, force=force)
         self.key = key
 
     def run(self, path):
