@@ -7,10 +7,11 @@ import click
 
 from app import logs
 from app.config import SettingsError, load_settings
+from app.db import get_db_of
 from app.fixtures import DEMO_DIR
-from app.fixtures.export import ExportError, read_export
+from app.fixtures.export import ExportError
 from app.models import connection
-from app.services import migrations
+from app.services import migrations, personal_tokens, restore
 from app.services.worker import Worker
 
 
@@ -19,27 +20,65 @@ def main():
     """Rocket.Chat's Bulk User Import API, self-hosted."""
 
 
+_EXPORT_HELP = (
+    "A Rocket.Chat backup: a mongodump folder (plain or --gzip), a mongodump --archive "
+    "(plain or --gzip), a tar or tar.gz of a mongodump folder, or a mongoexport folder."
+)
+_DB_HELP = "Which database of the dump, when several look like Rocket.Chat's."
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=3000, show_default=True, type=int)
 @click.option(
     "--export",
-    "export_dir",
-    type=click.Path(file_okay=False),
-    help="Load this mongoexport folder into the embedded database instead of the demo.",
+    "export_path",
+    type=click.Path(exists=True),
+    help=_EXPORT_HELP + " Loaded into the embedded database instead of the demo.",
 )
-def serve(host, port, export_dir):
+@click.option("--db", "export_db", help=_DB_HELP)
+@click.option(
+    "--token-for",
+    metavar="USERNAME",
+    help="Create a personal access token for this user of the embedded database and "
+    "print it (once) at start.",
+)
+def serve(host, port, export_path, export_db, token_for):
     """Serve the API (embedded database unless MONGO_URL is set)."""
     from app import create_app
 
-    overrides = {"EXPORT_DIR": export_dir} if export_dir else {}
+    overrides = {"EXPORT_DIR": export_path} if export_path else {}
+    if export_db:
+        overrides["EXPORT_DB"] = export_db
     try:
         app = create_app(overrides)
     except ExportError as error:
         _fail(f"cannot load the export, not starting: {error}")
     except SettingsError as error:
         _fail(f"not starting: {error}")
+    if token_for:
+        _print_token_for(app, token_for)
     app.run(host=host, port=port, threaded=True, use_reloader=False)
+
+
+def _print_token_for(app, who):
+    db = get_db_of(app)
+    if not connection.is_embedded(db):
+        _fail("--token-for works on the embedded database; on MONGO_URL use `token create`")
+    try:
+        user, token = personal_tokens.create(db, who)
+    except personal_tokens.TokenRefused as error:
+        _fail(f"not starting: {error}")
+    _show_token(user, token)
+
+
+def _show_token(user, token):
+    # On the terminal only, never through logging: logs are kept and shipped.
+    click.echo(
+        f"personal access token for {user.get('username') or user['_id']} (shown once):\n"
+        f"  X-User-Id: {user['_id']}\n  X-Auth-Token: {token}",
+        err=True,
+    )
 
 
 @main.command()
@@ -71,19 +110,22 @@ def worker():
 @main.command()
 @click.option(
     "--export",
-    "export_dir",
-    type=click.Path(file_okay=False),
-    help="Load this mongoexport folder instead of the demo fixtures.",
+    "export_path",
+    type=click.Path(exists=True),
+    help=_EXPORT_HELP + " Restored instead of the demo fixtures.",
 )
-def seed(export_dir):
-    """Load the demo fixtures (or an export) into MONGO_URL's database; never overwrite."""
+@click.option("--db", "export_db", help=_DB_HELP)
+def seed(export_path, export_db):
+    """Load the demo fixtures (or a dump) into MONGO_URL's database; never overwrite."""
     try:
-        documents = read_export(export_dir or DEMO_DIR)
+        dump, database = restore.open_for_loading(export_path or DEMO_DIR, export_db)
     except ExportError as error:
         _fail(f"cannot load the export, nothing written: {error}")
     _, db = _real_database("seed")
     try:
-        counts = connection.insert_new_documents(db, documents)
+        counts = restore.seed(db, dump, database)
+    except ExportError as error:
+        _fail(f"cannot load the export, nothing written: {error}")
     except FileExistsError as error:
         _fail(f"refusing to overwrite, nothing written: {error}")
     finally:
@@ -91,7 +133,33 @@ def seed(export_dir):
     if not any(counts.values()):
         click.echo(f"{db.name} already holds every one of these documents: nothing written")
         return
-    click.echo(f"seeded {db.name}: " + ", ".join(f"{k}={v}" for k, v in sorted(counts.items())))
+    click.echo(f"seeded {db.name}: {restore.describe(counts)}")
+
+
+@main.group()
+def token():
+    """Personal access tokens for users of MONGO_URL's database."""
+
+
+@token.command("create")
+@click.option("--user", "who", required=True, metavar="USERNAME", help="A username (or _id).")
+@click.option(
+    "--name",
+    "label",
+    default="bulk-import",
+    show_default=True,
+    help="The token's name, as Rocket.Chat lists it under the user's personal access tokens.",
+)
+def token_create(who, label):
+    """Create a personal access token, stored as Rocket.Chat stores it; print it once."""
+    _, db = _real_database("token create")
+    try:
+        user, created = personal_tokens.create(db, who, label)
+    except personal_tokens.TokenRefused as error:
+        _fail(str(error))
+    finally:
+        db.client.close()
+    _show_token(user, created)
 
 
 def _real_database(command):

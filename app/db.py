@@ -7,7 +7,7 @@ from flask import current_app
 from app.fixtures import DEMO_CREDENTIALS, DEMO_DIR, DEMO_PASSWORD
 from app.fixtures.export import read_export
 from app.models import connection
-from app.services import migrations
+from app.services import migrations, restore
 
 log = logging.getLogger(__name__)
 
@@ -21,7 +21,9 @@ def init_app(app):
         db = connection.connect(url, app.config["MONGO_TIMEOUT_MS"])
         log.info("using MongoDB database %r from MONGO_URL", db.name)
     else:
-        db = open_embedded(app.config["EXPORT_DIR"], app.config["SEED_DEMO"])
+        db = open_embedded(
+            app.config["EXPORT_DIR"], app.config["SEED_DEMO"], app.config["EXPORT_DB"]
+        )
     app.extensions[_EXTENSION] = db
     app.config["MONGO_DATABASE"] = db.name
 
@@ -36,12 +38,18 @@ def get_db_of(app):
     return app.extensions[_EXTENSION]
 
 
-def open_embedded(export_dir, seed_demo):
-    """Return an in-memory database holding an export, the demo fixtures, or nothing."""
+def open_embedded(export_dir, seed_demo, export_db=None):
+    """Return an in-memory database holding a dump or export, the demo fixtures, or nothing.
+
+    A dump that fails half way raises DumpError and its half-filled database is dropped.
+    """
     db = connection.embedded()
     if export_dir:
-        counts = connection.insert_new_documents(db, read_export(export_dir))
-        _warn_embedded(f"loaded from the export in {export_dir}: {_describe(counts)}")
+        dump, database = restore.open_for_loading(export_dir, export_db)
+        counts = restore.load(db, dump, database)
+        _warn_embedded(
+            f"loaded from the {dump.kind} {export_dir} (database {database}): {_describe(counts)}"
+        )
     elif seed_demo:
         counts = connection.insert_new_documents(db, read_export(DEMO_DIR))
         _warn_embedded(f"seeded with the demo fixtures: {_describe(counts)}")
