@@ -42,7 +42,7 @@ def users_the_runner_would_create(db, operation, bcrypt_hash):
 
 def insert_limit(server, documents):
     """Time unordered insert_many batches of 50 into a fresh, indexed users collection."""
-    with migrated_database(server.new_url("limit")) as db:
+    with migrated_database(server.new_database_url("limit")) as db:
         with Stopwatch() as watch:
             for first in range(0, len(documents), INSERT_BATCH):
                 db.users.insert_many(documents[first : first + INSERT_BATCH], ordered=False)
@@ -61,7 +61,7 @@ def unknowable_hash():
 
 def import_once(server, users, with_passwords=False):
     """Stage users, measure the store's limit on their documents, then import them."""
-    url = server.new_url("import")
+    url = server.new_database_url("import")
     with migrated_database(url) as db:
         operation = stage(db, users, with_passwords)
         limit_seconds = None

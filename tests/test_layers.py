@@ -46,3 +46,16 @@ def test_only_models_import_pymongo():
         and any(m.startswith(("pymongo", "mongomock")) for m in imported_modules(path))
     ]
     assert offenders == []
+
+
+def test_no_test_module_imports_another():
+    # Shared test code lives in helpers (apps, factories, accounts, wire, processes), so
+    # that running one test file never runs, or depends on, another.
+    tests = APP.parent / "tests"
+    offenders = [
+        f"{path.name} imports {module}"
+        for path in sorted(tests.glob("*.py"))
+        for module in imported_modules(path)
+        if module.startswith(("tests.test_", "tests.conftest"))
+    ]
+    assert offenders == []

@@ -11,7 +11,7 @@ from app.services import imports
 from app.services.accounts import METEOR_ALPHABET
 from app.services.passwords import check
 from tests import factories
-from tests.conftest import snapshot
+from tests.factories import snapshot
 
 FIXTURE_HASH = "$2b$10$LNYaqDreDE7tt9EVEeaS9uw.C3hic9hcqFfIocMBPTMxJaDCC6QWW"
 
