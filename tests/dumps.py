@@ -221,3 +221,22 @@ def tar_of(path, root, compress=True, arcname="dump", extra=()):
             info.size = len(data)
             tar.addfile(info, io.BytesIO(data))
     return path
+
+
+# --- every shape at once ----------------------------------------------------------------
+
+SHAPES = ("archive", "archive.gz", "folder", "database folder", "folder --gzip", "tar.gz", "tar")
+
+
+def make(shape, tmp_path, databases, name="backup"):
+    """Write databases in one shape, under a name that never tells the shape."""
+    path = tmp_path / name
+    if shape.startswith("archive"):
+        path.write_bytes(archive(databases, compress=shape.endswith(".gz")))
+        return path
+    root = folder(tmp_path / "out", databases, compress=shape.endswith("--gzip"))
+    if shape == "folder" or shape == "folder --gzip":
+        return root
+    if shape == "database folder":
+        return root / next(iter(databases))
+    return tar_of(path, root, compress=shape == "tar.gz")

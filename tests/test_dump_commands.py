@@ -12,7 +12,7 @@ from app import close_app
 from app.services.tokens import hash_token
 from tests import dumps
 from tests.apps import make_app, run_server_command
-from tests.test_dump_reader import make
+from tests.dumps import make
 
 TOKEN_LINE = re.compile(r"X-User-Id: (\S+)\n  X-Auth-Token: (\S+)")
 

@@ -8,22 +8,7 @@ import pytest
 
 from app.dumps import DumpError, crc64, open_dump, rocketchat_database
 from tests import dumps
-
-SHAPES = ("archive", "archive.gz", "folder", "database folder", "folder --gzip", "tar.gz", "tar")
-
-
-def make(shape, tmp_path, databases, name="backup"):
-    """Write databases in one shape, under a name that never tells the shape."""
-    path = tmp_path / name
-    if shape.startswith("archive"):
-        path.write_bytes(dumps.archive(databases, compress=shape.endswith(".gz")))
-        return path
-    root = dumps.folder(tmp_path / "out", databases, compress=shape.endswith("--gzip"))
-    if shape == "folder" or shape == "folder --gzip":
-        return root
-    if shape == "database folder":
-        return root / next(iter(databases))
-    return dumps.tar_of(path, root, compress=shape == "tar.gz")
+from tests.dumps import SHAPES, make
 
 
 def read_all(path, database=None):

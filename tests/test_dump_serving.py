@@ -9,7 +9,7 @@ from app.services import clock
 from app.services.worker import Worker
 from tests import dumps
 from tests.apps import make_app, run_server_command
-from tests.test_dump_reader import SHAPES, make
+from tests.dumps import SHAPES, make
 
 
 def served(path, **settings):

@@ -37,11 +37,12 @@ class ArchiveDump(Dump):
                 catalog.setdefault(database, {})[name] = collection
         return catalog
 
-    def documents(self, database):
-        """Yield the documents of one database; check every namespace's CRC and EOF."""
+    def documents(self, database, only=None):
+        """Yield the documents of one database; check every namespace's CRC and EOF (the
+        documents of other namespaces, and of those not in only, are framed, not decoded)."""
         with open_file(self.path) as stream:
             namespaces = self._guarded(_prelude, stream)
-            body = _Body(stream, namespaces, database)
+            body = _Body(stream, namespaces, database, only)
             try:
                 yield from body.documents()
             except DumpError as error:
@@ -99,8 +100,9 @@ def _namespace_of(stream, document, start, what):
 class _Body:
     """The segments after the prelude: documents framed, CRCs summed, EOFs checked."""
 
-    def __init__(self, stream, namespaces, database):
+    def __init__(self, stream, namespaces, database, only):
         self.stream, self.namespaces, self.database = stream, namespaces, database
+        self.only = only
         self.crcs, self.ended = {}, set()
 
     def documents(self):
@@ -134,6 +136,7 @@ class _Body:
         crc = self.crcs.get(namespace, 0)
         database, name = namespace
         decoded = database == self.database and metadata.wanted(name)
+        decoded = decoded and (self.only is None or name in self.only)
         while True:
             start = stream.offset
             length = framing.read_length(stream, f"a document of {label} or the terminator")

@@ -33,9 +33,9 @@ class Dump:
         """Return {database: {collection: Collection}}, read without reading the documents."""
         raise NotImplementedError
 
-    def documents(self, database):
-        """Yield (collection, document) of one database, one at a time, in the dump's order;
-        raise DumpError at the first fault, after checking whatever the shape can check."""
+    def documents(self, database, only=None):
+        """Yield (collection, document) of one database (of only these collections, when
+        given), one at a time, in the dump's order; raise DumpError at the first fault."""
         raise NotImplementedError
 
     def collections(self, database):

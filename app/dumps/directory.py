@@ -45,10 +45,12 @@ class DirectoryDump(Dump):
                 collection.metadata = metadata.parse(raw, str(path))
         return collections
 
-    def documents(self, database):
+    def documents(self, database, only=None):
         """Yield each collection's documents, file after file."""
         for name in sorted(self.collections(database)):
             path = self._data.get((database, name))
+            if only is not None and name not in only:
+                continue
             if path is None:
                 continue
             with open_file(path) as stream:

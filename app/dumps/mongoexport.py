@@ -26,9 +26,11 @@ class MongoexportDump(Dump):
         """Return the folder as one database named after it."""
         return {self.path.name: {name: Collection(name) for name in self._read()}}
 
-    def documents(self, database):
-        """Yield every document of every file."""
+    def documents(self, database, only=None):
+        """Yield every document of every file (or of only these collections)."""
         for name, documents in self._read().items():
+            if only is not None and name not in only:
+                continue
             for document in documents:
                 yield name, document
 

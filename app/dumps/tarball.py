@@ -42,11 +42,11 @@ class TarDump(Dump):
             self._catalog = catalog
         return self._catalog
 
-    def documents(self, database):
+    def documents(self, database, only=None):
         """Yield the documents of one database's `.bson` members, in the tar's order."""
         self.databases()
         for member, (found, name, role), tar in self._members():
-            if found == database and role == "data":
+            if found == database and role == "data" and (only is None or name in only):
                 with self._open_member(tar, member) as stream:
                     for document in framing.documents(stream):
                         yield name, document

@@ -29,15 +29,25 @@ class Holders:
 
     def conflict(self, emails, username, import_ids):
         """Return why a user with these identities cannot be created, or None."""
+        found = self.holder_of(emails, username, import_ids)
+        if found is None:
+            return None
+        field, value, owner = found
+        if field == "importId":
+            return f"already imported: importId {value} belongs to user {owner}"
+        return f"{field} already in use: {value}"
+
+    def holder_of(self, emails, username, import_ids):
+        """Return (field, value, holder's id) of the first of these identities already
+        taken, or None: import ids first, then emails, then the username."""
         for import_id in import_ids:
             if import_id in self._import_ids:
-                owner = self._import_ids[import_id]
-                return f"already imported: importId {import_id} belongs to user {owner}"
+                return "importId", import_id, self._import_ids[import_id]
         for address in emails:
             if address.casefold() in self._emails:
-                return f"email already in use: {address}"
+                return "email", address, self._emails[address.casefold()]
         if username and username.casefold() in self._usernames:
-            return f"username already in use: {username}"
+            return "username", username, self._usernames[username.casefold()]
         return None
 
 
