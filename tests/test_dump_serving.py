@@ -6,9 +6,8 @@ import pytest
 from app.db import get_db_of
 from app.dumps import DumpError
 from app.services import clock
-from app.services.worker import Worker
 from tests import dumps
-from tests.apps import make_app, run_server_command
+from tests.apps import make_app, make_worker, run_server_command
 from tests.dumps import SHAPES, make
 
 
@@ -85,7 +84,7 @@ def test_users_colliding_with_the_dumps_own_are_refused_with_exact_counts(databa
     added = client.post("/api/v1/import.addUsers", headers=headers, json={"users": users})
     assert added.status_code == 200, added.json
     assert client.post("/api/v1/import.run", headers=headers).status_code == 200
-    worker = Worker(get_db_of(app), bcrypt_rounds=4, worker_id="test-worker")
+    worker = make_worker(get_db_of(app), worker_id="test-worker")
     try:
         assert worker.run_pending() == 1
     finally:
