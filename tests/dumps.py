@@ -228,11 +228,12 @@ def tar_of(path, root, compress=True, arcname="dump", extra=()):
 SHAPES = ("archive", "archive.gz", "folder", "database folder", "folder --gzip", "tar.gz", "tar")
 
 
-def make(shape, tmp_path, databases, name="backup"):
-    """Write databases in one shape, under a name that never tells the shape."""
+def make(shape, tmp_path, databases, name="backup", segment=2):
+    """Write databases in one shape, under a name that never tells the shape (archives in
+    segments of `segment` documents)."""
     path = tmp_path / name
     if shape.startswith("archive"):
-        path.write_bytes(archive(databases, compress=shape.endswith(".gz")))
+        path.write_bytes(archive(databases, segment, compress=shape.endswith(".gz")))
         return path
     root = folder(tmp_path / "out", databases, compress=shape.endswith("--gzip"))
     if shape == "folder" or shape == "folder --gzip":

@@ -26,6 +26,7 @@ class TarDump(Dump):
 
     def __init__(self, path, gzipped):
         super().__init__(path)
+        self.gzipped = gzipped
         self.kind = "tar.gz of a mongodump folder" if gzipped else "tar of a mongodump folder"
         self._catalog = None
 
@@ -52,9 +53,15 @@ class TarDump(Dump):
                         yield name, document
 
     def _members(self):
+        # A plain tar is read by seeking over the members it skips; a gzipped one, whose
+        # stream cannot seek, straight through.
         with open_file(self.path) as stream:
             try:
-                with tarfile.open(fileobj=stream, mode="r|") as tar:
+                if self.gzipped:
+                    tar = tarfile.open(fileobj=stream, mode="r|")
+                else:
+                    tar = tarfile.open(self.path, mode="r:")
+                with tar:
                     for member in tar:
                         found = self._classify(member)
                         if found and metadata.wanted(found[1]):
