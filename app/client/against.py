@@ -20,18 +20,18 @@ def collisions(source, dump_path, database=None):
     for checked in map(check, source.records()):
         if checked.user is None:
             continue  # the dry run reports its problem already
-        emails, username, import_ids = identity(checked.user)
-        reason = holders.conflict(emails, username, import_ids)
+        held = identity(checked.user)
+        reason = holders.conflict(held)
         if reason:
             found.append(Failure(checked.line, checked.raw, f"{reason} (in {dump_path})"))
             continue
-        taken = earlier.holder_of(emails, username, import_ids)
+        taken = earlier.holder_of(held)
         if taken:
             field, value, line = taken
             reason = f"{field} already in use: {value} (by line {line} of this file)"
             found.append(Failure(checked.line, checked.raw, reason))
             continue
-        earlier.take(checked.line, emails, username, import_ids)
+        earlier.take(checked.line, held)
     return found
 
 
