@@ -4,7 +4,6 @@ nothing, and migrated; the startup log says loudly that it is lost when the proc
 import logging
 
 from app.fixtures import DEMO_CREDENTIALS, DEMO_DIR, DEMO_PASSWORD
-from app.fixtures.export import read_export
 from app.models import connection
 from app.services import migrations, restore
 
@@ -24,7 +23,7 @@ def open_embedded(export_dir, seed_demo, export_db=None):
             f"loaded from the {dump.kind} {export_dir} (database {database}): {_describe(counts)}"
         )
     elif seed_demo:
-        counts = connection.insert_new_documents(db, read_export(DEMO_DIR))
+        counts = restore.load(db, *restore.open_for_loading(DEMO_DIR))
         _warn_embedded(f"seeded with the demo fixtures: {_describe(counts)}")
         _print_demo_credentials()
     # Nothing else would migrate a database that lives only in this process.
