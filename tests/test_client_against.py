@@ -5,7 +5,9 @@ import json
 from click.testing import CliRunner
 
 from app.client.main import main
+from app.db import get_db_of
 from tests import dumps
+from tests.apps import make_app, make_worker
 from tests.dumps import make
 
 USERS = [
@@ -88,3 +90,35 @@ def test_db_chooses_among_several_rocketchat_databases(tmp_path):
         main, ["--dry-run", "--against", str(dump), "--db", "b", str(file)]
     )
     assert only_admin.exit_code == 0, only_admin.output
+
+
+def test_the_dry_run_names_the_very_users_the_import_then_refuses(tmp_path):
+    result, file, dump = dry_run(tmp_path)
+    predicted = {}
+    for line in result.output.splitlines():
+        if line.startswith(f"{file}:") and ("in use" in line or "already imported" in line):
+            number, reason = line[len(f"{file}:") :].split(": ", 1)
+            predicted[USERS[int(number) - 1]["username"]] = reason.rsplit(" (", 1)[0]
+    app = make_app(EXPORT_DIR=str(dump))
+    client = app.test_client()
+    login = client.post(
+        "/api/v1/login", json={"user": dumps.ADMIN_USERNAME, "password": dumps.ADMIN_PASSWORD}
+    ).json["data"]
+    headers = {"X-User-Id": login["userId"], "X-Auth-Token": login["authToken"]}
+    valid = [user for user in USERS if user.get("emails")]
+    assert client.post("/api/v1/import.new", headers=headers).status_code == 200
+    assert client.post("/api/v1/import.addUsers", headers=headers, json={"users": valid}).json[
+        "success"
+    ]
+    assert client.post("/api/v1/import.run", headers=headers).status_code == 200
+    worker = make_worker(get_db_of(app), worker_id="test-worker")
+    try:
+        assert worker.run_pending() == 1
+    finally:
+        worker.stop()
+    refused = client.get("/api/v1/import.errors", headers=headers).json["users"]
+    found = {user["data"]["username"]: user["errors"][0]["message"] for user in refused}
+    assert found.keys() == predicted.keys() and len(found) == 6
+    # the same words for the dump's users; an earlier line is named by line, not user id
+    assert [found[name] == predicted[name] for name in found].count(False) == 1
+    assert found["last"].startswith("already imported: importId n-1 belongs to user ")

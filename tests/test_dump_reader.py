@@ -1,6 +1,9 @@
 """The dump reader: every shape mongodump makes, sniffed from the bytes, and every bad dump."""
 
 import gzip
+import json
+import subprocess
+import sys
 import tarfile
 
 import bson
@@ -301,3 +304,15 @@ def test_the_reader_never_writes_to_the_dump(tmp_path):
     read_all(path)
     assert (path.read_bytes(), path.stat().st_mtime_ns) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["backup", "out"]
+
+
+def test_the_reader_loads_no_driver_and_no_web_framework():
+    # A fresh interpreter: the client's --against loads the reader, and must stay light.
+    probe = (
+        "import json, sys; import app.dumps; "
+        "print(json.dumps(sorted(m.split('.')[0] for m in sys.modules)))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    loaded = set(json.loads(out.stdout))
+    assert loaded.isdisjoint({"pymongo", "flask", "mongomock", "werkzeug"}), loaded
+    assert "bson" in loaded
