@@ -45,7 +45,7 @@ _DB_HELP = "Which database of the dump, when several look like Rocket.Chat's."
 )
 def serve(host, port, export_path, export_db, token_for):
     """Serve the API (embedded database unless MONGO_URL is set)."""
-    from app import create_app
+    from app import close_app, create_app
 
     overrides = {"EXPORT_DIR": export_path} if export_path else {}
     if export_db:
@@ -57,19 +57,21 @@ def serve(host, port, export_path, export_db, token_for):
     except SettingsError as error:
         _fail(f"not starting: {error}")
     if token_for:
-        _print_token_for(app, token_for)
+        try:
+            _print_token_for(app, token_for)
+        except personal_tokens.TokenRefused as error:
+            close_app(app)  # its worker thread and database client
+            _fail(f"not starting: {error}")
     app.run(host=host, port=port, threaded=True, use_reloader=False)
 
 
 def _print_token_for(app, who):
     db = get_db_of(app)
     if not connection.is_embedded(db):
-        _fail("--token-for works on the embedded database; on MONGO_URL use `token create`")
-    try:
-        user, token = personal_tokens.create(db, who)
-    except personal_tokens.TokenRefused as error:
-        _fail(f"not starting: {error}")
-    _show_token(user, token)
+        raise personal_tokens.TokenRefused(
+            "--token-for works on the embedded database; on MONGO_URL use `token create`"
+        )
+    _show_token(*personal_tokens.create(db, who))
 
 
 def _show_token(user, token):

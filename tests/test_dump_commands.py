@@ -152,3 +152,15 @@ def test_serve_token_for_an_unknown_user_does_not_start(tmp_path, started):
     assert result.exit_code == 2
     assert "not starting: no user with the username or _id 'ghost'" in result.output
     assert started == []
+
+
+@pytest.mark.wire
+def test_serve_token_for_on_mongo_url_points_to_token_create(wire_url, started):
+    result = run_server_command(
+        ["serve", "--token-for", "admin"], MONGO_URL=wire_url, IMPORT_WORKER="off"
+    )
+    assert result.exit_code == 2
+    assert "--token-for works on the embedded database; on MONGO_URL use `token create`" in (
+        result.output
+    )
+    assert started == []

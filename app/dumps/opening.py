@@ -19,10 +19,7 @@ def open_dump(path):
         return directory.open_folder(path)
     if not path.is_file():
         raise DumpError(f"{path}: no such file or folder")
-    try:
-        head, gzipped = head_of(path)
-    except OSError as error:
-        raise DumpError(f"{path}: cannot be read: {error.strerror}") from None
+    head, gzipped = head_of(path)
     for shape, dump in FILE_SHAPES:
         if shape.matches(head):
             return dump(path, gzipped)

@@ -61,7 +61,10 @@ class Stream:
 
 def open_file(path, name=None):
     """Open a file of a dump, decompressing it when it starts with gzip's magic."""
-    raw = open(path, "rb")  # noqa: SIM115 (closed by the Stream)
+    try:
+        raw = open(path, "rb")  # noqa: SIM115 (closed by the Stream)
+    except OSError as error:
+        raise DumpError(f"{name or path}: cannot be read: {error.strerror}") from None
     return wrap(raw, name or str(path))
 
 
