@@ -241,3 +241,42 @@ def make(shape, tmp_path, databases, name="backup", segment=2):
     if shape == "database folder":
         return root / next(iter(databases))
     return tar_of(path, root, compress=shape == "tar.gz")
+
+
+# --- on a served dump -------------------------------------------------------------------
+
+# Users to import into rocketchat()'s database: the first four collide with its users
+# (username and email without case, an import id exactly) or with an earlier user.
+COLLIDING_USERS = [
+    {"username": "newcomer", "emails": ["newcomer@example.org"], "importIds": ["n-1"]},
+    {"username": "USER_1", "emails": ["other@example.org"], "importIds": ["n-2"]},
+    {"username": "fresh", "emails": ["User_2@Example.ORG"], "importIds": ["n-3"]},
+    {"username": "again", "emails": ["again@example.org"], "importIds": ["old-user_3"]},
+]
+
+
+def admin_headers(client):
+    """Log the dump's admin in with the dump's own password; return the auth headers."""
+    body = {"user": ADMIN_USERNAME, "password": ADMIN_PASSWORD}
+    login = client.post("/api/v1/login", json=body).json["data"]
+    return {"X-User-Id": login["userId"], "X-Auth-Token": login["authToken"]}
+
+
+def import_users(app, users):
+    """Import users through the API as the dump's admin, a worker running the import;
+    return (the client, the admin's headers)."""
+    from app.db import get_db_of
+    from tests.apps import make_worker
+
+    client = app.test_client()
+    headers = admin_headers(client)
+    assert client.post("/api/v1/import.new", headers=headers).status_code == 200
+    added = client.post("/api/v1/import.addUsers", headers=headers, json={"users": users})
+    assert added.status_code == 200, added.json
+    assert client.post("/api/v1/import.run", headers=headers).status_code == 200
+    worker = make_worker(get_db_of(app), worker_id="test-worker")
+    try:
+        assert worker.run_pending() == 1
+    finally:
+        worker.stop()
+    return client, headers

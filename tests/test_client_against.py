@@ -5,16 +5,12 @@ import json
 from click.testing import CliRunner
 
 from app.client.main import main
-from app.db import get_db_of
 from tests import dumps
-from tests.apps import make_app, make_worker
+from tests.apps import make_app
 from tests.dumps import make
 
 USERS = [
-    {"username": "newcomer", "emails": ["newcomer@example.org"], "importIds": ["n-1"]},
-    {"username": "USER_1", "emails": ["other@example.org"], "importIds": ["n-2"]},
-    {"username": "fresh", "emails": ["User_2@Example.ORG"], "importIds": ["n-3"]},
-    {"username": "again", "emails": ["again@example.org"], "importIds": ["old-user_3"]},
+    *dumps.COLLIDING_USERS,
     {"username": "twin", "emails": ["Newcomer@example.org"], "importIds": ["n-5"]},
     {"username": "broken", "importIds": ["n-6"]},
     {"username": "NEWCOMER", "emails": ["fresh2@example.org"], "importIds": ["n-7"]},
@@ -99,23 +95,8 @@ def test_the_dry_run_names_the_very_users_the_import_then_refuses(tmp_path):
         if line.startswith(f"{file}:") and ("in use" in line or "already imported" in line):
             number, reason = line[len(f"{file}:") :].split(": ", 1)
             predicted[USERS[int(number) - 1]["username"]] = reason.rsplit(" (", 1)[0]
-    app = make_app(EXPORT_DIR=str(dump))
-    client = app.test_client()
-    login = client.post(
-        "/api/v1/login", json={"user": dumps.ADMIN_USERNAME, "password": dumps.ADMIN_PASSWORD}
-    ).json["data"]
-    headers = {"X-User-Id": login["userId"], "X-Auth-Token": login["authToken"]}
     valid = [user for user in USERS if user.get("emails")]
-    assert client.post("/api/v1/import.new", headers=headers).status_code == 200
-    assert client.post("/api/v1/import.addUsers", headers=headers, json={"users": valid}).json[
-        "success"
-    ]
-    assert client.post("/api/v1/import.run", headers=headers).status_code == 200
-    worker = make_worker(get_db_of(app), worker_id="test-worker")
-    try:
-        assert worker.run_pending() == 1
-    finally:
-        worker.stop()
+    client, headers = dumps.import_users(make_app(EXPORT_DIR=str(dump)), valid)
     refused = client.get("/api/v1/import.errors", headers=headers).json["users"]
     found = {user["data"]["username"]: user["errors"][0]["message"] for user in refused}
     assert found.keys() == predicted.keys() and len(found) == 6

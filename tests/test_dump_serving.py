@@ -7,7 +7,7 @@ from app.db import get_db_of
 from app.dumps import DumpError
 from app.services import clock
 from tests import dumps
-from tests.apps import make_app, make_worker, run_server_command
+from tests.apps import make_app, run_server_command
 from tests.dumps import SHAPES, make
 
 
@@ -70,25 +70,8 @@ def test_the_dumps_admin_logs_in_with_its_password_and_is_served_import_status(
 
 def test_users_colliding_with_the_dumps_own_are_refused_with_exact_counts(databases, tmp_path):
     app = served(make("archive", tmp_path, databases))
-    client = app.test_client()
-    login = log_in(client).json["data"]
-    headers = {"X-User-Id": login["userId"], "X-Auth-Token": login["authToken"]}
-    users = [
-        {"username": "newcomer", "emails": ["newcomer@example.org"], "importIds": ["n-1"]},
-        {"username": "USER_1", "emails": ["other@example.org"], "importIds": ["n-2"]},
-        {"username": "fresh", "emails": ["User_2@Example.ORG"], "importIds": ["n-3"]},
-        {"username": "again", "emails": ["again@example.org"], "importIds": ["old-user_3"]},
-        {"username": "later", "emails": ["later@example.org"], "importIds": ["n-5"]},
-    ]
-    assert client.post("/api/v1/import.new", headers=headers).status_code == 200
-    added = client.post("/api/v1/import.addUsers", headers=headers, json={"users": users})
-    assert added.status_code == 200, added.json
-    assert client.post("/api/v1/import.run", headers=headers).status_code == 200
-    worker = make_worker(get_db_of(app), worker_id="test-worker")
-    try:
-        assert worker.run_pending() == 1
-    finally:
-        worker.stop()
+    later = {"username": "later", "emails": ["later@example.org"], "importIds": ["n-5"]}
+    client, headers = dumps.import_users(app, [*dumps.COLLIDING_USERS, later])
     status = client.get("/api/v1/import.status", headers=headers).json
     assert status["state"] == "done"
     assert status["operation"]["count"] == {"total": 5, "users": 5, "completed": 2, "error": 3}
