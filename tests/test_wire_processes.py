@@ -98,11 +98,17 @@ def test_four_workers_race_for_every_operation_and_each_is_claimed_once(db, wire
     assert all(process.popen.returncode == 0 for process in pool)
 
 
-def test_a_killed_worker_is_replaced_and_nobody_is_created_twice(db, wire_url, tmp_path):
+def started_import(db, users):
+    """Stage `users` people in a new operation and start it; return the operation."""
     admin, _ = factories.insert_user(db, roles=("admin",))
     operation = imports.new_operation(db, admin["_id"])
-    imports.add_users(db, [person(n) for n in range(600)])
+    imports.add_users(db, [person(n) for n in range(users)])
     imports.start_import(db)
+    return operation
+
+
+def test_a_killed_worker_is_replaced_and_nobody_is_created_twice(db, wire_url, tmp_path):
+    operation = started_import(db, 600)
     (first,) = workers(1, wire_url, tmp_path, BCRYPT_ROUNDS=7, IMPORT_LEASE_SECONDS=2)
     try:
         wait_for(lambda: completed(db, operation["_id"]) >= 100, 60, "the first batches")
@@ -149,10 +155,7 @@ def test_the_rate_limit_holds_across_two_processes(db, wire_url, tmp_path):
 
 
 def test_a_stopped_worker_hands_its_run_over_at_once(db, wire_url, tmp_path):
-    admin, _ = factories.insert_user(db, roles=("admin",))
-    operation = imports.new_operation(db, admin["_id"])
-    imports.add_users(db, [person(n) for n in range(400)])
-    imports.start_import(db)
+    operation = started_import(db, 400)
     (first,) = workers(1, wire_url, tmp_path, BCRYPT_ROUNDS=7, IMPORT_LEASE_SECONDS=600)
     wait_for(lambda: completed(db, operation["_id"]) >= 50, 60, "the first batch")
     first.stop()
