@@ -3,7 +3,7 @@
 from bench import dump_crc, dumps
 
 
-def test_the_dump_benchmark_measures_every_shape(tmp_path):
+def test_the_dump_benchmark_runs_end_to_end(tmp_path):
     shapes = ("archive", "tar.gz")  # each measurement starts a Python: two shapes of six
     results = dumps.run([30], load_shapes={"archive"}, repeats=1, shapes=shapes)
     size = results["sizes"]["30"]
