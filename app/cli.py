@@ -130,6 +130,8 @@ def seed(export_path, export_db):
         _fail(f"cannot load the export, nothing written: {error}")
     except FileExistsError as error:
         _fail(f"refusing to overwrite, nothing written: {error}")
+    except connection.DatabaseError as error:
+        _fail(f"{db.name} refused the restore (an index or a document of the dump): {error}")
     finally:
         db.client.close()
     if not any(counts.values()):

@@ -1,4 +1,4 @@
-"""Load a dump into a database: its documents streamed in batches, then its indexes.
+"""Load a dump into a database: its indexes, then its documents streamed in batches.
 
 Used by `serve --export` (the embedded database: a failure discards the whole database,
 so the service never starts on half a dump) and by `seed --export` (MONGO_URL: the dump
@@ -22,10 +22,13 @@ def open_for_loading(path, database=None):
 
 
 def load(db, dump, database):
-    """Insert every document of a dump's database into db, then recreate its indexes;
+    """Recreate the indexes of a dump's database in db, then insert every document;
     return {collection: documents inserted}. Raise DumpError on a fault of the dump."""
     collections = dump.collections(database)
     counts = {name: 0 for name, collection in collections.items() if collection.has_documents}
+    # Indexes first: one the database refuses stops the restore before any document.
+    for name, collection in collections.items():
+        indexes.restore(db, name, collection.indexes)
     pending = {}
     try:
         for name, document in dump.documents(database):
@@ -37,8 +40,6 @@ def load(db, dump, database):
             counts[name] = counts.get(name, 0) + _flush(db, name, batch)
     except FileExistsError as error:
         raise DumpError(f"{dump.path}: {error}") from None
-    for name, collection in collections.items():
-        indexes.restore(db, name, collection.indexes)
     return counts
 
 
