@@ -7,7 +7,6 @@ import zlib
 from app.dumps.errors import DumpError
 
 GZIP_MAGIC = b"\x1f\x8b"
-_CHUNK = 1 << 20
 
 
 class Stream:
