@@ -36,7 +36,7 @@ _DB_HELP = "Which database of the dump, when several look like Rocket.Chat's."
     type=click.Path(exists=True),
     help=_EXPORT_HELP + " Loaded into the embedded database instead of the demo.",
 )
-@click.option("--db", "export_db", help=_DB_HELP)
+@click.option("--db", "export_db", metavar="NAME", help=_DB_HELP)
 @click.option(
     "--token-for",
     metavar="USERNAME",
@@ -116,7 +116,7 @@ def worker():
     type=click.Path(exists=True),
     help=_EXPORT_HELP + " Restored instead of the demo fixtures.",
 )
-@click.option("--db", "export_db", help=_DB_HELP)
+@click.option("--db", "export_db", metavar="NAME", help=_DB_HELP)
 def seed(export_path, export_db):
     """Load the demo fixtures (or a dump) into MONGO_URL's database; never overwrite."""
     try:
@@ -150,7 +150,7 @@ def token():
 @click.option(
     "--name",
     "label",
-    default="bulk-import",
+    default=personal_tokens.DEFAULT_NAME,
     show_default=True,
     help="The token's name, as Rocket.Chat lists it under the user's personal access tokens.",
 )
