@@ -69,7 +69,10 @@ OK, FAILURES, STOPPED = 0, 1, 2
     "of this Rocket.Chat backup holds (a mongodump folder, archive or tar, maybe gzipped).",
 )
 @click.option(
-    "--db", "against_db", help="Which database of --against, when several look like Rocket.Chat's."
+    "--db",
+    "against_db",
+    metavar="NAME",
+    help="Which database of --against, when several look like Rocket.Chat's.",
 )
 @click.option(
     "--chunk-size",
