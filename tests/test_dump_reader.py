@@ -316,3 +316,18 @@ def test_the_reader_loads_no_driver_and_no_web_framework():
     loaded = set(json.loads(out.stdout))
     assert loaded.isdisjoint({"pymongo", "flask", "mongomock", "werkzeug"}), loaded
     assert "bson" in loaded
+
+
+def test_a_tar_of_a_gzipped_folder_is_read_member_by_member(tmp_path):
+    databases = {"parties": dumps.rocketchat(users=5)}
+    root = dumps.folder(tmp_path / "dump", databases, compress=True)
+    path = dumps.tar_of(tmp_path / "backup.tar", root, compress=False)
+    chosen, documents = read_all(path)
+    assert chosen == "parties" and sum(1 for n, _ in documents if n == "users") == 5
+    assert open_dump(path).collections("parties")["users"].indexes[1]["name"] == "username_1"
+
+
+def test_an_empty_file_is_refused(tmp_path):
+    path = tmp_path / "db.dump"
+    path.write_bytes(b"")
+    assert refused(path) == f"{path}: an empty file, not a dump"
