@@ -51,6 +51,8 @@ def serve(host, port, export_path, export_db, token_for):
     if export_db:
         overrides["EXPORT_DB"] = export_db
     try:
+        if export_path and load_settings()["MONGO_URL"]:
+            _fail("--export loads the embedded database; on MONGO_URL use `seed --export`")
         app = create_app(overrides)
     except ExportError as error:
         _fail(f"cannot load the export, not starting: {error}")

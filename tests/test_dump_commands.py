@@ -164,3 +164,12 @@ def test_serve_token_for_on_mongo_url_points_to_token_create(wire_url, started):
         result.output
     )
     assert started == []
+
+
+def test_serve_export_on_mongo_url_points_to_seed(tmp_path, started):
+    path = make("archive", tmp_path, {"rocketchat": dumps.rocketchat()})
+    result = run_server_command(
+        ["serve", "--export", str(path)], MONGO_URL="mongodb://127.0.0.1:1/rocketchat"
+    )
+    assert result.exit_code == 2
+    assert "on MONGO_URL use `seed --export`" in result.output and started == []

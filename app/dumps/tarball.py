@@ -56,6 +56,7 @@ class TarDump(Dump):
         # A plain tar is read by seeking over the members it skips; a gzipped one, whose
         # stream cannot seek, straight through.
         with open_file(self.path) as stream:
+            tar, last = None, None
             try:
                 if self.gzipped:
                     tar = tarfile.open(fileobj=stream, mode="r|")
@@ -63,11 +64,13 @@ class TarDump(Dump):
                     tar = tarfile.open(self.path, mode="r:")
                 with tar:
                     for member in tar:
+                        last = member.name
                         found = self._classify(member)
                         if found and metadata.wanted(found[1]):
                             yield member, found, tar
             except tarfile.TarError as error:
-                raise DumpError(f"{self.path}: a damaged tar: {error}") from None
+                where = f" at offset {tar.offset:,}, after member {last!r}" if tar and last else ""
+                raise DumpError(f"{self.path}: a damaged tar{where}: {error}") from None
 
     def _open_member(self, tar, member):
         return wrap(tar.extractfile(member), f"{self.path}:{member.name}")
