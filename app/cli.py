@@ -44,36 +44,55 @@ _DB_HELP = "Which database of the dump, when several look like Rocket.Chat's."
     "print it (once) at start.",
 )
 def serve(host, port, export_path, export_db, token_for):
-    """Serve the API (embedded database unless MONGO_URL is set)."""
-    from app import close_app, create_app
+    """Serve the API on gunicorn (embedded database unless MONGO_URL is set)."""
+    from app import create_app, server
 
     overrides = {"EXPORT_DIR": export_path} if export_path else {}
     if export_db:
         overrides["EXPORT_DB"] = export_db
     try:
-        if export_path and load_settings()["MONGO_URL"]:
+        settings = load_settings(overrides)
+        if settings["MONGO_URL"] and export_path:
             _fail("--export loads the embedded database; on MONGO_URL use `seed --export`")
-        app = create_app(overrides)
+        if settings["MONGO_URL"] and token_for:
+            _fail("--token-for works on the embedded database; on MONGO_URL use `token create`")
+        # Read the export through here, to refuse a bad one with a clear message before
+        # gunicorn starts; gunicorn's worker loads it into the embedded database.
+        user_id = _check_embedded_data(settings, token_for)
     except ExportError as error:
         _fail(f"cannot load the export, not starting: {error}")
     except SettingsError as error:
         _fail(f"not starting: {error}")
+    build = lambda: create_app(overrides)  # noqa: E731
     if token_for:
-        try:
-            _print_token_for(app, token_for)
-        except personal_tokens.TokenRefused as error:
-            close_app(app)  # its worker thread and database client
-            _fail(f"not starting: {error}")
-    app.run(host=host, port=port, threaded=True, use_reloader=False)
+        if user_id is None:
+            _fail(f"not starting: no user with the username or _id {token_for!r}")
+        token = personal_tokens.new_secret()
+        build = _with_token(build, user_id, token)
+        _show_token({"_id": user_id, "username": token_for}, token)
+    logs.configure(settings["LOG_LEVEL"], settings["LOG_FORMAT"])
+    server.run(build, host, port)
 
 
-def _print_token_for(app, who):
-    db = get_db_of(app)
-    if not connection.is_embedded(db):
-        raise personal_tokens.TokenRefused(
-            "--token-for works on the embedded database; on MONGO_URL use `token create`"
-        )
-    _show_token(*personal_tokens.create(db, who))
+def _check_embedded_data(settings, user):
+    """Read what the embedded database will hold through (a bad dump raises); return the
+    _id of user (a username or _id) among its users, or None."""
+    path = settings["EXPORT_DIR"] or (DEMO_DIR if settings["SEED_DEMO"] else None)
+    if settings["MONGO_URL"] or path is None:
+        return None
+    dump, database = restore.open_for_loading(path, settings["EXPORT_DB"])
+    return restore.check(dump, database, user)
+
+
+def _with_token(build, user_id, token):
+    # The token is made here and shown once; the worker process that holds the embedded
+    # database stores it (again if gunicorn restarts it: the same token stays valid).
+    def build_with_token():
+        app = build()
+        personal_tokens.create(get_db_of(app), user_id, token=token)
+        return app
+
+    return build_with_token
 
 
 def _show_token(user, token):

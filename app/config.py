@@ -1,6 +1,7 @@
 """Settings: class defaults, overridden by the environment, overridden by test_config."""
 
 import os
+import sys
 
 
 def _flag(raw):
@@ -32,6 +33,7 @@ ENV_SETTINGS = {
     "RATE_LIMIT_STORAGE_URI": str,
     "MAX_BODY_BYTES": int,
     "MAX_USERS_PER_REQUEST": int,
+    "HTTP_FORWARDED_COUNT": int,
 }
 
 
@@ -41,7 +43,7 @@ class Defaults:
     MONGO_URL = None  # no URL: the embedded in-memory database
     MONGO_TIMEOUT_MS = 5000  # how long a request waits for an unreachable MongoDB
     LOG_LEVEL = "INFO"
-    LOG_FORMAT = "json"  # or "text" for reading by eye
+    LOG_FORMAT = None  # "text" or "json"; unset: text on a terminal, JSON elsewhere
     EXPORT_DIR = None  # a dump (mongodump folder, archive, tar) or mongoexport folder to load
     EXPORT_DB = None  # which database of EXPORT_DIR, when several look like Rocket.Chat's
     SEED_DEMO = True  # seed the embedded database with the demo fixtures
@@ -56,6 +58,7 @@ class Defaults:
     RATE_LIMIT_STORAGE_URI = None  # default: MONGO_URL (shared by all processes) or memory
     MAX_BODY_BYTES = 16 * 1024 * 1024  # larger bodies are refused with 413
     MAX_USERS_PER_REQUEST = 10_000  # import.addUsers refuses more in one call
+    HTTP_FORWARDED_COUNT = 0  # reverse proxies in front, trusted for X-Forwarded-For
     VERSION = "6.3.0"  # the Rocket.Chat API version clients see in /api/info
 
 
@@ -89,6 +92,9 @@ def load_settings(test_config=None):
             except ValueError:
                 raise SettingsError(f"{name}={raw!r} is not a valid value") from None
     settings.update(test_config or {})
+    if settings["LOG_FORMAT"] is None:
+        # A person reads a terminal; a log collector reads everything else.
+        settings["LOG_FORMAT"] = "text" if sys.stderr.isatty() else "json"
     _check(settings)
     return settings
 
@@ -102,3 +108,5 @@ def _check(settings):
             raise SettingsError(f"{name} must be a positive number")
     if not 4 <= settings["BCRYPT_ROUNDS"] <= 31:
         raise SettingsError("BCRYPT_ROUNDS must be between 4 and 31")
+    if settings["HTTP_FORWARDED_COUNT"] < 0:
+        raise SettingsError("HTTP_FORWARDED_COUNT must be 0 or more")

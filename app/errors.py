@@ -58,3 +58,16 @@ class LoginRefused(Unauthorized):
 
     def __init__(self):
         ServiceError.__init__(self, "Unauthorized")
+
+
+class LoginBlocked(LoginRefused):
+    """Too many failed logins for this username or address: Rocket.Chat's temporary block."""
+
+    _REASONS = {"user": "User", "ip": "IP"}
+    details = {"function": "Accounts.validateLoginAttempt"}
+
+    def __init__(self, reason):
+        ServiceError.__init__(
+            self, f"Login has been temporarily blocked For {self._REASONS[reason]}"
+        )
+        self.error = f"error-login-blocked-for-{reason}"

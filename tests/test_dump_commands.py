@@ -4,11 +4,10 @@ import contextlib
 import logging
 import re
 
-import flask
 import pymongo
 import pytest
 
-from app import close_app
+from app import close_app, server
 from app.services.tokens import hash_token
 from tests import dumps
 from tests.apps import make_app, run_server_command
@@ -123,10 +122,11 @@ def test_token_create_for_an_unknown_user_is_refused(wire_url):
 
 @pytest.fixture
 def started(monkeypatch):
-    """Catch the app `serve` would run, instead of serving it."""
-    apps = []
-    monkeypatch.setattr(flask.Flask, "run", lambda self, **kwargs: apps.append(self))
-    return apps
+    """Catch what `serve` would hand gunicorn to build its app in the worker, instead of
+    serving it."""
+    builders = []
+    monkeypatch.setattr(server, "run", lambda build, host, port: builders.append(build))
+    return builders
 
 
 def test_serve_token_for_prints_a_token_once_and_never_logs_it(tmp_path, started, caplog):
@@ -141,7 +141,9 @@ def test_serve_token_for_prints_a_token_once_and_never_logs_it(tmp_path, started
     assert token not in caplog.text and hash_token(token) not in caplog.text
     headers = {"X-User-Id": user_id, "X-Auth-Token": token}
     with caplog.at_level(logging.DEBUG):
-        answer = started[0].test_client().get("/api/v1/import.status", headers=headers)
+        app = started[0]()  # as gunicorn's worker builds it
+        answer = app.test_client().get("/api/v1/import.status", headers=headers)
+    close_app(app)
     assert answer.json["state"] == "done"
     assert token not in caplog.text
 

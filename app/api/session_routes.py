@@ -25,10 +25,15 @@ blp.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING = {
 @public
 @blp.arguments(LoginBody, location="json_or_form")
 @blp.response(200, LoginOut)
-@blp.alt_response(401, schema=FailureOut, description="Wrong credentials, or user deactivated")
+@blp.alt_response(
+    401,
+    schema=FailureOut,
+    description="Wrong credentials, user deactivated, or blocked after too many failed logins",
+)
 def login(body):
     """Log in with a username or email and a password, or resume a token; get a token."""
-    data = sessions.log_in(get_db(), body, request.host_url)
+    g.no_store = True  # the answer holds a token
+    data = sessions.log_in(get_db(), body, request.host_url, request.remote_addr)
     return {"status": "success", "data": data}
 
 

@@ -18,14 +18,20 @@ class TokenRefused(ValueError):
     """No such user, or the user has a token of that name already."""
 
 
-def create(db, who, name=None):
-    """Create a personal access token for the user whose username (or _id) is who;
-    return (user, token). Raise TokenRefused for an unknown user or a name in use."""
+def new_secret():
+    """Return a new token: 43 URL-safe characters, like Meteor's Random.secret()."""
+    return secrets.token_urlsafe(32)
+
+
+def create(db, who, name=None, token=None):
+    """Create a personal access token (token, or a new one) for the user whose username
+    (or _id) is who; return (user, token). Raise TokenRefused for an unknown user or a
+    name in use."""
     user = users.find_by_username_or_id(db, who)
     if user is None:
         raise TokenRefused(f"no user with the username or _id {who!r}")
     name = name or DEFAULT_NAME
-    token = secrets.token_urlsafe(32)  # 43 characters, like Meteor's Random.secret()
+    token = token or new_secret()
     stored = {
         "hashedToken": hash_token(token),
         "type": "personalAccessToken",

@@ -51,6 +51,16 @@ def _flush(db, name, batch):
     return written
 
 
+def check(dump, database, user=None):
+    """Read a dump's database through, every check of the reader made, nothing written;
+    return the _id of user (a username or _id) among its users, or None."""
+    found = None
+    for name, document in dump.documents(database):
+        if user and name == "users" and user in (document.get("username"), document.get("_id")):
+            found = document.get("_id")
+    return found
+
+
 def survey(db, dump, database):
     """Read a dump's database through (every check made, nothing written); return
     (documents, documents db already holds, clashes as "collection: n (first: id)")."""
