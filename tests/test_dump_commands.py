@@ -1,17 +1,21 @@
 """seed --export of a dump into MONGO_URL, `token create`, `serve --token-for`: the ways in."""
 
 import contextlib
+import json
 import logging
 import re
 
 import pymongo
 import pytest
+import requests
 
 from app import close_app, server
 from app.services.tokens import hash_token
 from tests import dumps
 from tests.apps import make_app, run_server_command
 from tests.dumps import make
+from tests.processes import Process, wait_for
+from tests.wire import free_port
 
 TOKEN_LINE = re.compile(r"X-User-Id: (\S+)\n  X-Auth-Token: (\S+)")
 
@@ -175,3 +179,28 @@ def test_serve_export_on_mongo_url_points_to_seed(tmp_path, started):
     )
     assert result.exit_code == 2
     assert "on MONGO_URL use `seed --export`" in result.output and started == []
+
+
+def test_serve_on_gunicorn_loads_the_dump_and_its_worker_holds_the_token(tmp_path):
+    path = make("archive.gz", tmp_path, {"parties": dumps.rocketchat()})
+    port, log = free_port(), tmp_path / "serve.log"
+    args = ["serve", "--port", str(port), "--export", str(path)]
+    process = Process([*args, "--token-for", dumps.ADMIN_USERNAME], log, IMPORT_WORKER="off")
+    try:
+        url = f"http://127.0.0.1:{port}/api/v1/import.status"
+        wait_for(lambda: _answers(url), 30, "the API")
+        user_id, token = TOKEN_LINE.search(log.read_text()).groups()
+        headers = {"X-User-Id": user_id, "X-Auth-Token": token}
+        assert requests.get(url, headers=headers, timeout=10).json()["state"] == "done"
+        assert "loaded from the gzipped mongodump archive" in log.read_text()
+        assert [line for line in process.log_lines() if token in json.dumps(line)] == []
+    finally:
+        process.stop()
+    assert log.read_text().count(token) == 1
+
+
+def _answers(url):
+    try:
+        return requests.get(url, timeout=1).status_code == 401
+    except requests.ConnectionError:
+        return False
