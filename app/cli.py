@@ -81,7 +81,7 @@ def _check_embedded_data(settings, user):
     if settings["MONGO_URL"] or path is None:
         return None
     dump, database = restore.open_for_loading(path, settings["EXPORT_DB"])
-    return restore.check(dump, database, user)
+    return restore.check(dump, database, user, only=restore.SERVED)
 
 
 def _with_token(build, user_id, token):

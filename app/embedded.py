@@ -18,9 +18,11 @@ def open_embedded(export_dir, seed_demo, export_db=None):
     db = connection.embedded()
     if export_dir:
         dump, database = restore.open_for_loading(export_dir, export_db)
-        counts = restore.load(db, dump, database)
+        counts = restore.load(db, dump, database, only=restore.SERVED)
+        skipped = restore.not_served(dump, database)
         _warn_embedded(
             f"loaded from the {dump.kind} {export_dir} (database {database}): {_describe(counts)}"
+            + (f"; not loaded, unused by the service: {_listing(skipped)}" if skipped else "")
         )
     elif seed_demo:
         counts = restore.load(db, *restore.open_for_loading(DEMO_DIR))
@@ -29,6 +31,11 @@ def open_embedded(export_dir, seed_demo, export_db=None):
     # Nothing else would migrate a database that lives only in this process.
     migrations.migrate(db)
     return db
+
+
+def _listing(names, shown=8):
+    more = f" and {len(names) - shown} more" if len(names) > shown else ""
+    return ", ".join(names[:shown]) + more
 
 
 def _describe(counts):

@@ -37,10 +37,12 @@ def import_status(url, user_id, token):
 
 @pytest.mark.wire
 def test_seed_restores_a_dump_with_its_indexes_and_refuses_a_second_time(wire_url, tmp_path):
-    path = make("archive.gz", tmp_path, {"parties": dumps.rocketchat(users=5)})
+    parties = {**dumps.rocketchat(users=5), "rocketchat_message": ({}, [{"_id": "m1"}])}
+    path = make("archive.gz", tmp_path, {"parties": parties})
     result = run_server_command(["seed", "--export", str(path)], MONGO_URL=wire_url)
     assert result.exit_code == 0, result.output
     assert "users=5" in result.output and "rocketchat_settings=2" in result.output
+    assert "rocketchat_message=1" in result.output  # a restore: every collection
     with database(wire_url) as db:
         indexes = {index["name"]: index for index in db.users.list_indexes()}
     assert indexes["username_1"]["unique"] is True and indexes["username_1"]["sparse"] is True

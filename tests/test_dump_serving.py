@@ -112,3 +112,18 @@ def test_export_db_comes_from_the_environment(tmp_path, monkeypatch):
     path = make("folder", tmp_path, {"parties": dumps.rocketchat(), "meteor": dumps.rocketchat(2)})
     monkeypatch.setenv("EXPORT_DB", "meteor")
     assert get_db_of(served(path)).users.count_documents({}) == 2
+
+
+def test_the_embedded_database_leaves_out_what_the_service_does_not_use(tmp_path, caplog):
+    messages = [{"_id": f"m{n}", "rid": "GENERAL", "msg": "hello"} for n in range(3)]
+    rocketchat = {
+        **dumps.rocketchat(),
+        "rocketchat_message": ({"indexes": []}, messages),
+        "rocketchat_room": ({"indexes": []}, [{"_id": "GENERAL", "t": "c"}]),
+    }
+    db = get_db_of(served(make("folder", tmp_path, {"rocketchat": rocketchat})))
+    assert "rocketchat_message" not in db.list_collection_names()
+    assert db.users.count_documents({}) == 3
+    assert "users=3; not loaded, unused by the service: rocketchat_message, rocketchat_room" in (
+        caplog.text
+    )

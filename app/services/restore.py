@@ -8,11 +8,38 @@ is read through once, checked, before anything is written).
 import logging
 
 from app.dumps import DumpError, open_dump, rocketchat_database
-from app.models import indexes, restored
+from app.models import (
+    import_operations,
+    indexes,
+    migrations_log,
+    permissions,
+    restored,
+    roles,
+    server_events,
+    settings,
+    staging,
+    users,
+)
 
 log = logging.getLogger(__name__)
 
 BATCH = 1000  # documents per insert: bounded memory, few round trips
+
+# The collections the service reads and writes: all the embedded database needs of a
+# backup. A real one's messages, rooms and uploads would only fill the process's memory.
+SERVED = frozenset(
+    model.COLLECTION
+    for model in (
+        import_operations,
+        migrations_log,
+        permissions,
+        roles,
+        server_events,
+        settings,
+        staging,
+        users,
+    )
+)
 
 
 def open_for_loading(path, database=None):
@@ -21,17 +48,22 @@ def open_for_loading(path, database=None):
     return dump, rocketchat_database(dump, database)
 
 
-def load(db, dump, database):
-    """Recreate the indexes of a dump's database in db, then insert every document;
-    return {collection: documents inserted}. Raise DumpError on a fault of the dump."""
-    collections = dump.collections(database)
+def load(db, dump, database, only=None):
+    """Recreate the indexes of a dump's database (of only these collections, when given)
+    in db, then insert their documents; return {collection: documents inserted}. Raise
+    DumpError on a fault of the dump."""
+    collections = {
+        name: collection
+        for name, collection in dump.collections(database).items()
+        if only is None or name in only
+    }
     counts = {name: 0 for name, collection in collections.items() if collection.has_documents}
     # Indexes first: one the database refuses stops the restore before any document.
     for name, collection in collections.items():
         indexes.restore(db, name, collection.indexes)
     pending = {}
     try:
-        for name, document in dump.documents(database):
+        for name, document in dump.documents(database, only):
             batch = pending.setdefault(name, [])
             batch.append(document)
             if len(batch) >= BATCH:
@@ -51,11 +83,12 @@ def _flush(db, name, batch):
     return written
 
 
-def check(dump, database, user=None):
-    """Read a dump's database through, every check of the reader made, nothing written;
-    return the _id of user (a username or _id) among its users, or None."""
+def check(dump, database, user=None, only=None):
+    """Read a dump's database (only these collections, when given) through, every check
+    of the reader made, nothing written; return the _id of user (a username or _id)
+    among its users, or None."""
     found = None
-    for name, document in dump.documents(database):
+    for name, document in dump.documents(database, only):
         if user and name == "users" and user in (document.get("username"), document.get("_id")):
             found = document.get("_id")
     return found
@@ -101,6 +134,11 @@ def seed(db, dump, database):
     if clashes:
         raise FileExistsError(f"documents already exist in {'; '.join(clashes)}")
     return load(db, dump, database)
+
+
+def not_served(dump, database):
+    """Return the collections of a dump's database that the service does not use."""
+    return sorted(set(dump.collections(database)) - SERVED)
 
 
 def describe(counts):
