@@ -333,3 +333,10 @@ def test_an_empty_file_is_refused(tmp_path):
     path = tmp_path / "db.dump"
     path.write_bytes(b"")
     assert refused(path) == f"{path}: an empty file, not a dump"
+
+
+def test_the_oplog_of_mongodump_oplog_is_no_database(tmp_path):
+    root = dumps.folder(tmp_path / "dump", {"rocketchat": dumps.rocketchat()})
+    (root / "oplog.bson").write_bytes(bson.encode({"ts": 1, "op": "n"}))
+    chosen, documents = read_all(root)
+    assert chosen == "rocketchat" and len(documents) == 11

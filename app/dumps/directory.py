@@ -61,13 +61,13 @@ class DirectoryDump(Dump):
 def open_folder(path):
     """Return the Dump a folder holds: a mongodump folder, or a mongoexport one."""
     path = Path(path)
-    if _holds_dump_files(path):
-        return DirectoryDump(path, {path.name: path})
     folders = {
         sub.name: sub for sub in sorted(path.iterdir()) if sub.is_dir() and _holds_dump_files(sub)
     }
-    if folders:
+    if folders:  # the top folder (its own files, such as --oplog's oplog.bson, are not a db)
         return DirectoryDump(path, folders)
+    if _holds_dump_files(path):
+        return DirectoryDump(path, {path.name: path})
     if (path / PRELUDE).is_file():
         raise DumpError(
             f"{path}: a mongodump folder ({PRELUDE}) with no database folder of .bson files "
