@@ -8,6 +8,7 @@ import tarfile
 
 import bson
 import pytest
+from bson.int64 import Int64
 
 from app.dumps import DumpError, crc64, open_dump, rocketchat_database
 from tests import dumps
@@ -340,3 +341,20 @@ def test_the_oplog_of_mongodump_oplog_is_no_database(tmp_path):
     (root / "oplog.bson").write_bytes(bson.encode({"ts": 1, "op": "n"}))
     chosen, documents = read_all(root)
     assert chosen == "rocketchat" and len(documents) == 9
+
+
+def test_views_and_timeseries_need_no_eof_in_an_archive(tmp_path):
+    rocketchat = {
+        **dumps.rocketchat(),
+        "active_users": ({"indexes": [], "type": "view"}, []),
+        "metrics": ({"indexes": [], "type": "timeseries"}, []),
+    }
+    data = dumps.archive({"rocketchat": rocketchat})
+    for name in ("active_users", "metrics"):  # mongodump writes no EOF for them
+        eof = bson.encode({"db": "rocketchat", "collection": name, "EOF": True, "CRC": Int64(0)})
+        assert eof + dumps.TERMINATOR in data
+        data = data.replace(eof + dumps.TERMINATOR, b"")
+    path = tmp_path / "db.dump"
+    path.write_bytes(data)
+    _, documents = read_all(path)
+    assert len(documents) == 9

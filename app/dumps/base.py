@@ -17,8 +17,9 @@ class Collection:
 
     @property
     def has_documents(self):
-        """Tell whether the collection holds documents (a view holds none)."""
-        return self.metadata.get("type", "collection") != "view"
+        """Tell whether the collection holds documents: a view holds none, and a timeseries
+        collection's documents sit in `system.buckets.<name>`."""
+        return self.metadata.get("type", "collection") not in ("view", "timeseries")
 
 
 class Dump:
