@@ -63,7 +63,10 @@ def serve(host, port, export_path, export_db, token_for):
         _fail(f"cannot load the export, not starting: {error}")
     except SettingsError as error:
         _fail(f"not starting: {error}")
-    build = lambda: create_app(overrides)  # noqa: E731
+
+    def build():
+        return create_app(overrides)
+
     if token_for:
         if user_id is None:
             _fail(f"not starting: no user with the username or _id {token_for!r}")
@@ -89,7 +92,7 @@ def _with_token(build, user_id, token):
     # database stores it (again if gunicorn restarts it: the same token stays valid).
     def build_with_token():
         app = build()
-        personal_tokens.create(get_db_of(app), user_id, token=token)
+        personal_tokens.create(get_db_of(app), user_id, personal_tokens.SERVE_NAME, token)
         return app
 
     return build_with_token

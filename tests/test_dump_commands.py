@@ -206,3 +206,21 @@ def _answers(url):
         return requests.get(url, timeout=1).status_code == 401
     except requests.ConnectionError:
         return False
+
+
+def test_serve_token_for_a_user_with_a_bulk_import_token_already(tmp_path, started):
+    rocketchat = dumps.rocketchat()
+    admin = rocketchat["users"][1][0]
+    admin["services"]["resume"]["loginTokens"] = [
+        {"hashedToken": hash_token("old"), "type": "personalAccessToken", "name": "bulk-import"}
+    ]
+    path = make("archive", tmp_path, {"rocketchat": rocketchat})
+    result = run_server_command(["serve", "--export", str(path), "--token-for", "dumpadmin"])
+    assert result.exit_code == 0, result.output
+    user_id, token = TOKEN_LINE.search(result.output).groups()
+    app = started[0]()
+    answer = app.test_client().get(
+        "/api/v1/import.status", headers={"X-User-Id": user_id, "X-Auth-Token": token}
+    )
+    close_app(app)
+    assert answer.status_code == 200

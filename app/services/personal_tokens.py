@@ -11,6 +11,8 @@ from app.services import clock
 from app.services.tokens import hash_token
 
 DEFAULT_NAME = "bulk-import"
+# serve --token-for's: a name a backup's own tokens (say, an earlier "bulk-import") do not use
+SERVE_NAME = "bulk-import serve --token-for"
 _LAST_PART = 6  # Rocket.Chat keeps the token's last 6 characters to tell tokens apart
 
 
