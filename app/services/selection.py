@@ -111,7 +111,7 @@ def start(db, selection):
     if not switched:
         raise ActionRefused("error-invalid-operation-status")
     try:
-        _keep_selected(db, selected_users(selection))
+        _keep_selected(db, selected_users(selection), operation["_id"], holder)
     finally:
         # Workers may run it now: the staging area holds the selected users only.
         import_operations.release(db, operation["_id"], holder, {}, clock.now())
@@ -128,7 +128,7 @@ def selected_users(selection):
     return set((users or {}).get("list") or [])
 
 
-def _keep_selected(db, import_ids):
+def _keep_selected(db, import_ids, operation_id, holder):
     if import_ids is None:
         return
     unselected = [
@@ -138,3 +138,9 @@ def _keep_selected(db, import_ids):
     ]
     for start_at in range(0, len(unselected), _DELETE_CHUNK):
         staging.delete_ids(db, unselected[start_at : start_at + _DELETE_CHUNK])
+        # The hold is renewed after every chunk: once it expired, a worker would claim the
+        # run and import the users not deleted yet (100,000 rows on the embedded database
+        # took 78 s, and 95,000 unselected users were being imported).
+        now = clock.now()
+        expires = now + timedelta(seconds=_HOLD_SECONDS)
+        import_operations.report(db, operation_id, holder, {}, now, expires)
