@@ -8,6 +8,7 @@ and 6.x knows only the full selection. These answers are scripted here, from its
 import base64
 import json
 import threading
+import time
 import zipfile
 
 import pytest
@@ -47,7 +48,8 @@ class RouteScript:
             }
         )
         queue = self.answers.get(route) or [(404, {"success": False, "error": "not found"})]
-        status, answer = queue.pop(0) if len(queue) > 1 else queue[0]
+        status, answer, *delay = queue.pop(0) if len(queue) > 1 else queue[0]
+        time.sleep(delay[0] if delay else 0)  # a server slow to answer
         start_response(f"{status} X", [("Content-Type", "application/json")])
         return [json.dumps(answer).encode()]
 
@@ -229,3 +231,29 @@ def test_a_failed_preparation_stops_with_the_servers_reason(serve, tmp_path):
         f"error: the server could not prepare export.zip, nothing was imported: {reason}\n"
     )
     assert "startImport" not in script.routes()
+
+
+def test_a_start_import_that_answers_late_is_followed_if_the_import_started(serve, tmp_path):
+    statuses = [
+        status("new", status="importer_done"),
+        status("loading"),
+        status("loading", status="importer_preparing_users", count={"users": 2}),
+        status("importing", status="importer_importing_started", count={"total": 2}),
+        status("done", status="importer_done", count={"total": 2, "completed": 2}),
+    ]
+    script = rocket_chat(startImport=[(200, OK, 3)], import_status=statuses)
+    path = a_zip(tmp_path / "export.zip")
+    result = run(serve(script), "--importer", "csv", path, "--timeout", 1)
+    assert result.exit_code == 0, result.output
+    assert "startImport did not answer in time, but the import has started" in result.stderr
+    assert script.routes().count("startImport") == 1
+    assert "2 users read, 2 created, 0 failed" in result.stdout
+
+
+def test_a_start_import_that_answers_late_and_started_nothing_stops(serve, tmp_path):
+    waiting = [status("new", status="importer_done"), status("loading"), status("ready")]
+    script = rocket_chat(startImport=[(200, OK, 3)], import_status=waiting)
+    result = run(serve(script), "--importer", "csv", a_zip(tmp_path / "export.zip"), "--timeout", 1)
+    assert result.exit_code == 2
+    assert result.stderr.endswith("no answer within 1 s\n")
+    assert script.routes().count("startImport") == 1

@@ -9,7 +9,7 @@ import is watched and reported as the addUsers path does.
 import mimetypes
 from pathlib import Path
 
-from app.client.api import ApiError
+from app.client.api import ApiError, Unreachable
 from app.client.importer import Importer, Outcome, Refused
 from app.client.uploads import Base64JsonBody, RawBody
 
@@ -17,6 +17,7 @@ from app.client.uploads import Base64JsonBody, RawBody
 ALL_USERS = {"users": {"all": True}, "channels": {"all": False}}
 CONTENT_TYPES = {"csv": "application/zip", "slack-users": "text/csv"}
 _FAILED = "error"
+_STARTED = ("importing", "done")
 
 
 class FileImporter(Importer):
@@ -133,6 +134,12 @@ class FileImporter(Importer):
                 raise
             # Rocket.Chat 6.x knows only the full selection: the same choice, spelled out.
             self.client.start_import(_full_selection(selection))
+        except Unreachable:
+            # startImport cannot be sent twice; a server slow to apply the selection may
+            # still have started: import.status tells.
+            if self.client.import_status().get("state") not in _STARTED:
+                raise
+            self.progress.note("startImport did not answer in time, but the import has started")
 
 
 def _streaming_unsupported(error):
