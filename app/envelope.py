@@ -16,11 +16,13 @@ class SuccessEnvelope(Schema):
         return data
 
 
-def failure(error, *, error_type=None):
-    """Return the body of a failed call: `{success: false, error[, errorType]}`."""
+def failure(error, *, error_type=None, details=None):
+    """Return the body of a failed call: `{success: false, error[, errorType][, details]}`."""
     body = {"success": False, "error": error}
     if error_type:
         body["errorType"] = error_type
+    if details:
+        body["details"] = details  # Meteor.Error's details: the method that refused
     return body
 
 
@@ -47,5 +49,6 @@ class FailureOut(Schema):
     error = fields.String(required=True)
     errorType = fields.String()
     status = fields.String()
-    details = fields.Dict()
+    # Meteor.Error's details: the method that refused (a string), or an object (login).
+    details = fields.Raw(metadata={"description": "A method name, or an object"})
     message = fields.String()

@@ -60,6 +60,22 @@ class LoginRefused(Unauthorized):
         ServiceError.__init__(self, "Unauthorized")
 
 
+class MethodError(CodedError):
+    """A Meteor.Error of a named method: `Reason [code]`, its errorType, and `details`."""
+
+    def __init__(self, reason, error_type, method):
+        super().__init__(reason, error_type)
+        self.details = method
+
+
+class ImporterNotDefined(MethodError):
+    """No file importer has this key."""
+
+    def __init__(self, key, method):
+        reason = f"The importer ({key}) has no import class defined."
+        super().__init__(reason, "error-importer-not-defined", method)
+
+
 class LoginBlocked(LoginRefused):
     """Too many failed logins for this username or address: Rocket.Chat's temporary block."""
 

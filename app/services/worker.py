@@ -10,7 +10,9 @@ from app import context
 from app.models import import_operations
 from app.models.db_errors import is_unavailable
 from app.services import clock, states
+from app.services.file_imports import FileSettings
 from app.services.passwords import Hasher
+from app.services.preparation import Preparation
 from app.services.runner import ImportRun, RunSettings
 
 log = logging.getLogger(__name__)
@@ -24,9 +26,12 @@ def new_worker_id():
 class Worker:
     """Claims import runs one at a time; any number of workers may share one database."""
 
-    def __init__(self, db, settings, *, worker_id=None, on_batch=None, on_run_end=None):
+    def __init__(
+        self, db, settings, *, worker_id=None, on_batch=None, on_run_end=None, file_settings=None
+    ):
         self.db = db
         self.settings = settings  # a RunSettings
+        self.file_settings = file_settings or FileSettings.default()  # for file operations
         self.worker_id = worker_id or new_worker_id()
         self.on_batch = on_batch  # called with the ImportRun after each batch
         self.on_run_end = on_run_end  # called with the ImportRun when it ends, however
@@ -38,7 +43,8 @@ class Worker:
     @classmethod
     def from_settings(cls, db, config, **options):
         """Return a worker configured by the service's settings (BCRYPT_ROUNDS, IMPORT_*)."""
-        return cls(db, RunSettings.from_config(config), **options)
+        files = FileSettings.from_settings(config)
+        return cls(db, RunSettings.from_config(config), file_settings=files, **options)
 
     def claim(self):
         """Take the lease of one run that is waiting, or whose worker's lease expired."""
@@ -57,12 +63,14 @@ class Worker:
             token = context.run_id.set(operation["_id"])
             try:
                 log.info("import run claimed by %s", self.worker_id)
-                run = ImportRun(self, operation)
+                # A file operation before its selection is prepared; the others imported.
+                preparing = operation.get("status") in states.PREPARABLE
+                run = (Preparation if preparing else ImportRun)(self, operation)
                 run.execute()
             finally:
                 context.run_id.reset(token)
             runs += 1
-            if self.on_run_end:
+            if self.on_run_end and not preparing:
                 self.on_run_end(run)
         return runs
 
