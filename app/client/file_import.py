@@ -12,12 +12,12 @@ from pathlib import Path
 from app.client.api import ApiError, Unreachable
 from app.client.importer import Importer, Outcome, Refused
 from app.client.uploads import Base64JsonBody, RawBody
+from app.services import states
 
 # Rocket.Chat 7.0's short selection: every user, no channel (this service imports users).
 ALL_USERS = {"users": {"all": True}, "channels": {"all": False}}
 CONTENT_TYPES = {"csv": "application/zip", "slack-users": "text/csv"}
 _FAILED = "error"
-_STARTED = ("importing", "done")
 
 
 class FileImporter(Importer):
@@ -137,7 +137,7 @@ class FileImporter(Importer):
         except Unreachable:
             # startImport cannot be sent twice; a server slow to apply the selection may
             # still have started: import.status tells.
-            if self.client.import_status().get("state") not in _STARTED:
+            if self.client.import_status().get("state") not in states.STARTED_STATES:
                 raise
             self.progress.note("startImport did not answer in time, but the import has started")
 

@@ -74,6 +74,8 @@ REPORTED_STATES = ("none", "new", "loading", "ready", "importing", "done", "erro
 # States in which import.addUsers cannot take users (the data is being loaded or imported).
 BUSY_STATES = ("loading", "importing")
 FINISHED_STATES = ("done", "error", "canceled")
+# States an operation reaches once import.run or startImport took effect.
+STARTED_STATES = ("importing", *FINISHED_STATES)
 
 # Our own fields on an operation document (Rocket.Chat has neither).
 LEASE = "_importLease"  # which worker runs the operation, until when
