@@ -2,7 +2,7 @@
 
 from flask import Flask
 
-from app import api, db, import_worker, logs, ratelimit
+from app import api, console, db, import_worker, logs, ratelimit
 from app.config import load_settings
 from app.envelope import RocketChatJSON
 
@@ -17,6 +17,7 @@ def create_app(test_config=None):
     import_worker.init_app(app, db.get_db_of(app))
     ratelimit.init_app(app)
     api.init_app(app)
+    console.init_app(app)
     return app
 
 
