@@ -420,7 +420,9 @@ async function finished(status) {
   const operation = status.operation || {};
   const c = operation.count || {};
   const ts = Date.parse(operation.ts);
-  const took = Number.isNaN(ts) ? null : (Date.parse(operation._updatedAt) - ts) / 1000;
+  // Only for a run this tab started: a cleared operation's _updatedAt is when it was cleared.
+  const mine = ui.operationId && operation._id === ui.operationId;
+  const took = !mine || Number.isNaN(ts) ? null : (Date.parse(operation._updatedAt) - ts) / 1000;
   const refusedBefore = failures.local.length;
   const parts = [`${count(c.completed)} users created`, `${count((c.error || 0) + refusedBefore)} not imported`];
   if (refusedBefore) parts.push(`of which ${count(refusedBefore)} were refused before the import`);
