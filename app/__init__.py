@@ -1,20 +1,25 @@
-"""rc-bulk-import: Rocket.Chat's Bulk User Import REST API on Flask and MongoDB."""
+"""rc-bulk-import: Rocket.Chat's Bulk User Import REST API on Flask and MongoDB.
 
-from flask import Flask
-
-from app import api, console, db, import_worker, logs, ratelimit
-from app.config import load_settings
-from app.envelope import RocketChatJSON
+The factory imports the server's parts when it is called, not when `app` is imported:
+the command-line importer (app.client) lives in this package too, and must start
+without loading Flask, pymongo or mongomock.
+"""
 
 
 def create_app(test_config=None):
     """Build the app: settings, logging, the database, the API and its error handlers."""
+    from flask import Flask
+
+    from app import api, console, db, logs, ratelimit, worker_binding
+    from app.config import load_settings
+    from app.json_provider import RocketChatJSON
+
     app = Flask(__name__, static_folder=None)
     app.json = RocketChatJSON(app)
     app.config.update(load_settings(test_config))
     logs.init_app(app)
     db.init_app(app)
-    import_worker.init_app(app, db.get_db_of(app))
+    worker_binding.init_app(app, db.get_db_of(app))
     ratelimit.init_app(app)
     api.init_app(app)
     console.init_app(app)
@@ -23,6 +28,8 @@ def create_app(test_config=None):
 
 def close_app(app):
     """Release what an app holds: its import worker, rate-limit storage and database client."""
-    import_worker.get_worker_of(app).stop(timeout=30)
+    from app import db, ratelimit, worker_binding
+
+    worker_binding.get_worker_of(app).stop(timeout=30)
     ratelimit.close()
     db.get_db_of(app).client.close()

@@ -1,6 +1,5 @@
 """Rocket.Chat's response envelope: the only place that shapes success and failure bodies."""
 
-from flask.json.provider import DefaultJSONProvider
 from marshmallow import Schema, fields, post_dump
 
 
@@ -38,17 +37,3 @@ class FailureOut(Schema):
     errorType = fields.String()
     status = fields.String()
     message = fields.String()
-
-
-class RocketChatJSON(DefaultJSONProvider):
-    """Serialize as Rocket.Chat's JSON.stringify does: key order kept, UTF-8, no newline."""
-
-    sort_keys = False
-    ensure_ascii = False
-    compact = True
-
-    def response(self, *args, **kwargs):
-        """Return a JSON response whose body has no trailing newline."""
-        response = super().response(*args, **kwargs)
-        response.set_data(response.get_data().rstrip(b"\n"))
-        return response

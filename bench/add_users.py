@@ -50,7 +50,7 @@ def main():
     parser.add_argument("--users", type=int, default=10_000)
     args = parser.parse_args()
     with wire_server() as server, tempfile.TemporaryDirectory() as workdir:
-        url = server.new_url("addusers")
+        url = server.new_database_url("addusers")
         with migrated_database(url) as db, gunicorn(url, Path(workdir) / "g.log") as served:
             print(json.dumps(add_users(served, caller(db), args.users), indent=2))
 

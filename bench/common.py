@@ -7,7 +7,6 @@ import statistics
 import subprocess
 import sys
 import time
-import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from pymongo import monitoring
 
 from app.services import imports, migrations
 from tests import factories
-from tests.wire import free_port, start, url_for, wait_until_up
+from tests.wire import WireServer
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -25,30 +24,10 @@ BCRYPT_COST = 10
 STAGING_CHUNK = 5000  # users per add_users call while staging
 
 
-class WireServer:
-    """A SecantusDB wire server of our own, on a free loopback port, in memory."""
-
-    def __init__(self):
-        self.address = f"127.0.0.1:{free_port()}"
-        self.process = start(self.address)
-        self.client = pymongo.MongoClient(url_for(self.address, "admin"))
-        wait_until_up(self.client)
-
-    def new_url(self, prefix="bench"):
-        """Return the URL of a fresh database of this server."""
-        return url_for(self.address, f"{prefix}_{uuid.uuid4().hex[:10]}")
-
-    def close(self):
-        """Close the client and stop the server."""
-        self.client.close()
-        self.process.terminate()
-        self.process.wait(timeout=30)
-
-
 @contextmanager
 def wire_server():
-    """Start a wire server for the duration of a block."""
-    server = WireServer()
+    """Start a wire server of our own (tests.wire's launcher) for the duration of a block."""
+    server = WireServer(own=True)
     try:
         yield server
     finally:

@@ -8,7 +8,7 @@ import json
 import os
 import statistics
 
-from app.models import import_records
+from app.models import staging
 from app.services import accounts, clock
 from app.services.passwords import Hasher
 from bench.common import (
@@ -36,13 +36,13 @@ def users_the_runner_would_create(db, operation, bcrypt_hash):
         accounts.new_user(
             accounts.user_id_for(operation["_id"], record["_id"]), record["data"], bcrypt_hash, now
         )
-        for record in import_records.pending_users(db, batch_size=1000)
+        for record in staging.pending_users(db, batch_size=1000)
     ]
 
 
 def insert_limit(server, documents):
     """Time unordered insert_many batches of 50 into a fresh, indexed users collection."""
-    with migrated_database(server.new_url("limit")) as db:
+    with migrated_database(server.new_database_url("limit")) as db:
         with Stopwatch() as watch:
             for first in range(0, len(documents), INSERT_BATCH):
                 db.users.insert_many(documents[first : first + INSERT_BATCH], ordered=False)
@@ -61,7 +61,7 @@ def unknowable_hash():
 
 def import_once(server, users, with_passwords=False):
     """Stage users, measure the store's limit on their documents, then import them."""
-    url = server.new_url("import")
+    url = server.new_database_url("import")
     with migrated_database(url) as db:
         operation = stage(db, users, with_passwords)
         limit_seconds = None

@@ -68,7 +68,7 @@ def main():
     out_file = f"{args.out}/profile-import-{args.users}.txt"
     with wire_server() as server:
         for run in (profile_worker, time_commands):
-            url = server.new_url("profile")
+            url = server.new_database_url("profile")
             with migrated_database(url) as db:
                 stage(db, args.users, args.passwords)
             result = run(url, out_file) if run is profile_worker else run(url)

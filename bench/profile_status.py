@@ -39,7 +39,7 @@ def main():
     parser.add_argument("--all", action="store_true", help="show library frames too")
     args = parser.parse_args()
     with wire_server() as server:
-        url = server.new_url("profile")
+        url = server.new_database_url("profile")
         with migrated_database(url) as db:
             headers = caller(db)
         os.environ.update(MONGO_URL=url, IMPORT_WORKER="off", LOG_LEVEL="INFO")

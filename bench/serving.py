@@ -11,7 +11,8 @@ from pathlib import Path
 
 import requests
 
-from bench.common import ROOT, free_port
+from bench.common import ROOT
+from tests.wire import free_port
 
 # The API's flags in docker-compose.yml; only the bind address differs.
 GUNICORN_FLAGS = ("--workers=4", "--threads=4", "--timeout=60")

@@ -129,7 +129,7 @@ def summary(table, round_trips):
 
 def run_all(server, seconds, rounds, import_users, add_users=None, **matrix_options):
     """Serve the bench app on a fresh database and measure (5), then `add_users` (6)."""
-    url = server.new_url("http")
+    url = server.new_database_url("http")
     with migrated_database(url) as db, tempfile.TemporaryDirectory() as workdir:
         headers = caller(db)
         round_trips = status_round_trips(url, headers)

@@ -1,13 +1,13 @@
 """Create the indexes our queries need, where no equivalent index exists."""
 
-from app.models import import_operations, import_records, indexes, users
+from app.models import import_operations, indexes, staging, users
 
 NAME = "create the indexes our queries need"
 
 _DECLARED = (
     (users.COLLECTION, users.INDEXES),
     (import_operations.COLLECTION, import_operations.INDEXES),
-    (import_records.COLLECTION, import_records.INDEXES),
+    (staging.COLLECTION, staging.INDEXES),
 )
 
 

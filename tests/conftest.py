@@ -6,19 +6,18 @@ import pymongo
 import pytest
 from werkzeug.serving import make_server
 
-from app import close_app, create_app
+from app import close_app
 from app.db import get_db
 from app.services.worker import Worker
 from tests import factories
+from tests.apps import Caller, make_app
 from tests.wire import WireServer
 
 
 @pytest.fixture
 def app():
     """An app on a fresh, empty in-memory database."""
-    app = create_app(
-        {"SEED_DEMO": False, "LOG_LEVEL": "WARNING", "TESTING": True, "IMPORT_WORKER": "off"}
-    )
+    app = make_app()
     with app.app_context():
         yield app
 
@@ -33,22 +32,6 @@ def db(app):
 def client(app):
     """A test client of the app."""
     return app.test_client()
-
-
-class Caller:
-    """A user with credentials, able to call the API through the test client."""
-
-    def __init__(self, client, user, token):
-        self.client, self.user, self.token = client, user, token
-        self.headers = {"X-User-Id": user["_id"], "X-Auth-Token": token}
-
-    def get(self, path, **kwargs):
-        """GET /api/v1/<path> as this user."""
-        return self.client.get(f"/api/v1/{path}", headers=self.headers, **kwargs)
-
-    def post(self, path, json=None, **kwargs):
-        """POST /api/v1/<path> as this user."""
-        return self.client.post(f"/api/v1/{path}", headers=self.headers, json=json, **kwargs)
 
 
 @pytest.fixture
@@ -87,9 +70,7 @@ def wire_url(wire_server):
 @pytest.fixture
 def wire_app(wire_url):
     """An app on a fresh wire-server database."""
-    app = create_app(
-        {"MONGO_URL": wire_url, "LOG_LEVEL": "WARNING", "TESTING": True, "IMPORT_WORKER": "off"}
-    )
+    app = make_app(MONGO_URL=wire_url)
     with app.app_context():
         yield app
     close_app(app)
@@ -112,10 +93,3 @@ def worker(db):
     worker = Worker(db, bcrypt_rounds=4, worker_id="test-worker")
     yield worker
     worker.stop()
-
-
-def snapshot(db):
-    """Every document of every collection, to show that a refused call changed nothing."""
-    return {
-        name: list(db[name].find().sort("_id", 1)) for name in sorted(db.list_collection_names())
-    }

@@ -111,3 +111,10 @@ def create_rocketchat_user_indexes(db):
     db.users.create_index(
         [("emails.address", 1)], name="emails_insensitive", collation=case_insensitive
     )
+
+
+def snapshot(db):
+    """Every document of every collection, to show that a refused call changed nothing."""
+    return {
+        name: list(db[name].find().sort("_id", 1)) for name in sorted(db.list_collection_names())
+    }

@@ -7,7 +7,7 @@ import logging
 import pytest
 
 from tests import factories
-from tests.conftest import snapshot
+from tests.factories import snapshot
 
 JOHN = {
     "username": "john.doe",

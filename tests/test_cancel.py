@@ -5,7 +5,7 @@ import pytest
 from app.models import users
 from app.services import imports
 from tests import factories
-from tests.conftest import snapshot
+from tests.factories import snapshot
 
 
 def person(n):

@@ -2,15 +2,10 @@
 
 import pymongo
 import pytest
-from click.testing import CliRunner
 
-from app import close_app, create_app
-from app.cli import main
+from app import close_app
 from app.fixtures import DEMO_CREDENTIALS
-
-
-def run(args, **env):
-    return CliRunner().invoke(main, args, env={"MONGO_URL": None, **env})
+from tests.apps import make_app, run_server_command
 
 
 def counts(url):
@@ -20,17 +15,17 @@ def counts(url):
 
 
 def test_seed_needs_mongo_url():
-    result = run(["seed"])
+    result = run_server_command(["seed"])
     assert result.exit_code == 2
     assert "MONGO_URL is not set: seed works on a real MongoDB" in result.output
 
 
 @pytest.mark.wire
 def test_seed_loads_the_demo_into_a_real_database(wire_url):
-    result = run(["seed"], MONGO_URL=wire_url)
+    result = run_server_command(["seed"], MONGO_URL=wire_url)
     assert result.exit_code == 0, result.output
     assert "users=3" in result.output
-    app = create_app({"MONGO_URL": wire_url, "LOG_LEVEL": "WARNING", "IMPORT_WORKER": "off"})
+    app = make_app(MONGO_URL=wire_url)
     admin = DEMO_CREDENTIALS[0]
     headers = {"X-User-Id": admin["user_id"], "X-Auth-Token": admin["token"]}
     response = app.test_client().get("/api/v1/import.status", headers=headers)
@@ -40,9 +35,9 @@ def test_seed_loads_the_demo_into_a_real_database(wire_url):
 
 @pytest.mark.wire
 def test_seeding_twice_is_harmless(wire_url):
-    assert run(["seed"], MONGO_URL=wire_url).exit_code == 0
+    assert run_server_command(["seed"], MONGO_URL=wire_url).exit_code == 0
     before = counts(wire_url)
-    result = run(["seed"], MONGO_URL=wire_url)
+    result = run_server_command(["seed"], MONGO_URL=wire_url)
     assert result.exit_code == 0
     assert "nothing written" in result.output
     assert counts(wire_url) == before
@@ -50,11 +45,11 @@ def test_seeding_twice_is_harmless(wire_url):
 
 @pytest.mark.wire
 def test_seed_refuses_to_overwrite_and_writes_nothing(wire_url):
-    assert run(["seed"], MONGO_URL=wire_url).exit_code == 0
+    assert run_server_command(["seed"], MONGO_URL=wire_url).exit_code == 0
     with pymongo.MongoClient(wire_url) as client:
         client.get_default_database().rocketchat_roles.delete_one({"_id": "guest"})
     before = counts(wire_url)
-    result = run(["seed"], MONGO_URL=wire_url)
+    result = run_server_command(["seed"], MONGO_URL=wire_url)
     assert result.exit_code == 2
     assert "refusing to overwrite" in result.output
     assert "users: 3 (first: " in result.output
@@ -66,7 +61,7 @@ def test_seed_refuses_to_overwrite_and_writes_nothing(wire_url):
 def test_seed_of_a_malformed_export_writes_nothing(wire_url, tmp_path):
     (tmp_path / "users.json").write_text('{"_id": "a"}\n')
     (tmp_path / "rocketchat_roles.json").write_text('{"_id": "a"}\n{oops\n')
-    result = run(["seed", "--export", str(tmp_path)], MONGO_URL=wire_url)
+    result = run_server_command(["seed", "--export", str(tmp_path)], MONGO_URL=wire_url)
     assert result.exit_code == 2
     assert "rocketchat_roles.json:2" in result.output
     assert counts(wire_url) == {}
@@ -74,6 +69,6 @@ def test_seed_of_a_malformed_export_writes_nothing(wire_url, tmp_path):
 
 def test_serve_refuses_a_malformed_export(tmp_path):
     (tmp_path / "users.json").write_text("not json\n")
-    result = run(["serve", "--export", str(tmp_path)])
+    result = run_server_command(["serve", "--export", str(tmp_path)])
     assert result.exit_code == 2
     assert "users.json:1" in result.output and "not starting" in result.output

@@ -2,6 +2,7 @@
 
 import pytest
 
+from app import rules
 from app.client.checks import check, identity_of
 from app.client.sources import Record
 from app.services import imports
@@ -59,7 +60,8 @@ def test_a_problem_of_the_line_itself_is_kept():
 
 def test_the_rule_is_the_services_own():
     # The dry run and import.addUsers share one function: no copy to drift apart.
-    assert check.__globals__["missing_required_data"] is imports.missing_required_data
+    assert check.__globals__["missing_required_data"] is rules.missing_required_data
+    assert imports.missing_required_data is rules.missing_required_data
 
 
 def test_identity_is_username_emails_and_import_ids():

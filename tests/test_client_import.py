@@ -14,16 +14,16 @@ import pytest
 from click.testing import CliRunner
 from werkzeug.serving import make_server
 
-from app import create_app
 from app.client import importer
 from app.client.main import main
 from app.client.progress import Progress
 from app.db import get_db_of
-from app.import_worker import get_worker
 from app.services.worker import Worker
+from app.worker_binding import get_worker
 from tests import factories
 from tests.accounts import PASSWORD, insert_user_with_password
-from tests.conftest import snapshot
+from tests.apps import make_app
+from tests.factories import snapshot
 from tests.wire import free_port
 
 DATA = Path(__file__).parent / "data"
@@ -41,8 +41,7 @@ class LiveService:
     """The service over real HTTP, importing on its worker thread; it records each call."""
 
     def __init__(self, without=(), worker="thread"):
-        settings = {"SEED_DEMO": False, "LOG_LEVEL": "WARNING", "TESTING": True}
-        self.app = create_app({**settings, "BCRYPT_ROUNDS": 4, "IMPORT_WORKER": worker})
+        self.app = make_app(BCRYPT_ROUNDS=4, IMPORT_WORKER=worker)
         self.db = get_db_of(self.app)
         factories.insert_permissions(self.db)
         factories.insert_roles(self.db)

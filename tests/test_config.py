@@ -3,7 +3,7 @@
 import pytest
 
 from app.config import SettingsError, load_settings
-from tests.test_cli import run
+from tests.apps import run_server_command
 
 
 def test_defaults_then_environment_then_test_config(monkeypatch):
@@ -34,12 +34,14 @@ def test_a_bad_value_is_refused_by_name(monkeypatch, name, raw, message):
 
 
 def test_the_server_does_not_start_on_a_bad_setting():
-    result = run(["serve"], IMPORT_WORKER="sometimes")
+    result = run_server_command(["serve"], IMPORT_WORKER="sometimes")
     assert result.exit_code == 2
     assert "not starting: IMPORT_WORKER must be one of thread, off" in result.output
 
 
 def test_the_worker_does_not_start_on_a_bad_setting():
-    result = run(["worker"], MONGO_URL="mongodb://127.0.0.1:9/x", IMPORT_LEASE_SECONDS="-1")
+    result = run_server_command(
+        ["worker"], MONGO_URL="mongodb://127.0.0.1:9/x", IMPORT_LEASE_SECONDS="-1"
+    )
     assert result.exit_code == 2
     assert "IMPORT_LEASE_SECONDS must be a positive number" in result.output

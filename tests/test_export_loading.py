@@ -4,10 +4,10 @@ import json
 
 import pytest
 
-from app import create_app
 from app.fixtures import DEMO_CREDENTIALS, DEMO_DIR
 from app.fixtures.export import ExportError, read_export
 from app.services.tokens import hash_token
+from tests.apps import make_app
 
 ADMIN_TOKEN = "export-admin-token"
 ADMIN = {
@@ -65,7 +65,7 @@ def export(tmp_path):
 
 
 def status_from(folder):
-    app = create_app({"EXPORT_DIR": str(folder), "LOG_LEVEL": "WARNING", "IMPORT_WORKER": "off"})
+    app = make_app(EXPORT_DIR=str(folder))
     headers = {"X-User-Id": ADMIN["_id"], "X-Auth-Token": ADMIN_TOKEN}
     return app.test_client().get("/api/v1/import.status", headers=headers)
 
@@ -95,7 +95,7 @@ def test_export_replaces_the_demo_fixtures(export):
         "X-User-Id": DEMO_CREDENTIALS[0]["user_id"],
         "X-Auth-Token": DEMO_CREDENTIALS[0]["token"],
     }
-    app = create_app({"EXPORT_DIR": str(export), "LOG_LEVEL": "WARNING", "IMPORT_WORKER": "off"})
+    app = make_app(EXPORT_DIR=str(export))
     assert app.test_client().get("/api/v1/import.status", headers=headers).status_code == 401
 
 
@@ -121,7 +121,7 @@ def test_malformed_line_is_reported_with_file_and_line(export):
     with (export / "users.json").open("a") as f:
         f.write('\n{"_id": "broken", \n')
     with pytest.raises(ExportError, match=r"users\.json:3: "):
-        create_app({"EXPORT_DIR": str(export), "LOG_LEVEL": "CRITICAL", "IMPORT_WORKER": "off"})
+        make_app(EXPORT_DIR=str(export), LOG_LEVEL="CRITICAL")
 
 
 def test_invalid_extended_json_is_reported_with_file_and_line(export):
@@ -153,7 +153,7 @@ def test_duplicate_ids_stop_the_load_before_any_write(export):
     with pytest.raises(
         ExportError, match=r"permissions\.json:2: duplicate _id 'run-import' \(first at 1\)"
     ):
-        create_app({"EXPORT_DIR": str(export), "LOG_LEVEL": "CRITICAL", "IMPORT_WORKER": "off"})
+        make_app(EXPORT_DIR=str(export), LOG_LEVEL="CRITICAL")
 
 
 def test_missing_folder_is_reported(tmp_path):
@@ -191,7 +191,7 @@ def test_demo_credentials_match_the_demo_users():
 
 
 def test_demo_admin_is_served_import_status():
-    app = create_app({"LOG_LEVEL": "CRITICAL", "IMPORT_WORKER": "off"})
+    app = make_app(SEED_DEMO=True, LOG_LEVEL="CRITICAL")
     for credential in DEMO_CREDENTIALS[:2]:
         headers = {"X-User-Id": credential["user_id"], "X-Auth-Token": credential["token"]}
         body = app.test_client().get("/api/v1/import.status", headers=headers).json
@@ -199,7 +199,7 @@ def test_demo_admin_is_served_import_status():
 
 
 def test_demo_regular_user_is_forbidden():
-    app = create_app({"LOG_LEVEL": "CRITICAL", "IMPORT_WORKER": "off"})
+    app = make_app(SEED_DEMO=True, LOG_LEVEL="CRITICAL")
     alice = DEMO_CREDENTIALS[2]
     headers = {"X-User-Id": alice["user_id"], "X-Auth-Token": alice["token"]}
     assert app.test_client().get("/api/v1/import.status", headers=headers).status_code == 403
@@ -207,7 +207,7 @@ def test_demo_regular_user_is_forbidden():
 
 def test_embedded_startup_warns_and_prints_the_demo_credentials(caplog):
     with caplog.at_level("WARNING"):
-        create_app({"LOG_LEVEL": "WARNING", "IMPORT_WORKER": "off"})
+        make_app(SEED_DEMO=True)
     assert "LOST when the process stops" in caplog.text
     for credential in DEMO_CREDENTIALS:
         assert credential["token"] in caplog.text

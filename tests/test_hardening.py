@@ -5,11 +5,12 @@ import json
 import pytest
 from pymongo.errors import AutoReconnect, BulkWriteError
 
-from app import close_app, create_app
+from app import close_app
 from app.db import get_db
 from app.models import users
 from tests import factories
-from tests.conftest import Caller, snapshot
+from tests.apps import Caller, make_app
+from tests.factories import snapshot
 
 GOOD = {"emails": ["a@example.com"], "importIds": ["1"]}
 
@@ -109,9 +110,7 @@ def test_too_many_values_in_one_field_are_refused(db, ready):
 
 
 def limited_app(**settings):
-    app = create_app(
-        {"SEED_DEMO": False, "LOG_LEVEL": "WARNING", "IMPORT_WORKER": "off", **settings}
-    )
+    app = make_app(**settings)
     with app.app_context():
         db = get_db()
         factories.insert_permissions(db)

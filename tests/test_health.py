@@ -3,7 +3,8 @@
 import pymongo
 import pytest
 
-from app import close_app, create_app
+from app import close_app
+from tests.apps import make_app
 from tests.wire import free_port, start, url_for, wait_until_up
 
 
@@ -26,14 +27,7 @@ def test_readyz_waits_for_pending_migrations(db, client):
 
 
 def test_readyz_fails_without_a_database():
-    app = create_app(
-        {
-            "MONGO_URL": "mongodb://127.0.0.1:9/rc",
-            "MONGO_TIMEOUT_MS": 300,
-            "LOG_LEVEL": "CRITICAL",
-            "IMPORT_WORKER": "off",
-        }
-    )
+    app = make_app(MONGO_URL="mongodb://127.0.0.1:9/rc", MONGO_TIMEOUT_MS=300, LOG_LEVEL="CRITICAL")
     response = app.test_client().get("/readyz")
     close_app(app)
     assert response.status_code == 503
@@ -53,14 +47,7 @@ def test_readyz_fails_with_the_database_down_and_recovers(tmp_path, wire_server)
     db = connection.connect(url, 2000)
     migrations.migrate(db)
     db.client.close()
-    app = create_app(
-        {
-            "MONGO_URL": url,
-            "MONGO_TIMEOUT_MS": 1000,
-            "LOG_LEVEL": "CRITICAL",
-            "IMPORT_WORKER": "off",
-        }
-    )
+    app = make_app(MONGO_URL=url, MONGO_TIMEOUT_MS=1000, LOG_LEVEL="CRITICAL")
     try:
         client = app.test_client()
         assert client.get("/readyz").status_code == 200

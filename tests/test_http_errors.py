@@ -6,8 +6,9 @@ import time
 
 import pytest
 
-from app import close_app, create_app
+from app import close_app
 from app.logs import JsonFormatter
+from tests.apps import make_app
 
 
 def test_unknown_route_is_json_404(client):
@@ -48,13 +49,8 @@ def test_unexpected_exception_is_500_without_trace(app, client, caplog):
 
 
 def test_unreachable_database_is_503_quickly(client):
-    app = create_app(
-        {
-            "MONGO_URL": "mongodb://127.0.0.1:9/rocketchat",
-            "MONGO_TIMEOUT_MS": 300,
-            "LOG_LEVEL": "CRITICAL",
-            "IMPORT_WORKER": "off",
-        }
+    app = make_app(
+        MONGO_URL="mongodb://127.0.0.1:9/rocketchat", MONGO_TIMEOUT_MS=300, LOG_LEVEL="CRITICAL"
     )
     headers = {"X-User-Id": "someone", "X-Auth-Token": "token"}
     started = time.monotonic()

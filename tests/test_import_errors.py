@@ -5,7 +5,7 @@ from bson import ObjectId
 
 from app.services.passwords import digest
 from tests import factories
-from tests.conftest import snapshot
+from tests.factories import snapshot
 
 
 def person(n, **fields):
@@ -158,7 +158,7 @@ def test_openapi_documents_import_errors(client):
 @pytest.mark.wire
 def test_pages_over_real_pymongo_without_passwords(wire_app):
     from app.db import get_db
-    from tests.conftest import Caller
+    from tests.apps import Caller
 
     db = get_db()
     factories.insert_permissions(db)

@@ -3,7 +3,7 @@
 import pytest
 
 from tests import factories
-from tests.conftest import snapshot
+from tests.factories import snapshot
 
 USERS = [
     {"username": f"user{n}", "emails": [f"user{n}@example.com"], "importIds": [str(n)]}

@@ -8,11 +8,11 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
 )
 
-from app import create_app
 from app.db import get_db
 from tests import factories
+from tests.apps import make_app
 
-APP = create_app({"SEED_DEMO": True, "LOG_LEVEL": "CRITICAL", "IMPORT_WORKER": "off"})
+APP = make_app(SEED_DEMO=True, LOG_LEVEL="CRITICAL")
 with APP.app_context():
     ADMIN, TOKEN = factories.insert_user(get_db(), roles=("admin", "user"))
 HEADERS = {"X-User-Id": ADMIN["_id"], "X-Auth-Token": TOKEN}

@@ -5,10 +5,10 @@ import time
 
 import pytest
 
-from app import close_app, create_app
+from app import close_app
 from app.db import get_db
 from tests import factories
-from tests.conftest import Caller
+from tests.apps import Caller, make_app
 
 MESSAGE = re.compile(
     r"Error, too many requests\. Please slow down\. You must wait (\d+) seconds before trying "
@@ -88,9 +88,7 @@ def test_a_refused_call_still_counts(regular):
 
 
 def limited_app(**settings):
-    app = create_app(
-        {"SEED_DEMO": False, "LOG_LEVEL": "WARNING", "IMPORT_WORKER": "off", **settings}
-    )
+    app = make_app(**settings)
     with app.app_context():
         db = get_db()
         factories.insert_permissions(db, {"run-import": ["user"]})

@@ -6,12 +6,12 @@ from datetime import timedelta
 import bcrypt
 import pytest
 
-from app.models import import_records, users
+from app.models import staging, users
 from app.services import imports
 from app.services.accounts import METEOR_ALPHABET
 from app.services.passwords import check
 from tests import factories
-from tests.conftest import snapshot
+from tests.factories import snapshot
 
 FIXTURE_HASH = "$2b$10$LNYaqDreDE7tt9EVEeaS9uw.C3hic9hcqFfIocMBPTMxJaDCC6QWW"
 
@@ -257,7 +257,7 @@ def test_an_interrupted_run_is_resumed_without_creating_anyone_twice(
 ):
     stage(admin, [person(n) for n in range(120)])
     factories.insert_user(db, username="person99")
-    real_delete = import_records.delete_ids
+    real_delete = staging.delete_ids
     calls = []
 
     def crash_on_second_batch(db_, ids):
@@ -266,13 +266,13 @@ def test_an_interrupted_run_is_resumed_without_creating_anyone_twice(
             raise SystemExit("killed")  # after the users were inserted, before staging shrank
         real_delete(db_, ids)
 
-    monkeypatch.setattr(import_records, "delete_ids", crash_on_second_batch)
+    monkeypatch.setattr(staging, "delete_ids", crash_on_second_batch)
     with pytest.raises(SystemExit):
         worker.run_pending()
     assert (
         len(imported(db)) == 99
     )  # two batches inserted (person99 failed), the second still staged
-    monkeypatch.setattr(import_records, "delete_ids", real_delete)
+    monkeypatch.setattr(staging, "delete_ids", real_delete)
     expired = factories.now() - timedelta(seconds=1)
     db.rocketchat_import.update_one({}, {"$set": {"_importLease.expiresAt": expired}})
     from app.services.worker import Worker

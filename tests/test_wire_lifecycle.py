@@ -6,13 +6,13 @@ import threading
 import pytest
 from pymongo import monitoring
 
-from app import close_app, create_app
+from app import close_app
 from app.db import get_db
 from app.errors import ActionRefused
 from app.services import imports
 from app.services.worker import Worker
 from tests import factories
-from tests.conftest import Caller
+from tests.apps import Caller, make_app
 
 pytestmark = pytest.mark.wire
 
@@ -174,7 +174,7 @@ monitoring.register(RECORDER)  # applies to clients created from now on, such as
 
 
 def test_import_status_costs_three_round_trips(wire_url):
-    app = create_app({"MONGO_URL": wire_url, "LOG_LEVEL": "WARNING", "IMPORT_WORKER": "off"})
+    app = make_app(MONGO_URL=wire_url)
     try:
         with app.app_context():
             db = get_db()

@@ -5,10 +5,11 @@ import time
 import pymongo
 import pytest
 
-from app import close_app, create_app
+from app import close_app
 from app.models import connection
 from app.services import imports, migrations
 from tests import factories
+from tests.apps import make_app
 from tests.processes import Process, wait_for
 from tests.wire import free_port, start, url_for, wait_until_up
 
@@ -75,14 +76,7 @@ def test_a_worker_rides_out_a_database_restart(server, tmp_path):
     try:
         wait_for(lambda: progress() >= 100, 60, "the first batches")
         server.down()
-        app = create_app(
-            {
-                "MONGO_URL": url,
-                "MONGO_TIMEOUT_MS": 1000,
-                "LOG_LEVEL": "CRITICAL",
-                "IMPORT_WORKER": "off",
-            }
-        )
+        app = make_app(MONGO_URL=url, MONGO_TIMEOUT_MS=1000, LOG_LEVEL="CRITICAL")
         started = time.monotonic()
         response = app.test_client().get(
             "/api/v1/import.status", headers={"X-User-Id": "x", "X-Auth-Token": "y"}

@@ -2,17 +2,14 @@
 
 import threading
 
-from app import create_app
 from app.db import get_db
-from app.import_worker import get_worker
+from app.worker_binding import get_worker
 from tests import factories
-from tests.conftest import Caller
+from tests.apps import Caller, make_app
 
 
 def test_the_worker_thread_imports_after_import_run():
-    app = create_app(
-        {"SEED_DEMO": False, "LOG_LEVEL": "WARNING", "BCRYPT_ROUNDS": 4, "IMPORT_POLL_SECONDS": 30}
-    )
+    app = make_app(IMPORT_WORKER="thread", BCRYPT_ROUNDS=4, IMPORT_POLL_SECONDS=30)
     with app.app_context():
         db, worker = get_db(), get_worker()
         factories.insert_permissions(db)

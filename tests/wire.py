@@ -1,4 +1,5 @@
-"""The MongoDB-compatible wire server (SecantusDB) for tests that need real pymongo behaviour."""
+"""The MongoDB-compatible wire server (SecantusDB): the one launcher of the tests and the
+benchmarks, for whatever needs real pymongo behaviour."""
 
 import os
 import shutil
@@ -27,27 +28,31 @@ def url_for(address, database):
 
 
 class WireServer:
-    """A wire server: the one .ci/run started (TEST_MONGO_ADDRESS), or one of our own."""
+    """A wire server: the one .ci/run started (TEST_MONGO_ADDRESS), or one of our own.
 
-    def __init__(self):
+    Benchmarks ask for their own (`own=True`), so that nothing else loads the server they
+    measure.
+    """
+
+    def __init__(self, own=False):
         self.process = None
-        self.address = os.environ.get("TEST_MONGO_ADDRESS")
+        self.address = None if own else os.environ.get("TEST_MONGO_ADDRESS")
         if not self.address:
             self.address = f"127.0.0.1:{free_port()}"
             self.process = start(self.address)
         self.client = pymongo.MongoClient(url_for(self.address, "admin"))
         wait_until_up(self.client)
 
-    def new_database_url(self):
+    def new_database_url(self, prefix="t"):
         """Return the URL of a fresh database of this server."""
-        return url_for(self.address, f"t_{uuid.uuid4().hex[:12]}")
+        return url_for(self.address, f"{prefix}_{uuid.uuid4().hex[:12]}")
 
     def close(self):
         """Close the client and stop the server if we started it."""
         self.client.close()
         if self.process:
             self.process.terminate()
-            self.process.wait(timeout=10)
+            self.process.wait(timeout=30)
 
 
 def start(address, storage=":memory:"):

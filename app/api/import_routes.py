@@ -5,9 +5,9 @@ from flask import current_app, g
 from app.api.bulk_import import blp
 from app.db import get_db
 from app.envelope import FailureOut
-from app.import_worker import get_worker
 from app.schemas.imports import AddUsersBody, NewOperationOut, SuccessOut
 from app.services import imports
+from app.worker_binding import get_worker
 
 _REFUSED = {"schema": FailureOut, "description": "Refused in the operation's current state"}
 

@@ -4,8 +4,8 @@ from dataclasses import dataclass
 
 from marshmallow import ValidationError
 
+from app.rules import MISSING_DATA, missing_required_data
 from app.schemas.imports import UserIn
-from app.services.imports import MISSING_DATA, missing_required_data
 
 _SCHEMA = UserIn()
 

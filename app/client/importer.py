@@ -8,9 +8,9 @@ from app.client.api import ApiError
 from app.client.checks import check, identity_of
 from app.client.progress import duration
 from app.client.report import Failure, place
-from app.services.imports import INVALID_ROLES, MISSING_DATA
+from app.rules import INVALID_ROLES, MISSING_DATA
+from app.services.states import FINISHED_STATES
 
-FINISHED = ("done", "error", "canceled")
 STALL_SECONDS = 60.0
 # import.addUsers refuses a whole call for these, because of some of its users: the
 # importer then splits the call to find them, and imports the others.
@@ -132,7 +132,7 @@ class Importer:
                 raise Refused("another import operation replaced this one on the server")
             count = operation.get("count") or {}
             counters = (count.get("completed") or 0, count.get("error") or 0)
-            finished = status["state"] in FINISHED
+            finished = status["state"] in FINISHED_STATES
             self.progress.importing(*counters, count.get("total") or sent, final=finished)
             if finished:
                 self.progress.finish()

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.client.jsonarray import JsonSyntaxError, iter_array
-from app.services.imports import REQUIRED_LISTS
+from app.rules import REQUIRED_LISTS
 
 FORMATS = ("auto", "csv", "rocketchat-csv", "json", "jsonl")
 

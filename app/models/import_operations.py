@@ -3,10 +3,10 @@
 import pymongo
 from pymongo import ReturnDocument
 
+from app.services.states import CANCEL, LEASE
+
 COLLECTION = "rocketchat_import"
 LATEST_LIMIT = 20  # getLatestImportOperations returns at most this many
-LEASE = "_importLease"  # ours: which worker runs the operation, until when
-CANCEL = "_cancelRequested"  # ours: import.cancel asked the worker to stop
 
 # What Rocket.Chat declares on this collection, and ours for getLatestImportOperations.
 INDEXES = [

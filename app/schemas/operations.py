@@ -4,6 +4,7 @@ from marshmallow import Schema, fields
 
 from app.envelope import SuccessEnvelope
 from app.schemas.fields import RcDate
+from app.services.states import REPORTED_STATES
 
 _EXAMPLE_ID = "64d51ea91558939980aab371"
 
@@ -42,9 +43,7 @@ class StatusOut(SuccessEnvelope):
 
     state = fields.String(
         required=True,
-        metadata={
-            "enum": ["none", "new", "loading", "ready", "importing", "done", "error", "canceled"]
-        },
+        metadata={"enum": list(REPORTED_STATES)},
     )
     operation = fields.Nested(OperationOut)
 

@@ -3,7 +3,7 @@
 import math
 
 from app.errors import InvalidParams
-from app.models import import_records
+from app.models import staging
 
 # Rocket.Chat's defaults for API_Default_Count and API_Upper_Count_Limit.
 DEFAULT_COUNT = 50
@@ -21,8 +21,8 @@ def failed_users(db, offset=None, count=None):
         raise InvalidParams("must be >= 0")
     count = _whole(count, DEFAULT_COUNT)
     count = min(count if count > 0 else DEFAULT_COUNT, MAX_COUNT)
-    page = import_records.failed_users(db, offset, count)
-    total = import_records.count_users(db, failed_only=True)
+    page = staging.failed_users(db, offset, count)
+    total = staging.count_users(db, failed_only=True)
     return {"users": page, "count": len(page), "offset": offset, "total": total}
 
 

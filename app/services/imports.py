@@ -1,29 +1,30 @@
-"""The import lifecycle's routes: new, addUsers, run and clear."""
+"""The import lifecycle: start an operation, stage users, run, clear and cancel it."""
 
 from bson import ObjectId
 
 from app.errors import ActionRefused, InvalidParams
-from app.models import import_operations, import_records, roles, settings
+from app.models import import_operations, roles, settings, staging
+from app.rules import (
+    ALREADY_FINISHED,
+    CANNOT_CANCEL_LOADING,
+    CANNOT_RECEIVE,
+    INVALID_ROLES,
+    MISSING_DATA,
+    NOT_INITIALIZED,
+    NOTHING_TO_CANCEL,
+    missing_required_data,
+)
 from app.services import clock, passwords, states
 from app.services.states import state_of
 
 DEFAULT_ROLES_SETTING = "Accounts_Registration_Users_Default_Roles"
-
-NOT_INITIALIZED = "Import operation not initialized."
-CANNOT_RECEIVE = "The current import operation can not receive new data."
-ALREADY_FINISHED = "The current import operation is already finished."
-MISSING_DATA = "Users are missing required data."
-INVALID_ROLES = "One or more of the users have been assigned invalid roles."
-
-# A user needs a non-empty value in each of these lists.
-REQUIRED_LISTS = ("emails", "importIds")
 
 
 def new_operation(db, user_id):
     """Invalidate every operation, empty the staging area and start a new operation."""
     now = clock.now()
     import_operations.invalidate_all(db, now)
-    import_records.delete_all(db)
+    staging.delete_all(db)
     operation = {
         "_id": str(ObjectId()),
         "type": "api",
@@ -52,7 +53,7 @@ def add_users(db, users, max_users=None):
     if roles.missing(db, {role for user_roles in merged for role in user_roles}):
         raise ActionRefused(INVALID_ROLES)
     records = [_staged(user, user_roles) for user, user_roles in zip(users, merged, strict=True)]
-    import_records.insert_many(db, records)
+    staging.insert_many(db, records)
     import_operations.add_staged_users(
         db, operation["_id"], len(records), states.USER_SELECTION, clock.now()
     )
@@ -64,23 +65,11 @@ def _receiving_operation(db):
     if operation is None or operation.get("valid") is not True:
         raise ActionRefused(NOT_INITIALIZED)
     state = state_of(operation)
-    if state in ("loading", "importing"):
+    if state in states.BUSY_STATES:
         raise ActionRefused(CANNOT_RECEIVE)
     if state in states.FINISHED_STATES:
         raise ActionRefused(ALREADY_FINISHED)
     return operation
-
-
-def missing_required_data(user):
-    """Return which of `emails` and `importIds` lack a non-empty value (Rocket.Chat's rule).
-
-    Pure, so that the command-line importer's --dry-run applies the very same rule offline.
-    """
-    return [name for name in REQUIRED_LISTS if not _has_value(user.get(name) or [])]
-
-
-def _has_value(values):
-    return any(isinstance(v, str) and v for v in values)
 
 
 def default_roles(db):
@@ -99,7 +88,7 @@ def _staged(user, user_roles):
     data["roles"] = user_roles
     if user.get("password"):
         data["password"] = passwords.staged_form(user["password"])
-    return {"_id": str(ObjectId()), "dataType": import_records.USER, "data": data}
+    return {"_id": str(ObjectId()), "dataType": staging.USER, "data": data}
 
 
 def start_import(db):
@@ -118,11 +107,7 @@ def start_import(db):
 def clear(db):
     """Invalidate every operation and empty the staging area (a running import stops)."""
     import_operations.invalidate_all(db, clock.now())
-    import_records.delete_all(db)
-
-
-NOTHING_TO_CANCEL = "There is no import operation to cancel."
-CANNOT_CANCEL_LOADING = "The current import operation is loading data and cannot be cancelled."
+    staging.delete_all(db)
 
 
 def cancel(db):
@@ -136,8 +121,9 @@ def cancel(db):
     if state == "loading":
         raise ActionRefused(CANNOT_CANCEL_LOADING)
     now = clock.now()
-    waiting = (states.NEW, states.USER_SELECTION, *states.IMPORTING)
-    if import_operations.cancel_unclaimed(db, operation["_id"], waiting, states.CANCELLED, now):
+    if import_operations.cancel_unclaimed(
+        db, operation["_id"], states.WAITING, states.CANCELLED, now
+    ):
         return import_operations.current(db)
     if not import_operations.request_cancel(db, operation["_id"], states.IMPORTING, now):
         raise ActionRefused(ALREADY_FINISHED)  # it finished while we looked

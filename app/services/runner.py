@@ -5,7 +5,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from app.models import import_operations, import_records, users
+from app.models import import_operations, staging, users
 from app.models.connection import is_unavailable
 from app.services import accounts, clock, states
 from app.services.conflicts import Holders, lookup_of
@@ -15,10 +15,6 @@ log = logging.getLogger(__name__)
 # Staged records are read, and their identities looked up, this many batches at a time:
 # one read and one lookup feed ten batches.
 READ_AHEAD = 10
-
-# The steps after the users, walked in order; API imports have no channels or messages.
-LATER_STEPS = (states.IMPORTING_CHANNELS, states.IMPORTING_MESSAGES, states.FINISHING)
-USER_STEPS = (states.IMPORTING_STARTED, states.IMPORTING_USERS)
 
 
 @dataclass
@@ -67,13 +63,13 @@ class ImportRun:
     def _run_steps(self):
         status = self.operation.get("status")
         counts = self._start_counts(first_start=status == states.IMPORTING_STARTED)
-        if status in USER_STEPS:
+        if status in states.USER_STEPS:
             self._report({"status": states.IMPORTING_USERS, **counts})
             self._import_users()
             start = 0
         else:
-            start = LATER_STEPS.index(status) if status in LATER_STEPS else 0
-        for step in LATER_STEPS[start:]:
+            start = states.LATER_STEPS.index(status) if status in states.LATER_STEPS else 0
+        for step in states.LATER_STEPS[start:]:
             self._report({"status": step})
         self._release({"status": states.DONE, **self._counts()})
         log.info("import run done: %s created, %s failed", self.completed, self.failed)
@@ -81,8 +77,8 @@ class ImportRun:
     def _start_counts(self, first_start):
         # Counts follow from the staging area, so they are exact even after a crash:
         # only created users leave it, and failed records stay with their reason.
-        staged = import_records.count_users(self.db)
-        self.failed = import_records.count_users(self.db, failed_only=True)
+        staged = staging.count_users(self.db)
+        self.failed = staging.count_users(self.db, failed_only=True)
         if first_start:
             self.total = staged
             return {"count.total": staged, "count.users": staged, **self._counts()}
@@ -92,7 +88,7 @@ class ImportRun:
 
     def _import_users(self):
         size = self.settings.batch_size
-        cursor = import_records.pending_users(self.db, batch_size=size * READ_AHEAD)
+        cursor = staging.pending_users(self.db, batch_size=size * READ_AHEAD)
         while chunk := list(itertools.islice(cursor, size * READ_AHEAD)):
             staged = [(record, accounts.identity(record["data"])) for record in chunk]
             # One lookup serves the ten batches of a chunk; Holders then follows what
@@ -125,8 +121,8 @@ class ImportRun:
                 holders.take(user_id, emails, username, import_ids)
                 planned.append((record, user_id))
         self._create(planned, outcome)
-        import_records.delete_ids(self.db, outcome.created)
-        import_records.mark_failed(self.db, outcome.failed)
+        staging.delete_ids(self.db, outcome.created)
+        staging.mark_failed(self.db, outcome.failed)
         return outcome
 
     def _create(self, planned, outcome):
@@ -193,7 +189,7 @@ class ImportRun:
         if state.get("valid") is not True:
             self._release({})
             raise Stopped("the operation was invalidated (import.clear or import.new)")
-        if state.get(import_operations.CANCEL):
+        if state.get(states.CANCEL):
             self._release({"status": states.CANCELLED, **self._counts()})
             raise Stopped("the operation was cancelled (import.cancel)")
 

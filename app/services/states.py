@@ -1,4 +1,9 @@
-"""The import steps Rocket.Chat stores (`status`) and the states import.status reports."""
+"""The import state machine's vocabulary: the steps Rocket.Chat stores (`status`), the
+states import.status reports, every set of them the code decides on, and our own fields.
+
+Pure constants (no imports), so that every layer, and the command-line importer, reads
+them from here rather than spelling its own copy.
+"""
 
 NEW = "importer_new"
 USER_SELECTION = "importer_user_selection"
@@ -11,7 +16,8 @@ DONE = "importer_done"
 FAILED = "importer_import_failed"
 CANCELLED = "importer_import_cancelled"
 
-_LOADING = (
+# Rocket.Chat's file importers' steps before user selection; no route of ours sets them.
+LOADING = (
     "importer_uploading",
     "importer_downloading_file",
     "importer_file_loaded",
@@ -31,9 +37,18 @@ IMPORTING = (
     FINISHING,
 )
 
+# The runner's walk: the user steps create users; the later steps follow in order (API
+# imports have no channels or messages).
+USER_STEPS = (IMPORTING_STARTED, IMPORTING_USERS)
+LATER_STEPS = (IMPORTING_CHANNELS, IMPORTING_MESSAGES, FINISHING)
+# What a worker may claim: a step the runner knows how to resume.
+CLAIMABLE = (*USER_STEPS, *LATER_STEPS)
+# What import.cancel may finish at once when no live worker holds the operation.
+WAITING = (NEW, USER_SELECTION, *IMPORTING)
+
 STATE_OF_STATUS = {
     NEW: "new",
-    **dict.fromkeys(_LOADING, "loading"),
+    **dict.fromkeys(LOADING, "loading"),
     USER_SELECTION: "ready",
     **dict.fromkeys(IMPORTING, "importing"),
     DONE: "done",
@@ -41,7 +56,15 @@ STATE_OF_STATUS = {
     CANCELLED: "canceled",
 }
 
+# Every state import.status reports, in the published schema's order; `none`: no operation.
+REPORTED_STATES = ("none", "new", "loading", "ready", "importing", "done", "error", "canceled")
+# States in which import.addUsers cannot take users (the data is being loaded or imported).
+BUSY_STATES = ("loading", "importing")
 FINISHED_STATES = ("done", "error", "canceled")
+
+# Our own fields on an operation document (Rocket.Chat has neither).
+LEASE = "_importLease"  # which worker runs the operation, until when
+CANCEL = "_cancelRequested"  # import.cancel asked the worker to stop
 
 
 def state_of(operation):

@@ -10,13 +10,11 @@ from datetime import timedelta
 from app import context
 from app.models import import_operations
 from app.models.connection import is_unavailable
-from app.services import clock
+from app.services import clock, states
 from app.services.passwords import Hasher
-from app.services.runner import LATER_STEPS, USER_STEPS, ImportRun, RunSettings
+from app.services.runner import ImportRun, RunSettings
 
 log = logging.getLogger(__name__)
-
-CLAIMABLE = (*USER_STEPS, *LATER_STEPS)
 
 
 def new_worker_id():
@@ -66,7 +64,7 @@ class Worker:
         """Take the lease of one run that is waiting, or whose worker's lease expired."""
         now = clock.now()
         expires = now + timedelta(seconds=self.settings.lease_seconds)
-        return import_operations.claim(self.db, CLAIMABLE, self.id, now, expires)
+        return import_operations.claim(self.db, states.CLAIMABLE, self.id, now, expires)
 
     def run_pending(self):
         """Run claimable operations until none is left; return how many runs were made."""

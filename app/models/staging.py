@@ -1,4 +1,5 @@
-"""The `rocketchat_import_data` collection: the staging area."""
+"""The `rocketchat_import_data` collection: the staging area, where import.addUsers puts
+users until the import creates them (or records why it could not)."""
 
 import pymongo
 from pymongo import UpdateOne

@@ -1,0 +1,42 @@
+"""The test app, built one way: its settings, make_app(), and callers that send requests."""
+
+from click.testing import CliRunner
+
+from app import create_app
+
+# What every test app runs with unless a test says otherwise: an empty embedded database
+# (no demo), quiet logs, no worker thread (tests run workers themselves).
+TEST_SETTINGS = {
+    "SEED_DEMO": False,
+    "LOG_LEVEL": "WARNING",
+    "TESTING": True,
+    "IMPORT_WORKER": "off",
+}
+
+
+def make_app(**overrides):
+    """Return an app on TEST_SETTINGS, with these settings changed."""
+    return create_app({**TEST_SETTINGS, **overrides})
+
+
+def run_server_command(args, **env):
+    """Run `bulk-import-server ARGS` in-process with these environment variables."""
+    from app.cli import main
+
+    return CliRunner().invoke(main, args, env={"MONGO_URL": None, **env})
+
+
+class Caller:
+    """A user with credentials, able to call the API through the test client."""
+
+    def __init__(self, client, user, token):
+        self.client, self.user, self.token = client, user, token
+        self.headers = {"X-User-Id": user["_id"], "X-Auth-Token": token}
+
+    def get(self, path, **kwargs):
+        """GET /api/v1/<path> as this user."""
+        return self.client.get(f"/api/v1/{path}", headers=self.headers, **kwargs)
+
+    def post(self, path, json=None, **kwargs):
+        """POST /api/v1/<path> as this user."""
+        return self.client.post(f"/api/v1/{path}", headers=self.headers, json=json, **kwargs)
