@@ -9,9 +9,8 @@ import re
 from pathlib import Path
 
 import pytest
-import requests
 
-from app.fixtures import DEMO_CREDENTIALS, DEMO_PASSWORD
+from tests.browser.console import Admin
 from tests.processes import serve
 from tests.wire import free_port
 
@@ -26,7 +25,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
-ADMIN, ADMIN_PAT, ALICE = DEMO_CREDENTIALS
 HERE = Path(__file__).parent
 
 
@@ -77,31 +75,6 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": {"width": 1200, "height": 900}}
 
 
-class Admin:
-    """The demo admin, calling the API directly: to set up and to check what the page did."""
-
-    def __init__(self, base):
-        self.base = f"{base}/api/v1/"
-        self.headers = {"X-User-Id": ADMIN["user_id"], "X-Auth-Token": ADMIN["token"]}
-
-    def get(self, route, **params):
-        """GET a route; return the JSON answer."""
-        return requests.get(
-            self.base + route, headers=self.headers, params=params, timeout=10
-        ).json()
-
-    def post(self, route, body=None):
-        """POST a route; return the JSON answer."""
-        return requests.post(
-            self.base + route, headers=self.headers, json=body or {}, timeout=10
-        ).json()
-
-    def can_log_in(self, username, password):
-        """Tell whether a user exists with that password (an imported user can log in)."""
-        body = {"user": username, "password": password}
-        return requests.post(self.base + "login", json=body, timeout=10).status_code == 200
-
-
 @pytest.fixture
 def admin_api(console_url):
     """The demo admin's API, with no import operation left running by an earlier test."""
@@ -135,18 +108,3 @@ def shot(page, request):
         page.screenshot(path=SCREENSHOTS / f"{name}-{len(taken):02d}-{step}.png", full_page=True)
 
     return take
-
-
-def sign_in(page, username="admin", password=DEMO_PASSWORD):
-    """Open the console and sign in with a username and a password."""
-    page.goto("/")
-    page.get_by_label("Username or email", exact=True).fill(username)
-    page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("button", name="Sign in", exact=True).click()
-
-
-def users_csv(path, users, header="username,email,importId,name,password"):
-    """Write a CSV of users for the API importer: each a tuple in the header's order."""
-    lines = [header, *(",".join(user) for user in users)]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path

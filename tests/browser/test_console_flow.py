@@ -9,7 +9,7 @@ from pathlib import Path
 import requests
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ADMIN, ADMIN_PAT, ALICE, sign_in, users_csv
+from tests.browser.console import ADMIN, ADMIN_PAT, ALICE, read_file, sign_in, users_csv
 
 PEOPLE = Path(__file__).resolve().parents[1] / "data" / "people-2000.csv"
 # The seven users of people-2000.csv that cannot be imported, and why (see the README).
@@ -22,13 +22,6 @@ PEOPLE_FAILURES = {
     "line 1906": "email already in use: GUIDO.DIJKSTRA.1@EXAMPLE.ORG",
     "line 2001": "already imported: importId hr-00002 belongs to user",
 }
-
-
-def read_file(page, path, importer="Users file (CSV, JSON, JSON Lines)"):
-    """Choose an importer and a file, and have the page read it."""
-    page.get_by_label("Importer").select_option(label=importer)
-    page.get_by_label("File", exact=True).set_input_files(str(path))
-    page.get_by_role("button", name="Read the file").click()
 
 
 def test_root_redirects_to_the_console_and_sign_in_keeps_the_token_out_of_urls(
