@@ -13,6 +13,11 @@ def _flag(raw):
     raise ValueError(f"not a flag: {raw!r}")
 
 
+def _list(raw):
+    """Parse a comma-separated list into a tuple of its non-empty, trimmed items."""
+    return tuple(item.strip() for item in raw.split(",") if item.strip())
+
+
 # Every setting the service reads from the environment, with its parser.
 ENV_SETTINGS = {
     "MONGO_URL": str,
@@ -31,6 +36,14 @@ ENV_SETTINGS = {
     "RATE_LIMIT_STORAGE_URI": str,
     "MAX_BODY_BYTES": int,
     "MAX_USERS_PER_REQUEST": int,
+    # the file importers (uploadImportFile, downloadPublicImportFile)
+    "MAX_IMPORT_FILE_BYTES": int,
+    "IMPORT_MAX_UNPACKED_BYTES": int,
+    "IMPORT_MAX_ZIP_RATIO": int,
+    "IMPORT_MAX_ZIP_ENTRIES": int,
+    "IMPORT_URL_ALLOWLIST": _list,
+    "IMPORT_DOWNLOAD_TIMEOUT_SECONDS": float,
+    "IMPORT_FILE_FOLDER": str,
 }
 
 
@@ -54,6 +67,15 @@ class Defaults:
     RATE_LIMIT_STORAGE_URI = None  # default: MONGO_URL (shared by all processes) or memory
     MAX_BODY_BYTES = 16 * 1024 * 1024  # larger bodies are refused with 413
     MAX_USERS_PER_REQUEST = 10_000  # import.addUsers refuses more in one call
+    # The file importers. A file larger than this is refused at upload or download; the
+    # base64 JSON body of uploadImportFile may be as large as this file needs.
+    MAX_IMPORT_FILE_BYTES = 256 * 1024 * 1024
+    IMPORT_MAX_UNPACKED_BYTES = 1024 * 1024 * 1024  # a zip's entries, unpacked, in all
+    IMPORT_MAX_ZIP_RATIO = 100  # unpacked / packed size of one entry: more is a zip bomb
+    IMPORT_MAX_ZIP_ENTRIES = 10_000  # entries in one zip
+    IMPORT_URL_ALLOWLIST = ()  # hosts or CIDRs a download may reach although internal
+    IMPORT_DOWNLOAD_TIMEOUT_SECONDS = 30.0  # connect, and each wait for data
+    IMPORT_FILE_FOLDER = None  # server paths downloadPublicImportFile may read; None: none
     VERSION = "6.3.0"  # the Rocket.Chat API version clients see in /api/info
 
 
@@ -72,6 +94,11 @@ _POSITIVE = (
     "RATE_LIMIT_PERIOD_SECONDS",
     "MAX_BODY_BYTES",
     "MAX_USERS_PER_REQUEST",
+    "MAX_IMPORT_FILE_BYTES",
+    "IMPORT_MAX_UNPACKED_BYTES",
+    "IMPORT_MAX_ZIP_RATIO",
+    "IMPORT_MAX_ZIP_ENTRIES",
+    "IMPORT_DOWNLOAD_TIMEOUT_SECONDS",
 )
 
 

@@ -16,11 +16,13 @@ class SuccessEnvelope(Schema):
         return data
 
 
-def failure(error, *, error_type=None):
-    """Return the body of a failed call: `{success: false, error[, errorType]}`."""
+def failure(error, *, error_type=None, details=None):
+    """Return the body of a failed call: `{success: false, error[, errorType][, details]}`."""
     body = {"success": False, "error": error}
     if error_type:
         body["errorType"] = error_type
+    if details:
+        body["details"] = details  # Meteor.Error's details: the method that refused
     return body
 
 
@@ -35,5 +37,6 @@ class FailureOut(Schema):
     success = fields.Boolean(required=True, metadata={"example": False})
     error = fields.String(required=True)
     errorType = fields.String()
+    details = fields.String()
     status = fields.String()
     message = fields.String()

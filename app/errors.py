@@ -58,3 +58,19 @@ class LoginRefused(Unauthorized):
 
     def __init__(self):
         ServiceError.__init__(self, "Unauthorized")
+
+
+class MethodError(CodedError):
+    """A Meteor.Error of a named method: `Reason [code]`, its errorType, and `details`."""
+
+    def __init__(self, reason, error_type, method):
+        super().__init__(reason, error_type)
+        self.details = method
+
+
+class ImporterNotDefined(MethodError):
+    """No file importer has this key."""
+
+    def __init__(self, key, method):
+        reason = f"The importer ({key}) has no import class defined."
+        super().__init__(reason, "error-importer-not-defined", method)

@@ -7,6 +7,7 @@ from app.api import (
     bulk_import,
     docs,
     errors,
+    file_import_routes,
     health,
     import_error_routes,
     import_routes,
@@ -30,7 +31,7 @@ OPENAPI_SETTINGS = {
 }
 
 # The route modules add their routes to these blueprints when imported.
-_ROUTES = (import_routes, operation_routes, import_error_routes)
+_ROUTES = (import_routes, operation_routes, import_error_routes, file_import_routes)
 BLUEPRINTS = (info.blp, bulk_import.blp, session_routes.blp, health.blp)
 
 

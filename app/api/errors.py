@@ -2,7 +2,7 @@
 
 import logging
 
-from flask import current_app, jsonify
+from flask import current_app, jsonify, request
 from flask_limiter.errors import RateLimitExceeded
 from werkzeug.exceptions import HTTPException
 
@@ -36,13 +36,14 @@ def _service_error(error):
     if isinstance(error, Forbidden):
         return _reply(envelope.failure(error.message), 403)
     error_type = error.error_type if isinstance(error, InvalidParams | CodedError) else None
-    return _reply(envelope.failure(error.message, error_type=error_type), 400)
+    details = getattr(error, "details", None)
+    return _reply(envelope.failure(error.message, error_type=error_type, details=details), 400)
 
 
 def _http_error(error):
     message = _HTTP_MESSAGES.get(error.code, error.name)
     if error.code == 413:
-        limit = current_app.config["MAX_BODY_BYTES"]
+        limit = request.max_content_length or current_app.config["MAX_BODY_BYTES"]
         message = f"Request body too large: the limit is {limit} bytes [error-request-too-large]"
     allow = [("Allow", value) for key, value in error.get_headers() if key == "Allow"]
     return _reply(envelope.failure(message), error.code, allow)

@@ -3,7 +3,7 @@
 import pymongo
 from pymongo import ReturnDocument
 
-from app.services.states import CANCEL, LEASE
+from app.services.states import CANCEL, FILE_ID, LEASE
 
 COLLECTION = "rocketchat_import"
 LATEST_LIMIT = 20  # getLatestImportOperations returns at most this many
@@ -113,5 +113,33 @@ def release(db, operation_id, worker, changes, now):
     result = db[COLLECTION].update_one(
         {"_id": operation_id, f"{LEASE}.worker": worker},
         {"$set": {**changes, "_updatedAt": now}, "$unset": {LEASE: ""}},
+    )
+    return result.modified_count == 1
+
+
+def update(db, operation_id, changes, now):
+    """Set fields of one operation."""
+    db[COLLECTION].update_one({"_id": operation_id}, {"$set": {**changes, "_updatedAt": now}})
+
+
+def file_ids(db, except_id=None):
+    """Return the stored-file ids (ours, FILE_ID) of every operation but `except_id`."""
+    query = {FILE_ID: {"$exists": True}}
+    if except_id is not None:
+        query["_id"] = {"$ne": except_id}
+    return [doc[FILE_ID] for doc in db[COLLECTION].find(query, {FILE_ID: 1})]
+
+
+def switch_status_leased(db, operation_id, expected, status, holder, now, expires):
+    """Like switch_status, and take the lease for `holder` so no worker claims it yet."""
+    result = db[COLLECTION].update_one(
+        {"_id": operation_id, "valid": True, "status": expected},
+        {
+            "$set": {
+                "status": status,
+                "_updatedAt": now,
+                LEASE: {"worker": holder, "claimedAt": now, "expiresAt": expires},
+            }
+        },
     )
     return result.modified_count == 1

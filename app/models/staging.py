@@ -3,9 +3,11 @@ users until the import creates them (or records why it could not)."""
 
 import pymongo
 from pymongo import UpdateOne
+from pymongo.errors import BulkWriteError
 
 COLLECTION = "rocketchat_import_data"
 USER = "user"
+DUPLICATE_KEY = 11000
 
 # What Rocket.Chat declares on this collection.
 INDEXES = [([("dataType", pymongo.ASCENDING)], {})]
@@ -65,3 +67,38 @@ def failed_users(db, offset, limit):
     query = {"dataType": USER, "errors": {"$exists": True}}
     cursor = db[COLLECTION].find(query, _WITHOUT_PASSWORD).sort("_id", pymongo.ASCENDING)
     return list(cursor.skip(offset).limit(limit))
+
+
+CHANNEL = "channel"
+
+
+def insert_new(db, records):
+    """Stage records whose `_id`s may already be staged: those are left as they are."""
+    if not records:
+        return
+    try:
+        db[COLLECTION].insert_many(records, ordered=False)
+    except BulkWriteError as error:
+        # Deterministic `_id`s make a retried batch a no-op; anything else is a real error.
+        if any(e.get("code") != DUPLICATE_KEY for e in error.details.get("writeErrors", [])):
+            raise
+
+
+def delete_id_range(db, first_id, last_id):
+    """Remove the records whose `_id` lies in [first_id, last_id]."""
+    db[COLLECTION].delete_many({"_id": {"$gte": first_id, "$lte": last_id}})
+
+
+def count_type(db, data_type):
+    """Count the staged records of one type (`user`, `channel`)."""
+    return db[COLLECTION].count_documents({"dataType": data_type})
+
+
+def all_of_type(db, data_type):
+    """Return a cursor over the staged records of one type, in `_id` order, no password."""
+    return (
+        db[COLLECTION]
+        .find({"dataType": data_type}, _WITHOUT_PASSWORD)
+        .sort("_id", pymongo.ASCENDING)
+        .batch_size(1000)
+    )

@@ -35,6 +35,13 @@ class OperationOut(Schema):
     updatedAt = RcDate(attribute="_updatedAt", data_key="_updatedAt")
     file = fields.String()
     contentType = fields.String()
+    errorMessage = fields.String(
+        metadata={"description": "Ours: why the file could not be prepared (file, line, what)"}
+    )
+    notImported = fields.List(
+        fields.String(),
+        metadata={"description": "Ours: what a file operation reads but does not import"},
+    )
     count = fields.Nested(CountOut)
 
 

@@ -3,7 +3,7 @@
 from bson import ObjectId
 
 from app.errors import ActionRefused, InvalidParams
-from app.models import import_operations, roles, settings, staging
+from app.models import import_files, import_operations, roles, settings, staging
 from app.rules import (
     ALREADY_FINISHED,
     CANNOT_CANCEL_LOADING,
@@ -25,6 +25,7 @@ def new_operation(db, user_id):
     now = clock.now()
     import_operations.invalidate_all(db, now)
     staging.delete_all(db)
+    import_files.delete(db, import_operations.file_ids(db))
     operation = {
         "_id": str(ObjectId()),
         "type": "api",
@@ -49,7 +50,7 @@ def add_users(db, users, max_users=None):
     if any(missing_required_data(user) for user in users):
         raise ActionRefused(MISSING_DATA)
     defaults = default_roles(db)
-    merged = [_merge_roles(user.get("roles"), defaults) for user in users]
+    merged = [merge_roles(user.get("roles"), defaults) for user in users]
     if roles.missing(db, {role for user_roles in merged for role in user_roles}):
         raise ActionRefused(INVALID_ROLES)
     records = [_staged(user, user_roles) for user, user_roles in zip(users, merged, strict=True)]
@@ -78,7 +79,8 @@ def default_roles(db):
     return [role.strip() for role in str(value or "").split(",") if role.strip()]
 
 
-def _merge_roles(own, defaults):
+def merge_roles(own, defaults):
+    """Return a user's roles followed by the default roles, each once."""
     # The user's roles first, then the defaults, each once: whole role names, never letters.
     return list(dict.fromkeys([*(own or []), *defaults]))
 
@@ -108,6 +110,7 @@ def clear(db):
     """Invalidate every operation and empty the staging area (a running import stops)."""
     import_operations.invalidate_all(db, clock.now())
     staging.delete_all(db)
+    import_files.delete(db, import_operations.file_ids(db))
 
 
 def cancel(db):

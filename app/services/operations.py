@@ -5,7 +5,7 @@ from app.models import import_operations
 from app.services.states import state_of
 
 # Importer keys Rocket.Chat ships, with the names getImportProgress reports.
-IMPORTER_NAMES = {"api": "API", "csv": "CSV", "slack": "Slack", "slack-users": "Slack's Users"}
+IMPORTER_NAMES = {"api": "API", "csv": "CSV", "slack": "Slack", "slack-users": "Slack_Users"}
 
 
 def import_status(db):

@@ -6,6 +6,13 @@ them from here rather than spelling its own copy.
 """
 
 NEW = "importer_new"
+UPLOADING = "importer_uploading"
+DOWNLOADING_FILE = "importer_downloading_file"
+FILE_LOADED = "importer_file_loaded"
+PREPARING_STARTED = "importer_preparing_started"
+PREPARING_USERS = "importer_preparing_users"
+PREPARING_CHANNELS = "importer_preparing_channels"
+PREPARING_MESSAGES = "importer_preparing_messages"
 USER_SELECTION = "importer_user_selection"
 IMPORTING_STARTED = "importer_importing_started"
 IMPORTING_USERS = "importer_importing_users"
@@ -16,17 +23,20 @@ DONE = "importer_done"
 FAILED = "importer_import_failed"
 CANCELLED = "importer_import_cancelled"
 
-# Rocket.Chat's file importers' steps before user selection; no route of ours sets them.
-LOADING = (
-    "importer_uploading",
-    "importer_downloading_file",
-    "importer_file_loaded",
-    "importer_preparing_started",
-    "importer_preparing_users",
-    "importer_preparing_channels",
-    "importer_preparing_messages",
-    "importer_preparing_contacts",
+# The file importers' steps before user selection that a worker picks up: a download to
+# make or a file to prepare. An operation is inserted at `uploading` only once its file
+# is stored whole, so a worker may prepare it from there.
+PREPARABLE = (
+    UPLOADING,
+    DOWNLOADING_FILE,
+    FILE_LOADED,
+    PREPARING_STARTED,
+    PREPARING_USERS,
+    PREPARING_CHANNELS,
+    PREPARING_MESSAGES,
 )
+# Every step import.status reports as `loading` (contacts: Rocket.Chat's omnichannel).
+LOADING = (*PREPARABLE, "importer_preparing_contacts")
 IMPORTING = (
     IMPORTING_STARTED,
     IMPORTING_USERS,
@@ -41,8 +51,11 @@ IMPORTING = (
 # imports have no channels or messages).
 USER_STEPS = (IMPORTING_STARTED, IMPORTING_USERS)
 LATER_STEPS = (IMPORTING_CHANNELS, IMPORTING_MESSAGES, FINISHING)
-# What a worker may claim: a step the runner knows how to resume.
-CLAIMABLE = (*USER_STEPS, *LATER_STEPS)
+# What a worker may claim: a step the runner knows how to resume, or a file to prepare
+# (one lease discipline for both).
+CLAIMABLE = (*USER_STEPS, *LATER_STEPS, *PREPARABLE)
+# The steps getImportFileData shows a selection in (and startImport starts from the first).
+SELECTABLE = (USER_SELECTION, *IMPORTING, DONE)
 # What import.cancel may finish at once when no live worker holds the operation.
 WAITING = (NEW, USER_SELECTION, *IMPORTING)
 
@@ -65,6 +78,10 @@ FINISHED_STATES = ("done", "error", "canceled")
 # Our own fields on an operation document (Rocket.Chat has neither).
 LEASE = "_importLease"  # which worker runs the operation, until when
 CANCEL = "_cancelRequested"  # import.cancel asked the worker to stop
+FILE_ID = "_fileId"  # the GridFS id of a file operation's file
+DOWNLOAD = "_download"  # `{url}` a worker has yet to download
+ERROR_MESSAGE = "errorMessage"  # why a file could not be prepared
+NOT_IMPORTED = "notImported"  # what a file operation reads and counts but does not import
 
 
 def state_of(operation):

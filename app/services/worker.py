@@ -11,7 +11,9 @@ from app import context
 from app.models import import_operations
 from app.models.connection import is_unavailable
 from app.services import clock, states
+from app.services.file_imports import FileSettings
 from app.services.passwords import Hasher
+from app.services.preparation import Preparation
 from app.services.runner import ImportRun, RunSettings
 
 log = logging.getLogger(__name__)
@@ -35,6 +37,7 @@ class Worker:
         on_batch=None,
         on_run_end=None,
         worker_id=None,
+        file_settings=None,
     ):
         self.db = db
         self.id = worker_id or new_worker_id()
@@ -42,6 +45,7 @@ class Worker:
         self.poll_seconds = poll_seconds
         self.on_batch = on_batch  # called with the ImportRun after each batch
         self.on_run_end = on_run_end  # called with the ImportRun when it ends, however
+        self.file_settings = file_settings or FileSettings.default()
         self.hasher = Hasher(bcrypt_rounds)
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -58,6 +62,7 @@ class Worker:
                 lease_seconds=settings["IMPORT_LEASE_SECONDS"],
             ),
             poll_seconds=settings["IMPORT_POLL_SECONDS"],
+            file_settings=FileSettings.from_settings(settings),
         )
 
     def claim(self):
@@ -73,22 +78,35 @@ class Worker:
             token = context.run_id.set(operation["_id"])
             try:
                 log.info("import run claimed by %s", self.id)
-                run = ImportRun(
-                    self.db,
-                    operation,
-                    self.id,
-                    self.hasher,
-                    self.settings,
-                    on_batch=self.on_batch,
-                    stopping=self._stop.is_set,
-                )
+                run = self._runner_of(operation)
                 run.execute()
             finally:
                 context.run_id.reset(token)
             runs += 1
-            if self.on_run_end:
+            if self.on_run_end and isinstance(run, ImportRun):
                 self.on_run_end(run)
         return runs
+
+    def _runner_of(self, operation):
+        # A file operation before its selection is prepared; anything else is imported.
+        if operation.get("status") in states.PREPARABLE:
+            return Preparation(
+                self.db,
+                operation,
+                self.id,
+                self.file_settings,
+                self.settings.lease_seconds,
+                stopping=self._stop.is_set,
+            )
+        return ImportRun(
+            self.db,
+            operation,
+            self.id,
+            self.hasher,
+            self.settings,
+            on_batch=self.on_batch,
+            stopping=self._stop.is_set,
+        )
 
     def run_forever(self):
         """Run imports until stop(); wait for the database when it is unreachable."""

@@ -1,0 +1,153 @@
+"""The file importers' routes: importers.list, uploadImportFile, downloadPublicImportFile,
+getImportFileData and startImport (getImportProgress is with the read-only routes)."""
+
+import functools
+
+from flask import current_app, g, request
+
+from app import importers
+from app.api import uploads
+from app.api.bulk_import import blp
+from app.db import get_db
+from app.envelope import FailureOut
+from app.errors import InvalidParams
+from app.schemas.file_imports import (
+    DownloadBody,
+    ImporterOut,
+    NoQuery,
+    SelectionOut,
+    StartImportBody,
+    UploadBody,
+    UploadQuery,
+)
+from app.schemas.imports import SuccessOut
+from app.services import file_imports, selection
+from app.services.file_imports import FileSettings
+from app.worker_binding import get_worker
+
+_REFUSED = {"schema": FailureOut, "description": "Refused: the message says why"}
+_STREAMED = {"type": "string", "format": "binary"}
+_UPLOAD_BODY = {
+    "required": True,
+    "description": (
+        "Rocket.Chat's JSON body (the file in base64), or a streamed upload: "
+        "multipart/form-data (importerKey and fileName before the file part) or a raw "
+        "body with `?importerKey=` and `fileName=` in the query."
+    ),
+    "content": {
+        "application/json": {"schema": UploadBody},
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "properties": {
+                    "importerKey": {"type": "string"},
+                    "fileName": {"type": "string"},
+                    "contentType": {"type": "string"},
+                    "file": _STREAMED,
+                },
+                "required": ["importerKey", "file"],
+            }
+        },
+        "application/octet-stream": {"schema": _STREAMED},
+    },
+}
+
+
+def _settings():
+    return FileSettings.from_settings(current_app.config)
+
+
+@blp.get("/importers.list")
+@blp.arguments(NoQuery, location="query")
+@blp.response(200, ImporterOut(many=True))
+@blp.requires("run-import")
+def importers_list(query):
+    """List the file importers (a bare array of `{key, name}`)."""
+    return [{"key": importer.key, "name": importer.name} for importer in importers.visible()]
+
+
+def _upload_body(view):
+    # The JSON body is validated before the permission (Rocket.Chat's order); a streamed
+    # body only after it, so that nobody without the permission gets a file stored.
+    @functools.wraps(view)
+    def parsed(query):
+        return view(query, None if uploads.is_streamed(query) else uploads.read_upload(query))
+
+    return parsed
+
+
+def _upload_body_limit(config):
+    # A streamed upload is counted as it arrives, against MAX_IMPORT_FILE_BYTES.
+    return None if uploads.is_streamed(request.args) else uploads.json_body_limit(config)
+
+
+def _with_body_limit(view):
+    view.body_limit = _upload_body_limit  # read by app.api.body before any byte
+    return view
+
+
+@blp.post("/uploadImportFile")
+@_with_body_limit
+@blp.arguments(UploadQuery, location="query")
+@blp.doc(requestBody=_UPLOAD_BODY)
+@blp.response(200, SuccessOut)
+@blp.alt_response(400, **_REFUSED)
+@_upload_body
+@blp.requires("run-import")
+def upload_import_file(query, upload):
+    """Store an import file and start its operation; a worker prepares it."""
+    settings = _settings()
+    if upload is None:
+        limit = settings.limits.max_file_bytes + uploads.JSON_SLACK
+        if request.content_length is not None and request.content_length > limit:
+            raise file_imports.too_large(settings.limits.max_file_bytes)
+        upload = uploads.read_upload(query)
+    file_imports.upload(
+        get_db(),
+        g.user["_id"],
+        upload.importer_key,
+        upload.file_name,
+        upload.content_type,
+        upload.chunks,
+        settings,
+    )
+    get_worker().wake()
+    return {}
+
+
+@blp.post("/downloadPublicImportFile")
+@blp.arguments(DownloadBody)
+@blp.response(200, SuccessOut)
+@blp.alt_response(400, **_REFUSED)
+@blp.requires("run-import")
+def download_public_import_file(body):
+    """Fetch an http(s) URL in the background, or read a file of IMPORT_FILE_FOLDER."""
+    file_imports.download(
+        get_db(), g.user["_id"], body["importerKey"], body["fileUrl"], _settings()
+    )
+    get_worker().wake()
+    return {}
+
+
+@blp.get("/getImportFileData")
+@blp.arguments(NoQuery, location="query")
+@blp.response(200, SelectionOut)
+@blp.alt_response(400, **_REFUSED)
+@blp.requires("run-import")
+def import_file_data(query):
+    """`{waiting: true}` while the worker prepares the file, then the users and channels."""
+    return selection.file_data(get_db())
+
+
+@blp.post("/startImport")
+@blp.arguments(StartImportBody)
+@blp.response(200, SuccessOut)
+@blp.alt_response(400, **_REFUSED)
+@blp.requires("run-import")
+def start_import(body):
+    """Import the selected users (6.x full selection or 7.0 `{all, list}`); answer at once."""
+    if not isinstance(body.get("input"), dict):
+        raise InvalidParams("must be object")
+    selection.start(get_db(), body["input"])
+    get_worker().wake()
+    return {}

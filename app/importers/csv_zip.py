@@ -1,0 +1,157 @@
+"""Rocket.Chat's `csv` importer: a zip holding users.csv, channels.csv and message files."""
+
+import posixpath
+from collections.abc import Iterator
+from functools import partial
+
+from app.importers.base import (
+    PREPARING_CHANNELS,
+    PREPARING_MESSAGES,
+    PREPARING_USERS,
+    Channels,
+    FileImporter,
+    ImportFileError,
+    Messages,
+    Step,
+    Users,
+)
+from app.importers.rows import batches, expect, records
+from app.importers.zipcheck import DAMAGE, ZIP_MAGIC, MeteredEntry, damaged, open_zip
+
+USERS, CHANNELS, DIRECT = "users.csv", "channels.csv", "directmessages"
+USER_COLUMNS = ("username", "email", "name")
+CHANNEL_COLUMNS = ("name", "creator", "private", "members")
+MESSAGE_COLUMNS = ("username", "ts", "text")
+DIRECT_COLUMNS = ("from", "to", "ts", "text")
+# Every direct message of the zip belongs to this one channel entry, as in Rocket.Chat.
+DIRECT_CHANNEL = {
+    "importIds": ["__directMessages__"],
+    "name": "__directMessages__",
+    "isPrivate": True,
+    "members": [],
+    "isDirect": True,
+}
+
+
+class CsvZipImporter(FileImporter):
+    """Read a zip of headerless CSVs: users.csv, channels.csv, <channel>/<file>."""
+
+    key = "csv"
+    name = "CSV"
+
+    def check_head(self, head):
+        """Refuse a file that does not start like a zip."""
+        if not head.startswith(ZIP_MAGIC):
+            raise ImportFileError(
+                "this importer reads a .zip file holding users.csv; the file is not a zip"
+            )
+
+    def prepare(self, file, limits, batch_size=500):
+        """Yield the events of reading the zip entry by entry, each entry row by row."""
+        with open_zip(file, limits) as archive:
+            infos = [info for info in archive.infolist() if kind_of(info) is not None]
+            _check_users_entry(infos)
+            spent, step, users, direct = 0, None, 0, False
+            for info in infos:
+                kind = kind_of(info)
+                if STEPS[kind] != step:
+                    step = STEPS[kind]
+                    yield Step(step)
+                if kind == "direct" and not direct:
+                    direct = True
+                    yield Channels([dict(DIRECT_CHANNEL)])
+                entry = MeteredEntry(_open(archive, info), info, limits, spent)
+                for event in READERS[kind](entry, info.filename, batch_size):
+                    users += len(event.records) if isinstance(event, Users) else 0
+                    yield event
+                spent = entry.spent
+        if not users:
+            raise ImportFileError(f"{USERS} holds no user: each row is {', '.join(USER_COLUMNS)}")
+
+
+def kind_of(info) -> str | None:
+    """Return what a zip entry holds (users, channels, messages, direct), or None to skip it."""
+    lower = info.filename.lower()
+    base = posixpath.basename(lower)
+    # Finder adds __MACOSX/ and .DS_Store files; neither is part of the export.
+    if info.is_dir() or lower.startswith("__macosx/") or not base or base.startswith("."):
+        return None
+    if "/" in lower:
+        return "direct" if lower.split("/", 1)[0] == DIRECT else "messages"
+    return {USERS: "users", CHANNELS: "channels"}.get(lower)
+
+
+def _check_users_entry(infos):
+    names = [info.filename for info in infos]
+    if any(kind_of(info) == "users" for info in infos):
+        return
+    nested = next((name for name in names if name.lower().endswith("/" + USERS)), None)
+    hint = f" (it has {nested}: zip the files themselves, not their folder)" if nested else ""
+    raise ImportFileError(f"the zip holds no {USERS} at its root{hint}")
+
+
+def _open(archive, info):
+    try:
+        return archive.open(info)
+    except (RuntimeError, *DAMAGE) as err:
+        raise damaged(err, f"the zip entry {info.filename}") from None
+
+
+def read_users(entry, source, batch_size) -> Iterator[Users]:
+    """Yield batches of the user records of users.csv."""
+    rows = (_user(source, line, row) for line, row in records(entry, source))
+    yield from (Users(batch) for batch in batches(rows, batch_size))
+
+
+def _user(source, line, row):
+    username, email, name = expect(source, line, row, USER_COLUMNS)
+    for column, value in (("username", username), ("email", email)):
+        if not value:
+            raise ImportFileError(f"{source} line {line}: the {column} is empty")
+    return {
+        "type": "user",
+        "importIds": [username],
+        "emails": [email],
+        "username": username,
+        "name": name,
+    }
+
+
+def read_channels(entry, source, batch_size) -> Iterator[Channels]:
+    """Yield batches of the channel records of channels.csv."""
+    rows = (_channel(source, line, row) for line, row in records(entry, source))
+    yield from (Channels(batch) for batch in batches(rows, batch_size))
+
+
+def _channel(source, line, row):
+    name, creator, private, members = expect(source, line, row, CHANNEL_COLUMNS)
+    if not name:
+        raise ImportFileError(f"{source} line {line}: the channel name is empty")
+    return {
+        "importIds": [name],
+        "name": name,
+        "creator": creator,
+        "isPrivate": private.lower() == "private",
+        "members": [member.strip() for member in members.split(";") if member.strip()],
+        "isDirect": False,
+    }
+
+
+def read_messages(entry, source, batch_size, columns=MESSAGE_COLUMNS) -> Iterator[Messages]:
+    """Yield the number of messages of a channel's message file, a batch at a time."""
+    rows = (expect(source, line, row, columns) for line, row in records(entry, source))
+    yield from (Messages(len(batch)) for batch in batches(rows, batch_size))
+
+
+READERS = {
+    "users": read_users,
+    "channels": read_channels,
+    "messages": read_messages,
+    "direct": partial(read_messages, columns=DIRECT_COLUMNS),
+}
+STEPS = {
+    "users": PREPARING_USERS,
+    "channels": PREPARING_CHANNELS,
+    "messages": PREPARING_MESSAGES,
+    "direct": PREPARING_MESSAGES,
+}

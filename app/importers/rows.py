@@ -1,0 +1,113 @@
+"""CSV rows read as a stream: UTF-8 per physical line, a BOM accepted, every error with its line."""
+
+import csv
+from collections.abc import Iterable, Iterator
+from typing import Protocol
+
+from app.importers.base import ImportFileError
+
+UTF8_BOM = b"\xef\xbb\xbf"
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+# One physical line may not be longer than this: a file with no line breaks would
+# otherwise be read whole into memory.
+MAX_LINE_BYTES = 1 << 20
+SAVE_AS_UTF8 = (
+    "save it as UTF-8 (in Excel: Save As, 'CSV UTF-8 (Comma delimited)') and upload it again"
+)
+
+
+class LineSource(Protocol):
+    """A binary stream that can be read a line at a time."""
+
+    def readline(self, size: int = -1, /) -> bytes:
+        """Return the next line, at most `size` bytes."""
+
+
+def text_lines(raw: LineSource, source: str) -> Iterator[str]:
+    """Yield the decoded physical lines of `raw`, raising ImportFileError with the line number."""
+    number = 0
+    while line := raw.readline(MAX_LINE_BYTES + 1):
+        number += 1
+        if len(line) > MAX_LINE_BYTES:
+            raise ImportFileError(
+                f"{source} line {number}: the line is longer than {MAX_LINE_BYTES} bytes"
+            )
+        if number == 1:
+            line = _first_line(line, source)
+        yield _decoded(line, source, number)
+
+
+def _first_line(line, source):
+    if line.startswith(UTF16_BOMS):
+        raise ImportFileError(
+            f"{source} is UTF-16 text (Excel's 'Unicode Text'), not UTF-8; {SAVE_AS_UTF8}"
+        )
+    # Excel's "CSV UTF-8" starts with a byte-order mark, which Rocket.Chat keeps in the first value.
+    return line.removeprefix(UTF8_BOM)
+
+
+def _decoded(line, source, number):
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError as err:
+        column = len(line[: err.start].decode("utf-8")) + 1
+        raise ImportFileError(
+            f"{source} line {number}: byte 0x{line[err.start]:02x} at column {column} is not UTF-8"
+            f" (the file looks saved as Latin-1 or Windows-1252); {SAVE_AS_UTF8}"
+        ) from None
+
+
+def records(raw: LineSource, source: str) -> Iterator[tuple[int, list[str]]]:
+    """Yield (first line number, values) of every CSV record of `raw` that is not blank."""
+    lines = text_lines(raw, source)
+    reader = csv.reader(lines, strict=True)
+    while True:
+        start = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as err:
+            raise ImportFileError(f"{source} line {start}: {_explained(err)}") from None
+        # Excel writes an empty row as a line of commas: nothing to read there.
+        if any(value.strip() for value in row):
+            yield start, row
+
+
+def _explained(err):
+    text = str(err)
+    if "field larger than field limit" in text:
+        return (
+            f"a value is longer than {csv.field_size_limit()} characters;"
+            ' most likely a quote (") opens a value that is never closed'
+        )
+    if "unexpected end of data" in text:
+        return 'a quote (") opens a value that is never closed'
+    if "expected after" in text:
+        return 'a quote (") inside a value must be doubled ("") and the value quoted'
+    if "new-line character seen in unquoted field" in text:
+        return "a lone carriage return inside a value (old Mac line endings?); " + SAVE_AS_UTF8
+    return f"the row is not valid CSV ({text})"
+
+
+def expect(source: str, line: int, row: list[str], columns: tuple[str, ...]) -> list[str]:
+    """Return the trimmed values of `row`, raising ImportFileError unless it has `columns`."""
+    if len(row) != len(columns):
+        values = "1 value" if len(row) == 1 else f"{len(row)} values"
+        raise ImportFileError(
+            f"{source} line {line}: {values} where {len(columns)} are expected"
+            f" ({', '.join(columns)})"
+        )
+    return [value.strip() for value in row]
+
+
+def batches(items: Iterable, size: int) -> Iterator[list]:
+    """Yield lists of at most `size` consecutive items."""
+    batch = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

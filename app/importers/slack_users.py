@@ -1,0 +1,98 @@
+"""Rocket.Chat's `slack-users` importer: Slack's "Export member list" CSV."""
+
+from collections.abc import Iterator
+
+from app.importers.base import (
+    PREPARING_USERS,
+    FileImporter,
+    ImportFileError,
+    Step,
+    Users,
+)
+from app.importers.rows import UTF16_BOMS, batches, records
+from app.importers.zipcheck import ZIP_MAGIC
+
+SOURCE = "the member list"
+SLACK_HEADER = (
+    "username,email,status,billing-active,has-2fa,has-sso,userid,fullname,displayname,"
+    "expiration-timestamp"
+)
+# Where Slack's header puts each value Rocket.Chat reads, used when the header does not name it.
+COLUMNS = {"username": 0, "email": 1, "status": 2, "fullname": 7, "displayname": 8}
+# What a Slack status becomes; every other status (Owner, Member, guests) is a plain user.
+STATUSES = {
+    "admin": {"roles": ["admin"]},
+    "bot": {"roles": ["bot"], "type": "bot"},
+    "deactivated": {"deleted": True},
+}
+WHAT = "this importer reads Slack's member list, a .csv file"
+
+
+class SlackUsersImporter(FileImporter):
+    """Read Slack's member list: a header row, then one user per row, known by e-mail."""
+
+    key = "slack-users"
+    name = "Slack_Users"
+
+    def check_head(self, head):
+        """Refuse a zip or a binary file."""
+        if head.startswith(ZIP_MAGIC):
+            raise ImportFileError(f"{WHAT}; the file is a zip (a zip goes to the CSV importer)")
+        if head.startswith(UTF16_BOMS):
+            raise ImportFileError(f"{WHAT}; the file is UTF-16 text, save it as CSV UTF-8")
+        if b"\x00" in head:
+            raise ImportFileError(f"{WHAT}; the file is binary (it holds NUL bytes)")
+
+    def prepare(self, file, limits, batch_size=500):
+        """Yield the events of reading the member list row by row."""
+        yield Step(PREPARING_USERS)
+        rows = records(file, SOURCE)
+        header = next(rows, None)
+        if header is None:
+            raise ImportFileError(
+                f"{SOURCE} is empty: it should start with Slack's header {SLACK_HEADER}"
+            )
+        columns = _columns(*header)
+        users = _users(rows, columns, len(header[1]))
+        found = 0
+        for batch in batches(users, batch_size):
+            found += len(batch)
+            yield Users(batch)
+        if not found:
+            raise ImportFileError(f"{SOURCE} holds no user with an e-mail address")
+
+
+def _columns(line, header):
+    """Return where each value is, from the names of the header row."""
+    names = [name.strip().lower() for name in header]
+    if "email" not in names:
+        raise ImportFileError(
+            f"{SOURCE} line {line}: the header has no email column; Slack's member list starts"
+            f" with {SLACK_HEADER}"
+        )
+    return {key: names.index(key) if key in names else at for key, at in COLUMNS.items()}
+
+
+def _users(rows, columns, width) -> Iterator[dict]:
+    for line, row in rows:
+        if len(row) != width:
+            raise ImportFileError(
+                f"{SOURCE} line {line}: {len(row)} values where the header has {width}"
+            )
+        values = {key: row[at].strip() if at < width else "" for key, at in columns.items()}
+        # Rocket.Chat drops a member without an address: it is the import id.
+        if values["email"]:
+            yield _user(values)
+
+
+def _user(values):
+    email, username = values["email"], values["username"]
+    user = {
+        "type": "user",
+        "importIds": [email],
+        "emails": [email],
+        "username": username,
+        "name": values["fullname"] or values["displayname"] or username,
+    }
+    user.update(STATUSES.get(values["status"].lower(), {}))
+    return user

@@ -1,0 +1,135 @@
+"""The file importers' selection: what getImportFileData shows and what startImport imports.
+
+getImportFileData only reads: the worker prepares the file. startImport keeps the users
+the administrator selected and removes the others from the staging area, so that the run
+imports, and counts, exactly those.
+"""
+
+import uuid
+from datetime import timedelta
+
+from app import importers
+from app.errors import ActionRefused, ImporterNotDefined, MethodError
+from app.models import import_operations, staging
+from app.services import clock, states
+from app.services.file_imports import NOT_IMPORTED_KINDS
+
+FILE_DATA = "getImportFileData"
+START = "startImport"
+DIRECT_MESSAGES = "__directMessages__"
+_HOLD_SECONDS = 60  # how long startImport keeps workers off while it applies the selection
+_DELETE_CHUNK = 1000
+
+
+def _current(db, method):
+    operation = import_operations.current(db)
+    if operation is None:
+        raise MethodError("Import Operation Not Found", "error-operation-not-found", method)
+    key = operation.get("importerKey") or "api"
+    if key != "api" and importers.find(key) is None:
+        raise ImporterNotDefined(key, method)
+    return operation
+
+
+def file_data(db):
+    """Return `{waiting: true}` while the file is prepared, then the selection."""
+    operation = _current(db, FILE_DATA)
+    status = operation.get("status")
+    if operation.get("valid") is not True:
+        raise _invalid()
+    if status in states.PREPARABLE:
+        return {"waiting": True}
+    if status == states.FAILED:
+        reason = operation.get(states.ERROR_MESSAGE) or "The import operation failed"
+        raise MethodError(reason, "error-import-failed", FILE_DATA)
+    if status not in states.SELECTABLE:
+        raise _invalid()
+    return {
+        "name": operation.get("type"),
+        "users": [_user_entry(r["data"]) for r in staging.all_of_type(db, "user")],
+        "channels": [_channel_entry(r["data"]) for r in staging.all_of_type(db, "channel")],
+        "message_count": (operation.get("count") or {}).get("messages") or 0,
+        "notImported": NOT_IMPORTED_KINDS,
+    }
+
+
+def _invalid():
+    return MethodError("Invalid Import Operation", "error-import-operation-invalid", FILE_DATA)
+
+
+def _first(values):
+    return (values or [None])[0]
+
+
+def _user_entry(data):
+    return {
+        "user_id": _first(data.get("importIds")),
+        "username": data.get("username"),
+        "email": _first(data.get("emails")),
+        "is_deleted": bool(data.get("deleted")),
+        "is_bot": data.get("type") == "bot",
+        "do_import": True,
+        "is_email_taken": False,  # as Rocket.Chat: the run tells, and import.errors lists it
+    }
+
+
+def _channel_entry(data):
+    entry = {
+        "channel_id": _first(data.get("importIds")),
+        "name": data.get("name"),
+        "is_archived": False,
+        "do_import": False,  # this service imports users only
+        "is_private": bool(data.get("isPrivate")),
+        "is_direct": bool(data.get("isDirect")),
+    }
+    if data.get("creator"):
+        entry["creator"] = data["creator"]
+    return entry
+
+
+def start(db, selection):
+    """Import the selected users of a `ready` operation; a second concurrent call loses."""
+    operation = _current(db, START)
+    if operation.get("valid") is not True:
+        raise ActionRefused("error-operation-not-found")
+    now = clock.now()
+    holder = f"startImport:{uuid.uuid4().hex}"
+    switched = import_operations.switch_status_leased(
+        db,
+        operation["_id"],
+        states.USER_SELECTION,
+        states.IMPORTING_STARTED,
+        holder,
+        now,
+        now + timedelta(seconds=_HOLD_SECONDS),
+    )
+    if not switched:
+        raise ActionRefused("error-invalid-operation-status")
+    try:
+        _keep_selected(db, selected_users(selection))
+    finally:
+        # Workers may run it now: the staging area holds the selected users only.
+        import_operations.release(db, operation["_id"], holder, {}, clock.now())
+    return operation["_id"]
+
+
+def selected_users(selection):
+    """Return the import ids of the users to import, or None for all of them."""
+    users = selection.get("users")
+    if isinstance(users, list):  # 6.x: the full selection
+        return {u["user_id"] for u in users if u.get("do_import")}
+    if users and users.get("all"):
+        return None
+    return set((users or {}).get("list") or [])
+
+
+def _keep_selected(db, import_ids):
+    if import_ids is None:
+        return
+    unselected = [
+        record["_id"]
+        for record in staging.all_of_type(db, "user")
+        if _first(record["data"].get("importIds")) not in import_ids
+    ]
+    for start_at in range(0, len(unselected), _DELETE_CHUNK):
+        staging.delete_ids(db, unselected[start_at : start_at + _DELETE_CHUNK])
