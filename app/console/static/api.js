@@ -95,13 +95,17 @@ export class Api {
     return this.call("POST", route, body);
   }
 
-  /** POST a JSON body with XMLHttpRequest, reporting upload progress as (sent, total). */
+  /**
+   * POST a body (FormData or a JSON-able object) with XMLHttpRequest, reporting upload
+   * progress as (sent, total); fetch() has no upload progress.
+   */
   upload(route, body, onProgress) {
-    const payload = JSON.stringify(body);
+    const form = body instanceof FormData;
+    const payload = form ? body : JSON.stringify(body);
     return new Promise((resolve, reject) => {
       const xhr = new XMLHttpRequest();
       xhr.open("POST", BASE + route);
-      for (const [name, value] of Object.entries(this.headers(true))) {
+      for (const [name, value] of Object.entries(this.headers(!form))) {
         xhr.setRequestHeader(name, value);
       }
       xhr.upload.addEventListener("progress", (event) => {

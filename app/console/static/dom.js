@@ -1,5 +1,7 @@
 // Small helpers to build the page's elements: text only, never HTML.
 
+import { count } from "./format.js";
+
 /** Return the element of that id. */
 export const byId = (id) => document.getElementById(id);
 
@@ -59,7 +61,7 @@ export class PagedTable {
     this.body.replaceChildren(...(rows.length ? rows.map((cells) => (cells instanceof Node ? cells : row(cells))) : [emptyRow(this.columns, this.empty)]));
     const first = total ? this.page * this.size + 1 : 0;
     const end = Math.min(total, (this.page + 1) * this.size);
-    this.label.textContent = `${first.toLocaleString("en-US")}–${end.toLocaleString("en-US")} of ${total.toLocaleString("en-US")} · page ${this.page + 1} of ${lastNow + 1}`;
+    this.label.textContent = `${count(first)}–${count(end)} of ${count(total)} · page ${count(this.page + 1)} of ${count(lastNow + 1)}`;
     this.prev.disabled = this.page === 0;
     this.next.disabled = this.page >= lastNow;
   }

@@ -3,7 +3,7 @@
 
 import { ApiError } from "./api.js";
 import { PagedTable, byId, setText, show } from "./dom.js";
-import { count, csvCell } from "./format.js";
+import { count, csvCell, plural } from "./format.js";
 
 const first = (list) => (Array.isArray(list) && list.length ? list[0] : "");
 const reasonOf = (failed) =>
@@ -80,7 +80,7 @@ export class Failures {
     const parts = [];
     if (this.local.length) parts.push(`${count(this.local.length)} refused before the import (checked in the browser or by import.addUsers)`);
     if (this.serverTotal) parts.push(`${count(this.serverTotal)} refused by the import (import.errors)`);
-    setText(byId("fix-summary"), `${count(total)} users were not imported: ${parts.join("; ")}.`);
+    setText(byId("fix-summary"), `${plural(total, "user")} ${total === 1 ? "was" : "were"} not imported: ${parts.join("; ")}.`);
     return total;
   }
 

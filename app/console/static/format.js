@@ -5,6 +5,9 @@ const NUMBER = new Intl.NumberFormat("en-US");
 /** A whole number with thousands separators. */
 export const count = (value) => NUMBER.format(Math.round(value || 0));
 
+/** "1 user", "2 users": a count and its noun. */
+export const plural = (value, noun) => `${count(value)} ${noun}${Math.round(value || 0) === 1 ? "" : "s"}`;
+
 /** The state of import.status, in words. */
 export const STATES = {
   none: "No import operation yet.",

@@ -4,7 +4,7 @@
 import { Api, ApiError } from "./api.js";
 import { byId, setText, show } from "./dom.js";
 import { Failures } from "./failures.js";
-import { STATES, count, duration, step } from "./format.js";
+import { STATES, count, duration, plural, step } from "./format.js";
 import { History } from "./history.js";
 import { Poller } from "./poller.js";
 import { Selection } from "./selection.js";
@@ -205,14 +205,13 @@ function describeImporter() {
   setText(byId("importer-help"), IMPORTER_HELP[key] || "A file for this importer.");
 }
 
-function readFile(file, how, onProgress) {
+function readFile(file, onProgress) {
   return new Promise((resolve, reject) => {
     const reader = new FileReader();
     reader.addEventListener("progress", (e) => e.lengthComputable && onProgress(e.loaded, e.total));
     reader.addEventListener("error", () => reject(new FileError("The file cannot be read.")));
     reader.addEventListener("load", () => resolve(reader.result));
-    if (how === "base64") reader.readAsDataURL(file);
-    else reader.readAsArrayBuffer(file);
+    reader.readAsArrayBuffer(file);
   });
 }
 
@@ -251,7 +250,7 @@ async function readChosenFile(event) {
 }
 
 async function readUsersFile(file) {
-  const buffer = await readFile(file, "buffer", (done, total) => uploadBar("Reading the file", done, total));
+  const buffer = await readFile(file, (done, total) => uploadBar("Reading the file", done, total));
   uploadBar("Reading the file", file.size, file.size);
   const records = readRecords(file.name, decode(new Uint8Array(buffer)));
   const valid = records.filter((r) => !r.problem);
@@ -275,15 +274,16 @@ async function readUsersFile(file) {
 
 async function uploadToImporter(file, key) {
   if (!(await confirmReplacing())) return;
-  const dataUrl = await readFile(file, "base64", (done, total) => uploadBar("Reading the file", done, total));
-  const body = {
-    binaryContent: String(dataUrl).slice(String(dataUrl).indexOf(",") + 1),
-    contentType: file.type || (file.name.toLowerCase().endsWith(".zip") ? "application/zip" : "text/csv"),
-    fileName: file.name,
-    importerKey: key,
-  };
+  // A streamed multipart upload (ours): no base64, no JSON body limit. The small fields
+  // come before the file, as the server reads them first.
+  const body = new FormData();
+  body.append("importerKey", key);
+  body.append("fileName", file.name);
+  body.append("contentType", file.type || (file.name.toLowerCase().endsWith(".zip") ? "application/zip" : "text/csv"));
+  body.append("file", file, file.name);
   failures.reset();
   show(byId("fix"), false);
+  uploadBar("Uploading", 0, file.size);
   await api.upload("uploadImportFile", body, (sent, total) => uploadBar("Uploading", sent, total));
   uploadBar("Uploaded; the server is reading the file", 1, 1, "file");
   announce(`${file.name} uploaded: the server is reading it.`);
@@ -306,7 +306,7 @@ function waitForSelection() {
     }
     ui.kind = "file";
     const users = (data.users || []).map((u) => ({ id: u.user_id, username: u.username, email: u.email, deleted: Boolean(u.is_deleted), bot: Boolean(u.is_bot) }));
-    announce(`The file holds ${count(users.length)} users and ${count((data.channels || []).length)} channels.`);
+    announce(`The file holds ${plural(users.length, "user")} and ${plural((data.channels || []).length, "channel")}.`);
     await showSelection(users, data.channels || []);
     return false;
   });
@@ -315,7 +315,7 @@ function waitForSelection() {
 async function showSelection(users, channels) {
   show(byId("select"));
   byId("with-channels").checked = true;
-  setText(byId("with-channels-label"), `Also import the file's ${count(channels.length)} channels`);
+  setText(byId("with-channels-label"), `Also import the file's ${plural(channels.length, "channel")}`);
   show(byId("channels-choice"), channels.length > 0);
   await selection.load(users);
   focusHeading("select-title");
@@ -424,7 +424,7 @@ async function finished(status) {
   const mine = ui.operationId && operation._id === ui.operationId;
   const took = !mine || Number.isNaN(ts) ? null : (Date.parse(operation._updatedAt) - ts) / 1000;
   const refusedBefore = failures.local.length;
-  const parts = [`${count(c.completed)} users created`, `${count((c.error || 0) + refusedBefore)} not imported`];
+  const parts = [`${plural(c.completed, "user")} created`, `${count((c.error || 0) + refusedBefore)} not imported`];
   if (refusedBefore) parts.push(`of which ${count(refusedBefore)} were refused before the import`);
   const verb = { done: "Finished", canceled: "Cancelled", error: "Stopped" }[status.state];
   setText(byId("summary"), `${verb}${took !== null && took >= 0 ? ` after ${duration(took)}` : ""}: ${parts.join(", ")}.`);
