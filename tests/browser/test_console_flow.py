@@ -207,3 +207,27 @@ def test_an_empty_selection_cannot_be_imported(page, admin_api, tmp_path):
     )
     page.get_by_role("button", name="Select none").click()
     expect(page.get_by_role("button", name="Import the selected users")).to_be_disabled()
+
+
+def test_a_new_file_shows_only_its_own_failures_not_the_last_operations(page, admin_api, tmp_path):
+    # An earlier operation, finished with a failed user (the demo's bob is taken).
+    admin_api.post("import.new")
+    bob = {"username": "bob", "emails": ["bob.earlier@example.org"], "importIds": ["earlier-1"]}
+    admin_api.post("import.addUsers", {"users": [bob]})
+    admin_api.post("import.run")
+    deadline = time.monotonic() + 30
+    while admin_api.get("import.status")["state"] != "done":
+        assert time.monotonic() < deadline
+        time.sleep(0.2)
+    sign_in(page)
+    expect(page.locator("#errors-table tbody")).to_contain_text("username already in use: bob")
+    path = tmp_path / "own.csv"
+    path.write_text("username,email,importId\nown.1,,own-1\nown.2,own.2@example.org,own-2\n")
+    read_file(page, path)
+    rows = page.locator("#errors-table tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows).to_contain_text("line 2")
+    page.get_by_role("button", name="Import the selected users").click()
+    expect(page.locator("#state")).to_have_text("Done: the import is finished.", timeout=30_000)
+    expect(page.locator("#count-created")).to_have_text("1")
+    expect(rows).to_have_count(1)

@@ -16,6 +16,7 @@ export class Failures {
     this.local = []; // [{where, user, problem}]
     this.whereOf = new Map(); // import id -> where it is in the file
     this.serverTotal = 0;
+    this.withServer = false; // import.errors belongs to the operation being watched
     this.table = new PagedTable({
       body: byId("errors-table").tBodies[0],
       prev: byId("errors-prev"),
@@ -29,10 +30,14 @@ export class Failures {
     byId("download-errors").addEventListener("click", () => this.download().catch(showError));
   }
 
-  /** Start again for a new file: forget the browser's failures. */
-  reset(local = [], whereOf = new Map()) {
+  /**
+   * Start again: the browser's failures of a new file, and whether import.errors (the
+   * current operation's) belongs with them: not until that file's operation exists.
+   */
+  reset(local = [], whereOf = new Map(), withServer = false) {
     this.local = local;
     this.whereOf = whereOf;
+    this.withServer = withServer;
     this.serverTotal = 0;
     this.table.page = 0;
   }
@@ -49,6 +54,7 @@ export class Failures {
   }
 
   async serverPage(offset, size) {
+    if (!this.withServer) return [];
     try {
       const answer = await this.api.get("import.errors", { offset: String(offset), count: String(size) });
       this.serverTotal = answer.total ?? 0;

@@ -344,9 +344,17 @@ async function startImport() {
   }
 }
 
+function resetCounters() {
+  for (const id of ["count-created", "count-failed", "count-total"]) setText(byId(id), "0");
+  for (const id of ["count-rate", "count-eta", "count-step"]) setText(byId(id), "–");
+  for (const id of ["summary", "cancel", "clear", "run-staged"]) show(byId(id), false);
+  ui.lastState = null;
+}
+
 async function stageAndRun(chosen) {
+  show(byId("select"), false);
   show(byId("watch"));
-  show(byId("summary"), false);
+  resetCounters();
   setText(byId("state"), "Staging the users (import.addUsers)…");
   const records = chosen.map((u) => ui.records[u.id]);
   const result = await stage(api, records, (done, total) => bar("import-bar", "import-percent", "import-bar-label", "Users staged", done, total, "users"));
@@ -365,6 +373,7 @@ function watch(operationId, expected) {
   ui.expected = expected;
   ui.samples = [];
   ui.lastState = null;
+  failures.withServer = true;
   session.remember("operation", { id: operationId, expected, local: failures.local.slice(0, 2000) });
   show(byId("select"), false);
   show(byId("watch"));
@@ -443,6 +452,7 @@ function resume(status) {
     ui.expected = kept.expected;
     failures.reset(kept.local || []);
   }
+  failures.withServer = true;
   if (status.state === "importing") return watch(status.operation._id, ui.expected);
   if (status.state === "loading") {
     show(byId("upload-progress"));
