@@ -16,4 +16,6 @@ RUN pip install . \
 # Never run as root.
 USER 10001:10001
 EXPOSE 3000
-CMD ["gunicorn", "--bind", "0.0.0.0:3000", "--workers", "4", "app:create_app()"]
+# API_WORKERS processes on MONGO_URL's database; a single one without MONGO_URL, since each
+# process would otherwise hold an embedded database of its own (app/gunicorn_conf.py).
+CMD ["gunicorn", "--config", "python:app.gunicorn_conf"]

@@ -17,7 +17,7 @@ def init_app(app, db):
     app.extensions[_EXTENSION] = worker
     if app.config["IMPORT_WORKER"] == "thread":
         worker.start()
-        log.info("import worker %s runs in this process", worker.id)
+        log.info("import worker %s runs in this process", worker.worker_id)
     return worker
 
 

@@ -14,6 +14,7 @@ from collections import defaultdict
 import pymongo
 from pymongo import monitoring
 
+from app.config import load_settings
 from app.services import imports
 from app.services.worker import Worker
 from bench.common import BCRYPT_COST, RESULTS, ROOT, log, migrated_database, stage, wire_server
@@ -51,7 +52,9 @@ def time_commands(url):
     timer = CommandTimer()
     with pymongo.MongoClient(url, event_listeners=[timer]) as client:
         db = client.get_default_database()
-        worker = Worker(db, bcrypt_rounds=BCRYPT_COST, poll_seconds=0.05)
+        worker = Worker.from_settings(
+            db, load_settings({"BCRYPT_ROUNDS": BCRYPT_COST, "IMPORT_POLL_SECONDS": 0.05})
+        )
         imports.start_import(db)
         worker.run_pending()
         worker.stop()

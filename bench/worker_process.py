@@ -11,6 +11,7 @@ import sys
 
 import pymongo
 
+from app.config import load_settings
 from app.models import import_operations
 from app.services import imports
 from app.services.worker import Worker
@@ -22,7 +23,9 @@ def run_import(url, bcrypt_cost):
     counter = CommandCounter()
     with pymongo.MongoClient(url, event_listeners=[counter]) as client:
         db = client.get_default_database()
-        worker = Worker(db, bcrypt_rounds=bcrypt_cost, poll_seconds=0.05)
+        worker = Worker.from_settings(
+            db, load_settings({"BCRYPT_ROUNDS": bcrypt_cost, "IMPORT_POLL_SECONDS": 0.05})
+        )
         before = rss_mb()
         counter.names.clear()
         with Stopwatch() as watch:

@@ -3,6 +3,8 @@
 from click.testing import CliRunner
 
 from app import create_app
+from app.config import load_settings
+from app.services.worker import Worker
 
 # What every test app runs with unless a test says otherwise: an empty embedded database
 # (no demo), quiet logs, no worker thread (tests run workers themselves).
@@ -17,6 +19,13 @@ TEST_SETTINGS = {
 def make_app(**overrides):
     """Return an app on TEST_SETTINGS, with these settings changed."""
     return create_app({**TEST_SETTINGS, **overrides})
+
+
+def make_worker(db, *, worker_id=None, **settings):
+    """Return an import worker on db: the settings' defaults, a cheap bcrypt, these changed."""
+    return Worker.from_settings(
+        db, load_settings({"BCRYPT_ROUNDS": 4, **settings}), worker_id=worker_id
+    )
 
 
 def run_server_command(args, **env):

@@ -8,9 +8,8 @@ from werkzeug.serving import make_server
 
 from app import close_app
 from app.db import get_db
-from app.services.worker import Worker
 from tests import factories
-from tests.apps import Caller, make_app
+from tests.apps import Caller, make_app, make_worker
 from tests.wire import WireServer
 
 
@@ -90,6 +89,6 @@ def live_url(app):
 @pytest.fixture
 def worker(db):
     """An import worker on the test database, run synchronously with worker.run_pending()."""
-    worker = Worker(db, bcrypt_rounds=4, worker_id="test-worker")
+    worker = make_worker(db, worker_id="test-worker")
     yield worker
     worker.stop()

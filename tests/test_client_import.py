@@ -18,11 +18,10 @@ from app.client import importer
 from app.client.main import main
 from app.client.progress import Progress
 from app.db import get_db_of
-from app.services.worker import Worker
 from app.worker_binding import get_worker
 from tests import factories
 from tests.accounts import PASSWORD, insert_user_with_password
-from tests.apps import make_app
+from tests.apps import make_app, make_worker
 from tests.factories import snapshot
 from tests.wire import free_port
 
@@ -346,7 +345,7 @@ def test_an_import_that_makes_no_progress_is_pointed_out(tmp_path, monkeypatch):
 
     def start_a_worker_once_noted():
         if noted.wait(30):
-            worker = Worker(live.db, bcrypt_rounds=4)
+            worker = make_worker(live.db)
             worker.run_pending()
             worker.stop()
 

@@ -1,6 +1,8 @@
 """docker-compose.yml and the Dockerfile: valid, and shaped as the deployment needs."""
 
+import json
 import re
+import runpy
 import shutil
 import subprocess
 import sys
@@ -99,3 +101,29 @@ def test_the_image_runs_as_a_non_root_user():
     users = re.findall(r"^USER\s+(\S+)", dockerfile, re.MULTILINE)
     assert users and users[-1].split(":")[0] not in ("root", "0")
     assert "pip install ." in dockerfile
+
+
+def _image_gunicorn_settings(monkeypatch, **env):
+    for name in ("MONGO_URL", "API_WORKERS"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return runpy.run_module("app.gunicorn_conf")
+
+
+def test_the_image_serves_the_app_with_its_gunicorn_settings():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    (command,) = re.findall(r"^CMD\s+(.+)$", dockerfile, re.MULTILINE)
+    assert json.loads(command) == ["gunicorn", "--config", "python:app.gunicorn_conf"]
+
+
+def test_without_mongo_url_the_image_starts_one_process(monkeypatch):
+    settings = _image_gunicorn_settings(monkeypatch, API_WORKERS="4")
+    assert settings["workers"] == 1
+    assert settings["wsgi_app"] == "app:create_app()"
+
+
+def test_with_mongo_url_the_image_starts_api_workers_processes(monkeypatch):
+    assert _image_gunicorn_settings(monkeypatch, MONGO_URL="mongodb://m/rc")["workers"] == 4
+    settings = _image_gunicorn_settings(monkeypatch, MONGO_URL="mongodb://m/rc", API_WORKERS="6")
+    assert settings["workers"] == 6

@@ -10,7 +10,9 @@ from app.models import staging, users
 from app.services import imports
 from app.services.accounts import METEOR_ALPHABET
 from app.services.passwords import check
+from app.worker_binding import get_worker_of
 from tests import factories
+from tests.apps import make_worker
 from tests.factories import snapshot
 
 FIXTURE_HASH = "$2b$10$LNYaqDreDE7tt9EVEeaS9uw.C3hic9hcqFfIocMBPTMxJaDCC6QWW"
@@ -110,11 +112,9 @@ def test_the_contract_fixture_hash_is_the_password_password():
     assert check("password", FIXTURE_HASH)
 
 
-def test_bcrypt_cost_is_ten_by_default(db, admin):
-    from app.services.worker import Worker
-
+def test_bcrypt_cost_is_ten_by_default(app, db, admin):
     stage(admin, [person(1, password="x")])
-    default = Worker(db)
+    default = get_worker_of(app)  # the app's own worker, built from its (default) settings
     try:
         default.run_pending()
     finally:
@@ -275,9 +275,7 @@ def test_an_interrupted_run_is_resumed_without_creating_anyone_twice(
     monkeypatch.setattr(staging, "delete_ids", real_delete)
     expired = factories.now() - timedelta(seconds=1)
     db.rocketchat_import.update_one({}, {"$set": {"_importLease.expiresAt": expired}})
-    from app.services.worker import Worker
-
-    other = Worker(db, bcrypt_rounds=4, worker_id="second")
+    other = make_worker(db, worker_id="second")
     try:
         assert other.run_pending() == 1
     finally:
@@ -289,11 +287,9 @@ def test_an_interrupted_run_is_resumed_without_creating_anyone_twice(
 
 
 def test_a_live_lease_cannot_be_claimed_by_another_worker(db, admin, worker):
-    from app.services.worker import Worker
-
     stage(admin, [person(1)])
     assert worker.claim() is not None
-    other = Worker(db, bcrypt_rounds=4, worker_id="other")
+    other = make_worker(db, worker_id="other")
     try:
         assert other.claim() is None
     finally:

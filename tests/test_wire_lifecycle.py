@@ -10,9 +10,8 @@ from app import close_app
 from app.db import get_db
 from app.errors import ActionRefused
 from app.services import imports
-from app.services.worker import Worker
 from tests import factories
-from tests.apps import Caller, make_app
+from tests.apps import Caller, make_app, make_worker
 
 pytestmark = pytest.mark.wire
 
@@ -42,7 +41,7 @@ def stage(admin, people):
 
 
 def run_worker(db, **kwargs):
-    worker = Worker(db, bcrypt_rounds=4, **kwargs)
+    worker = make_worker(db, **kwargs)
     try:
         return worker.run_pending()
     finally:

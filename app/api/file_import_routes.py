@@ -4,6 +4,7 @@ getImportFileData and startImport (getImportProgress is with the read-only route
 import functools
 
 from flask import current_app, g, request
+from marshmallow import RAISE
 
 from app import importers
 from app.api import uploads
@@ -58,7 +59,7 @@ def _settings():
 
 
 @blp.get("/importers.list")
-@blp.arguments(NoQuery, location="query")
+@blp.arguments(NoQuery, location="query", unknown=RAISE)
 @blp.response(200, ImporterOut(many=True))
 @blp.requires("run-import")
 def importers_list(query):
@@ -88,7 +89,7 @@ def _with_body_limit(view):
 
 @blp.post("/uploadImportFile")
 @_with_body_limit
-@blp.arguments(UploadQuery, location="query")
+@blp.arguments(UploadQuery, location="query", unknown=RAISE)
 @blp.doc(requestBody=_UPLOAD_BODY)
 @blp.response(200, SuccessOut)
 @blp.alt_response(400, **_REFUSED)
@@ -130,7 +131,7 @@ def download_public_import_file(body):
 
 
 @blp.get("/getImportFileData")
-@blp.arguments(NoQuery, location="query")
+@blp.arguments(NoQuery, location="query", unknown=RAISE)
 @blp.response(200, SelectionOut)
 @blp.alt_response(400, **_REFUSED)
 @blp.requires("run-import")

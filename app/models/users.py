@@ -111,9 +111,9 @@ def ids_existing(db, user_ids):
     return {doc["_id"] for doc in db[COLLECTION].find({"_id": {"$in": list(user_ids)}}, {"_id": 1})}
 
 
-# What login, its answer and /me read of a user: Rocket.Chat's base user fields and the
-# services (whose secrets the service layer drops before anything is answered).
-_INFO_FIELDS = (
+# The user's own fields that login and /me answer (Rocket.Chat's base user fields), in the
+# order they are answered: app/schemas/sessions.py builds UserInfoOut from this very list.
+PROFILE_FIELDS = (
     "name",
     "username",
     "nickname",
@@ -140,10 +140,10 @@ _INFO_FIELDS = (
     "_updatedAt",
     "avatarETag",
     "openBusinessHours",
-    "type",
-    "services",
 )
-_INFO_PROJECTION = dict.fromkeys(_INFO_FIELDS, 1)
+# What login and /me read: those, and `type` and `services`, which the service layer turns
+# into what may be told (never a secret).
+_INFO_PROJECTION = dict.fromkeys((*PROFILE_FIELDS, "type", "services"), 1)
 LOGIN_TOKENS = "services.resume.loginTokens"
 
 

@@ -3,6 +3,7 @@
 from marshmallow import INCLUDE, Schema, fields
 
 from app.envelope import SuccessEnvelope
+from app.models.users import PROFILE_FIELDS
 from app.schemas.fields import RcDate
 
 
@@ -51,40 +52,51 @@ class ServicesOut(Schema):
     password = fields.Nested(PasswordExistsOut)
 
 
-class UserInfoOut(Schema):
-    """The user as Rocket.Chat describes them to themselves; fields they lack are left out."""
+# How each of the user's own fields is answered; which fields, and in what order, is
+# users.PROFILE_FIELDS (the projection that reads them), so the two cannot disagree.
+_PROFILE_TYPES = {
+    "name": fields.String,
+    "username": fields.String,
+    "nickname": fields.String,
+    "emails": lambda: fields.List(fields.Nested(EmailOut)),
+    "status": fields.String,
+    "statusDefault": fields.String,
+    "statusText": fields.String,
+    "statusConnection": fields.String,
+    "bio": fields.String,
+    "avatarOrigin": fields.String,
+    "utcOffset": lambda: fields.Raw(metadata={"type": "number"}),
+    "language": fields.String,
+    "settings": fields.Dict,
+    "enableAutoAway": fields.Boolean,
+    "idleTimeLimit": lambda: fields.Raw(metadata={"type": "number"}),
+    "roles": lambda: fields.List(fields.String()),
+    "active": fields.Boolean,
+    "defaultRoom": fields.String,
+    "customFields": fields.Dict,
+    "requirePasswordChange": fields.Boolean,
+    "requirePasswordChangeReason": fields.String,
+    "statusLivechat": fields.String,
+    "banners": fields.Dict,
+    "_updatedAt": RcDate,
+    "avatarETag": fields.String,
+    "openBusinessHours": lambda: fields.List(fields.String()),
+}
 
-    id = fields.String(attribute="_id", data_key="_id", metadata={"example": "CH5vFudEketQswdDS"})
-    name = fields.String()
-    username = fields.String()
-    nickname = fields.String()
-    emails = fields.List(fields.Nested(EmailOut))
-    status = fields.String()
-    statusDefault = fields.String()
-    statusText = fields.String()
-    statusConnection = fields.String()
-    bio = fields.String()
-    avatarOrigin = fields.String()
-    utcOffset = fields.Raw(metadata={"type": "number"})
-    language = fields.String()
-    settings = fields.Dict()
-    enableAutoAway = fields.Boolean()
-    idleTimeLimit = fields.Raw(metadata={"type": "number"})
-    roles = fields.List(fields.String())
-    active = fields.Boolean()
-    defaultRoom = fields.String()
-    customFields = fields.Dict()
-    requirePasswordChange = fields.Boolean()
-    requirePasswordChangeReason = fields.String()
-    statusLivechat = fields.String()
-    banners = fields.Dict()
-    updatedAt = RcDate(attribute="_updatedAt", data_key="_updatedAt")
-    avatarETag = fields.String()
-    openBusinessHours = fields.List(fields.String())
-    email = fields.String(metadata={"description": "The first verified address"})
-    avatarUrl = fields.String()
-    isOAuthUser = fields.Boolean()
-    services = fields.Nested(ServicesOut)
+UserInfoOut = Schema.from_dict(
+    {
+        "_id": fields.String(metadata={"example": "CH5vFudEketQswdDS"}),
+        **{name: _PROFILE_TYPES[name]() for name in PROFILE_FIELDS},
+        "email": fields.String(metadata={"description": "The first verified address"}),
+        "avatarUrl": fields.String(),
+        "isOAuthUser": fields.Boolean(),
+        "services": fields.Nested(ServicesOut),
+    },
+    name="UserInfoOut",
+)
+UserInfoOut.__doc__ = (
+    "The user as Rocket.Chat describes them to themselves; fields they lack are left out."
+)
 
 
 class LoginDataOut(Schema):

@@ -1,5 +1,6 @@
 """Passwords as Rocket.Chat stores them: bcrypt of the SHA-256 hex digest."""
 
+import functools
 import hashlib
 import os
 import secrets
@@ -8,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 import bcrypt
 
 DIGEST_ALGORITHM = "sha-256"
+_DIGEST_LENGTH = 64  # hex characters of a SHA-256 digest
 
 
 def digest(password):
@@ -21,8 +23,35 @@ def staged_form(password):
 
 
 def check(password, bcrypt_hash):
-    """Tell whether a plaintext password matches a stored `services.password.bcrypt`."""
-    return bcrypt.checkpw(digest(password).encode("ascii"), bcrypt_hash.encode("ascii"))
+    """Tell whether a password matches a stored `services.password.bcrypt` hash.
+
+    `password` is the plaintext, or Meteor's client-side `{digest, algorithm: 'sha-256'}`.
+    A password of another shape, or a missing or unreadable hash, never matches, and costs
+    the time of a wrong password, so that timing does not tell who exists.
+    """
+    candidate = _digest_of(password)
+    if not (candidate and isinstance(bcrypt_hash, str)):
+        bcrypt.checkpw(b"-", _unmatchable_hash())
+        return False
+    try:
+        return bcrypt.checkpw(candidate.encode("ascii"), bcrypt_hash.encode("ascii"))
+    except ValueError:  # a stored hash bcrypt cannot read
+        return False
+
+
+def _digest_of(password):
+    if isinstance(password, str):
+        return digest(password)
+    if isinstance(password, dict) and password.get("algorithm") == DIGEST_ALGORITHM:
+        value = password.get("digest")
+        if isinstance(value, str) and len(value) == _DIGEST_LENGTH and value.isascii():
+            return value
+    return None
+
+
+@functools.cache
+def _unmatchable_hash():
+    return bcrypt.hashpw(secrets.token_hex(16).encode("ascii"), bcrypt.gensalt(10))
 
 
 class Hasher:

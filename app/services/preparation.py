@@ -9,7 +9,6 @@ worker that lost its lease but had not noticed yet) is the same record, staged o
 import hashlib
 import logging
 import time
-from datetime import timedelta
 
 from app import importers
 from app.importers import download as downloads
@@ -18,7 +17,6 @@ from app.importers.names import stored_file_name
 from app.models import import_files, import_operations, staging
 from app.models.connection import is_unavailable
 from app.services import clock, states
-from app.services.file_imports import FileSettings
 from app.services.imports import default_roles, merge_roles
 from app.services.runner import Stopped
 
@@ -39,11 +37,9 @@ def record_id(operation_id, number):
 class Preparation:
     """Prepare one claimed file operation, from its first byte, whoever started it before."""
 
-    def __init__(self, db, operation, worker, settings, lease_seconds, stopping=None):
-        self.db, self.operation, self.worker = db, operation, worker
-        self.settings = settings or FileSettings.default()
-        self.lease_seconds = lease_seconds
-        self.stopping = stopping or (lambda: False)
+    def __init__(self, worker, operation):
+        self.worker, self.operation = worker, operation
+        self.db, self.settings = worker.db, worker.file_settings
         self.id = operation["_id"]
         self.counts = {"users": 0, "channels": 0, "messages": 0}
         self.status = operation.get("status")
@@ -102,7 +98,7 @@ class Preparation:
         elif isinstance(event, Messages):
             self.counts["messages"] += event.count
             self._report()
-        if self.stopping():
+        if self.worker.stopping():
             self._release({})
             raise Stopped("the worker is shutting down")
 
@@ -139,6 +135,8 @@ class Preparation:
                 raise ImportFileError(f"{public}: refused ({error})") from None
             if isinstance(error, import_files.FileTooLarge):
                 raise ImportFileError(f"{public}: larger than {limit} bytes") from None
+            if isinstance(error, ImportFileError):  # 404, timeout, too big: name the URL
+                raise ImportFileError(f"{public}: {error}") from None
             raise
         changes = {
             "status": states.FILE_LOADED,
@@ -174,9 +172,11 @@ class Preparation:
             return
         self._reported = now_monotonic
         now = clock.now()
-        expires = now + timedelta(seconds=self.lease_seconds)
+        expires = self.worker.settings.lease_expiry(now)
         update = changes or {"status": self.status, **self._counts()}
-        state = import_operations.report(self.db, self.id, self.worker, update, now, expires)
+        state = import_operations.report(
+            self.db, self.id, self.worker.worker_id, update, now, expires
+        )
         if state is None:
             raise Stopped("another worker holds the lease")
         if state.get("valid") is not True:
@@ -194,4 +194,4 @@ class Preparation:
             log.exception("could not record the failed preparation")
 
     def _release(self, changes):
-        import_operations.release(self.db, self.id, self.worker, changes, clock.now())
+        import_operations.release(self.db, self.id, self.worker.worker_id, changes, clock.now())

@@ -17,35 +17,50 @@ log = logging.getLogger(__name__)
 READ_AHEAD = 10
 
 
-@dataclass
+@dataclass(frozen=True)
 class RunSettings:
-    """How a run proceeds."""
+    """How a worker runs imports; the values (and their defaults) come from app/config.py."""
 
-    batch_size: int = 50
-    lease_seconds: float = 60.0
+    bcrypt_rounds: int
+    batch_size: int
+    lease_seconds: float
+    poll_seconds: float
+
+    @classmethod
+    def from_config(cls, config):
+        """Return the run settings of the service's settings (BCRYPT_ROUNDS, IMPORT_*)."""
+        return cls(
+            bcrypt_rounds=config["BCRYPT_ROUNDS"],
+            batch_size=config["IMPORT_BATCH_SIZE"],
+            lease_seconds=config["IMPORT_LEASE_SECONDS"],
+            poll_seconds=config["IMPORT_POLL_SECONDS"],
+        )
+
+    def lease_expiry(self, now):
+        """Return when a lease taken or renewed at `now` expires: the only place it is computed."""
+        return now + timedelta(seconds=self.lease_seconds)
 
 
 @dataclass
 class Outcome:
-    """What one batch did: records that became users, and records that failed, with why."""
+    """What one batch did: records that became users, and why each other record failed."""
 
     created: list = field(default_factory=list)
-    failed: dict = field(default_factory=dict)
+    reasons: dict = field(default_factory=dict)  # {record id: why it was not created}
 
 
 class Stopped(Exception):
-    """The run must stop: its operation was invalidated, or another worker holds its lease."""
+    """The run must stop: invalidated, cancelled, its lease lost, or its worker stopping."""
 
 
 class ImportRun:
     """Run one claimed operation to `importer_done`, resuming wherever it stopped."""
 
-    def __init__(self, db, operation, worker, hasher, settings, on_batch=None, stopping=None):
-        self.db, self.operation, self.worker = db, operation, worker
-        self.hasher, self.settings, self.on_batch = hasher, settings, on_batch
-        self.stopping = stopping or (lambda: False)
+    def __init__(self, worker, operation):
+        self.worker, self.operation = worker, operation
+        self.db, self.settings = worker.db, worker.settings
         self.id = operation["_id"]
-        self.total = self.completed = self.failed = 0
+        self.total = self.completed = self.failed = 0  # counts of users, as reported
         self._unknown_password = None
 
     def execute(self):
@@ -64,13 +79,13 @@ class ImportRun:
         status = self.operation.get("status")
         counts = self._start_counts(first_start=status == states.IMPORTING_STARTED)
         if status in states.USER_STEPS:
-            self._report({"status": states.IMPORTING_USERS, **counts})
+            self._progress({"status": states.IMPORTING_USERS, **counts})
             self._import_users()
             start = 0
         else:
             start = states.LATER_STEPS.index(status) if status in states.LATER_STEPS else 0
         for step in states.LATER_STEPS[start:]:
-            self._report({"status": step})
+            self._progress({"status": step})
         self._release({"status": states.DONE, **self._counts()})
         log.info("import run done: %s created, %s failed", self.completed, self.failed)
 
@@ -100,14 +115,13 @@ class ImportRun:
     def _run_batch(self, staged, holders):
         outcome = self._process(staged, holders)
         self.completed += len(outcome.created)
-        self.failed += len(outcome.failed)
-        self._report(self._counts())
-        if self.on_batch:
-            self.on_batch(self)
-        if self.stopping():
+        self.failed += len(outcome.reasons)
+        self._progress(self._counts())
+        if self.worker.on_batch:
+            self.worker.on_batch(self)
+        if self.worker.stopping():
             # Hand the run over at once rather than when the lease expires.
-            self._release({})
-            raise Stopped("the worker is shutting down")
+            self._stop("the worker is shutting down", {})
 
     def _process(self, staged, holders):
         outcome, planned = Outcome(), []
@@ -116,13 +130,13 @@ class ImportRun:
             if user_id in holders.user_ids:  # created by this run before it was interrupted
                 outcome.created.append(record["_id"])
             elif reason := holders.conflict(emails, username, import_ids):
-                outcome.failed[record["_id"]] = reason
+                outcome.reasons[record["_id"]] = reason
             else:
                 holders.take(user_id, emails, username, import_ids)
                 planned.append((record, user_id))
         self._create(planned, outcome)
         staging.delete_ids(self.db, outcome.created)
-        staging.mark_failed(self.db, outcome.failed)
+        staging.mark_failed(self.db, outcome.reasons)
         return outcome
 
     def _create(self, planned, outcome):
@@ -137,7 +151,7 @@ class ImportRun:
             refused = self._explain(refused, documents)
         for index, (record, _) in enumerate(planned):
             if refused.get(index):
-                outcome.failed[record["_id"]] = refused[index]
+                outcome.reasons[record["_id"]] = refused[index]
             else:
                 outcome.created.append(record["_id"])
 
@@ -162,7 +176,7 @@ class ImportRun:
 
     def _hashes(self, staged_passwords):
         digests = [p["digest"] for p in staged_passwords if isinstance(p, dict)]
-        computed = iter(self.hasher.hash_digests(digests))
+        computed = iter(self.worker.hasher.hash_digests(digests))
         return [
             next(computed) if isinstance(p, dict) else self._password_nobody_knows()
             for p in staged_passwords
@@ -170,28 +184,36 @@ class ImportRun:
 
     def _password_nobody_knows(self):
         if self._unknown_password is None:
-            self._unknown_password = self.hasher.unknowable()
+            self._unknown_password = self.worker.hasher.unknowable()
         return self._unknown_password
 
     def _counts(self):
         return {"count.completed": self.completed, "count.error": self.failed}
 
-    def _expiry(self, now):
-        return now + timedelta(seconds=self.settings.lease_seconds)
+    def _progress(self, changes):
+        """Write progress, then stop if the operation was invalidated or cancelled."""
+        self._stop_if_asked(self._write_progress(changes))
 
-    def _report(self, changes):
+    def _write_progress(self, changes):
+        # Renewing the lease with every write is what tells other workers this run is alive.
         now = clock.now()
         state = import_operations.report(
-            self.db, self.id, self.worker, changes, now, self._expiry(now)
+            self.db, self.id, self.worker.worker_id, changes, now, self.settings.lease_expiry(now)
         )
         if state is None:
-            raise Stopped("another worker holds the lease")
+            raise Stopped("another worker holds the lease")  # nothing of ours to release
+        return state
+
+    def _stop_if_asked(self, state):
         if state.get("valid") is not True:
-            self._release({})
-            raise Stopped("the operation was invalidated (import.clear or import.new)")
+            self._stop("the operation was invalidated (import.clear or import.new)", {})
         if state.get(states.CANCEL):
-            self._release({"status": states.CANCELLED, **self._counts()})
-            raise Stopped("the operation was cancelled (import.cancel)")
+            cancelled = {"status": states.CANCELLED, **self._counts()}
+            self._stop("the operation was cancelled (import.cancel)", cancelled)
+
+    def _stop(self, reason, last_changes):
+        self._release(last_changes)
+        raise Stopped(reason)
 
     def _release(self, changes):
-        import_operations.release(self.db, self.id, self.worker, changes, clock.now())
+        import_operations.release(self.db, self.id, self.worker.worker_id, changes, clock.now())

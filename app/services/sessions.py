@@ -1,11 +1,8 @@
 """Log in with a password or a resume token, log out, and describe the caller, as Rocket.Chat."""
 
-import functools
 import logging
 import secrets
 from datetime import timedelta
-
-import bcrypt
 
 from app.errors import LoginRefused
 from app.models import settings, users
@@ -21,7 +18,6 @@ NOT_ACTIVATED = "the user is not activated"
 _PASSWORD_LOGIN_KEYS = {"user", "username", "email", "password", "code"}
 _LOOKUP_FIELDS = {"id": "_id", "username": "username", "email": "emails.address"}
 _EXPIRATION_SETTING = "Accounts_LoginExpiration"  # days a login token lasts; Meteor's 90
-_DIGEST_LENGTH = 64
 _SITE_URL_SETTING = "Site_Url"
 
 # Services that are not an identity provider (Rocket.Chat's user service keys): any other
@@ -64,16 +60,8 @@ def _authenticate(db, body, now):
 def _check_password(db, body):
     user = _find_user(db, _lookup_of(body))
     stored = ((user or {}).get("services") or {}).get("password") or {}
-    candidate, bcrypt_hash = _password_digest(body["password"]), stored.get("bcrypt")
-    if not (candidate and isinstance(bcrypt_hash, str)):
-        # As slow as a wrong password, so that timing does not tell who exists.
-        bcrypt.checkpw(b"-", _unmatchable_hash())
-        raise LoginRefused()
-    try:
-        matches = bcrypt.checkpw(candidate.encode("ascii"), bcrypt_hash.encode("ascii"))
-    except ValueError:  # a stored hash bcrypt cannot read
-        matches = False
-    if not matches:
+    # An unknown user is checked against no hash: as slow as a wrong password.
+    if not passwords.check(body["password"], stored.get("bcrypt")):
         raise LoginRefused()
     return user
 
@@ -83,11 +71,6 @@ def _find_user(db, lookup):
         return None
     field, value = lookup
     return users.find_by_id(db, value) if field == "_id" else users.find_for_login(db, field, value)
-
-
-@functools.cache
-def _unmatchable_hash():
-    return bcrypt.hashpw(secrets.token_hex(16).encode("ascii"), bcrypt.gensalt(10))
 
 
 def _lookup_of(body):
@@ -106,17 +89,6 @@ def _lookup_of(body):
 
 def _text(value):
     return isinstance(value, str) and value != ""
-
-
-def _password_digest(password):
-    # A plain password, or Meteor's client-side `{digest, algorithm: 'sha-256'}`.
-    if isinstance(password, str):
-        return passwords.digest(password)
-    if isinstance(password, dict) and password.get("algorithm") == passwords.DIGEST_ALGORITHM:
-        digest = password.get("digest")
-        if isinstance(digest, str) and len(digest) == _DIGEST_LENGTH and digest.isascii():
-            return digest
-    return None
 
 
 def _check_resume_token(db, token, now):

@@ -5,7 +5,6 @@ import os
 import socket
 import threading
 import uuid
-from datetime import timedelta
 
 from app import context
 from app.models import import_operations
@@ -28,48 +27,34 @@ class Worker:
     """Claims import runs one at a time; any number of workers may share one database."""
 
     def __init__(
-        self,
-        db,
-        *,
-        bcrypt_rounds=10,
-        run_settings=None,
-        poll_seconds=1.0,
-        on_batch=None,
-        on_run_end=None,
-        worker_id=None,
-        file_settings=None,
+        self, db, settings, *, worker_id=None, on_batch=None, on_run_end=None, file_settings=None
     ):
         self.db = db
-        self.id = worker_id or new_worker_id()
-        self.settings = run_settings or RunSettings()
-        self.poll_seconds = poll_seconds
+        self.settings = settings  # a RunSettings
+        self.file_settings = file_settings or FileSettings.default()  # for file operations
+        self.worker_id = worker_id or new_worker_id()
         self.on_batch = on_batch  # called with the ImportRun after each batch
         self.on_run_end = on_run_end  # called with the ImportRun when it ends, however
-        self.file_settings = file_settings or FileSettings.default()
-        self.hasher = Hasher(bcrypt_rounds)
+        self.hasher = Hasher(settings.bcrypt_rounds)
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread = None
 
     @classmethod
-    def from_settings(cls, db, settings):
+    def from_settings(cls, db, config, **options):
         """Return a worker configured by the service's settings (BCRYPT_ROUNDS, IMPORT_*)."""
-        return cls(
-            db,
-            bcrypt_rounds=settings["BCRYPT_ROUNDS"],
-            run_settings=RunSettings(
-                batch_size=settings["IMPORT_BATCH_SIZE"],
-                lease_seconds=settings["IMPORT_LEASE_SECONDS"],
-            ),
-            poll_seconds=settings["IMPORT_POLL_SECONDS"],
-            file_settings=FileSettings.from_settings(settings),
-        )
+        files = FileSettings.from_settings(config)
+        return cls(db, RunSettings.from_config(config), file_settings=files, **options)
 
     def claim(self):
         """Take the lease of one run that is waiting, or whose worker's lease expired."""
         now = clock.now()
-        expires = now + timedelta(seconds=self.settings.lease_seconds)
-        return import_operations.claim(self.db, states.CLAIMABLE, self.id, now, expires)
+        expires = self.settings.lease_expiry(now)
+        return import_operations.claim(self.db, states.CLAIMABLE, self.worker_id, now, expires)
+
+    def stopping(self):
+        """Tell whether stop() was asked for: a run hands its operation over after its batch."""
+        return self._stop.is_set()
 
     def run_pending(self):
         """Run claimable operations until none is left; return how many runs were made."""
@@ -77,39 +62,21 @@ class Worker:
         while not self._stop.is_set() and (operation := self.claim()) is not None:
             token = context.run_id.set(operation["_id"])
             try:
-                log.info("import run claimed by %s", self.id)
-                run = self._runner_of(operation)
+                log.info("import run claimed by %s", self.worker_id)
+                # A file operation before its selection is prepared; the others imported.
+                preparing = operation.get("status") in states.PREPARABLE
+                run = (Preparation if preparing else ImportRun)(self, operation)
                 run.execute()
             finally:
                 context.run_id.reset(token)
             runs += 1
-            if self.on_run_end and isinstance(run, ImportRun):
+            if self.on_run_end and not preparing:
                 self.on_run_end(run)
         return runs
 
-    def _runner_of(self, operation):
-        # A file operation before its selection is prepared; anything else is imported.
-        if operation.get("status") in states.PREPARABLE:
-            return Preparation(
-                self.db,
-                operation,
-                self.id,
-                self.file_settings,
-                self.settings.lease_seconds,
-                stopping=self._stop.is_set,
-            )
-        return ImportRun(
-            self.db,
-            operation,
-            self.id,
-            self.hasher,
-            self.settings,
-            on_batch=self.on_batch,
-            stopping=self._stop.is_set,
-        )
-
     def run_forever(self):
         """Run imports until stop(); wait for the database when it is unreachable."""
+        pause = self.settings.poll_seconds
         while not self._stop.is_set():
             try:
                 ran = self.run_pending()
@@ -117,14 +84,12 @@ class Worker:
                 # A worker that dies leaves its run waiting for the lease to expire: it
                 # waits for the database instead, then resumes the run it holds.
                 if is_unavailable(error):
-                    log.warning(
-                        "database unavailable, retrying in %ss: %s", self.poll_seconds, error
-                    )
+                    log.warning("database unavailable, retrying in %ss: %s", pause, error)
                 else:
-                    log.exception("import worker error, retrying in %ss", self.poll_seconds)
+                    log.exception("import worker error, retrying in %ss", pause)
                 ran = 0
             if not ran:
-                self._wake.wait(self.poll_seconds)
+                self._wake.wait(pause)
                 self._wake.clear()
 
     def wake(self):

@@ -1,0 +1,28 @@
+"""Facts that two places need are written once: these tests fail when a second copy drifts."""
+
+import re
+from pathlib import Path
+
+from app.config import ENV_SETTINGS, Defaults
+from app.models import users
+from app.schemas import sessions
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_me_answers_exactly_the_user_fields_it_reads():
+    # The projection and the schema are both built from users.PROFILE_FIELDS; a type
+    # written for a field that is not in the list would never be answered.
+    assert set(sessions._PROFILE_TYPES) == set(users.PROFILE_FIELDS)
+    answered = [f.data_key or name for name, f in sessions.UserInfoOut().fields.items()]
+    assert answered[1 : 1 + len(users.PROFILE_FIELDS)] == list(users.PROFILE_FIELDS)
+
+
+def test_env_example_names_every_setting():
+    text = (ROOT / ".env.example").read_text()
+    named = set(re.findall(r"^#?\s*([A-Z][A-Z0-9_]+)=", text, re.MULTILINE))
+    assert set(ENV_SETTINGS) - named == set()
+
+
+def test_every_setting_read_from_the_environment_has_a_default():
+    assert set(ENV_SETTINGS) <= set(vars(Defaults))
