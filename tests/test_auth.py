@@ -122,9 +122,16 @@ def test_roles_collection_is_not_consulted(client, db, admin):
     assert admin.get("import.status").status_code == 200
 
 
-def test_401_comes_before_403(client, db, regular):
-    headers = {**regular.headers, "X-Auth-Token": "wrong"}
-    assert client.get("/api/v1/import.status", headers=headers).status_code == 401
+@pytest.mark.parametrize("permission_document", ["exists", "missing"])
+@pytest.mark.parametrize("credentials", ["wrong token", "none"])
+def test_401_comes_before_403(client, db, regular, permission_document, credentials):
+    # The caller claims to be a user who lacks the permission (or nobody holds it, its
+    # document being gone): a 403 is deserved too, but who is calling is checked first.
+    if permission_document == "missing":
+        db.rocketchat_permissions.delete_one({"_id": "run-import"})
+    headers = {**regular.headers, "X-Auth-Token": "wrong"} if credentials != "none" else {}
+    response = client.get("/api/v1/import.status", headers=headers)
+    assert (response.status_code, response.data) == (401, UNAUTHORIZED)
 
 
 def test_view_import_operations_is_its_own_permission(db, admin):

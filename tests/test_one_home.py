@@ -26,3 +26,18 @@ def test_env_example_names_every_setting():
 
 def test_every_setting_read_from_the_environment_has_a_default():
     assert set(ENV_SETTINGS) <= set(vars(Defaults))
+
+
+def test_every_module_path_the_code_and_readme_name_exists():
+    texts = [ROOT / "README.md", *ROOT.glob("ARCHITECTURE.md")]
+    texts += [
+        p
+        for folder in ("app", "migrations", "tests", "bench")
+        for p in (ROOT / folder).rglob("*.py")
+    ]
+    named = {
+        (text.name, path)
+        for text in texts
+        for path in re.findall(r"\b((?:app|migrations|tests|bench)/[\w/]+\.py)\b", text.read_text())
+    }
+    assert sorted((where, path) for where, path in named if not (ROOT / path).exists()) == []

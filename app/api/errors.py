@@ -14,7 +14,7 @@ from app.errors import (
     ServiceError,
     Unauthorized,
 )
-from app.models.connection import DatabaseError, is_unavailable
+from app.models.db_errors import DatabaseError, is_unavailable
 
 log = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from marshmallow import ValidationError
 
-from app.rules import MISSING_DATA, missing_required_data
+from app.rules import MISSING_DATA, Identity, missing_required_data
 from app.schemas.imports import UserIn
 
 _SCHEMA = UserIn()
@@ -40,11 +40,11 @@ def check(record):
 
 
 def identity_of(user):
-    """Return (username, emails, importIds) of a user as staged: its key in the report."""
-    return (
-        user.get("username") or None,
-        tuple(user.get("emails") or ()),
-        tuple(user.get("importIds") or ()),
+    """Return the Identity of a user as staged (hashable): its key in the report."""
+    return Identity(
+        username=user.get("username") or None,
+        emails=tuple(user.get("emails") or ()),
+        import_ids=tuple(user.get("importIds") or ()),
     )
 
 

@@ -2,31 +2,10 @@
 
 import mongomock
 import pymongo
-from pymongo.errors import (
-    ConnectionFailure,
-    ExecutionTimeout,
-    OperationFailure,
-    PyMongoError,
-    ServerSelectionTimeoutError,
-)
+
+from app.models.db_errors import UNAVAILABLE_ERRORS
 
 DEFAULT_DATABASE = "rocketchat"  # Rocket.Chat's own default when the URL names none
-
-# Any error of the database client: is_unavailable tells an outage from a bug.
-DatabaseError = PyMongoError
-
-# Errors that mean "the database is not there right now", as opposed to a bug.
-UNAVAILABLE_ERRORS = (ConnectionFailure, ServerSelectionTimeoutError, ExecutionTimeout)
-
-# Server error codes of a shutdown, a failover or the network: try again later.
-TRANSIENT_CODES = frozenset({6, 7, 89, 91, 189, 262, 9001, 10107, 11600, 11602, 13435, 13436})
-
-
-def is_unavailable(error):
-    """Tell whether an error means the database is away for now (retry), not a bug."""
-    if isinstance(error, UNAVAILABLE_ERRORS):
-        return True
-    return isinstance(error, OperationFailure) and error.code in TRANSIENT_CODES
 
 
 def connect(url, timeout_ms):

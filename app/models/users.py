@@ -4,7 +4,8 @@ import re
 
 from pymongo.errors import AutoReconnect, BulkWriteError
 
-from app.models.connection import TRANSIENT_CODES, is_embedded
+from app.models.connection import is_embedded
+from app.models.db_errors import TRANSIENT_CODES
 
 COLLECTION = "users"
 DUPLICATE_KEY = 11000

@@ -2,6 +2,8 @@
 
 import hashlib
 
+from app.rules import Identity
+
 METEOR_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTWXYZabcdefghijkmnopqrstuvwxyz"
 METEOR_ID_LENGTH = 17
 
@@ -21,12 +23,14 @@ def user_id_for(operation_id, record_id):
 
 
 def identity(data):
-    """Return (emails, username, import ids) of staged data, empty values dropped."""
+    """Return the Identity of staged data, empty values dropped."""
     # One address per user whatever its case (the first spelling is kept), as the
     # case-insensitive index would see it.
-    emails = _unique(data.get("emails"), str.casefold)
-    import_ids = _unique(data.get("importIds"), str)
-    return emails, data.get("username") or None, import_ids
+    return Identity(
+        username=data.get("username") or None,
+        emails=_unique(data.get("emails"), str.casefold),
+        import_ids=_unique(data.get("importIds"), str),
+    )
 
 
 def _unique(values, key):
@@ -39,7 +43,7 @@ def _unique(values, key):
 
 def new_user(user_id, data, bcrypt_hash, now):
     """Return the user document Rocket.Chat would create for staged data."""
-    emails, username, import_ids = identity(data)
+    who = identity(data)
     user = {
         "_id": user_id,
         "createdAt": now,
@@ -48,15 +52,15 @@ def new_user(user_id, data, bcrypt_hash, now):
         "status": "offline",
         "active": not data.get("deleted"),
         "roles": list(data.get("roles") or []),
-        "emails": [{"address": address, "verified": False} for address in emails],
-        "importIds": import_ids,
+        "emails": [{"address": address, "verified": False} for address in who.emails],
+        "importIds": who.import_ids,
         "services": {
             "password": {"bcrypt": bcrypt_hash},
             "email2fa": {"enabled": True, "changedAt": now},
         },
     }
     optional = {
-        "username": username,
+        "username": who.username,
         "name": data.get("name"),
         "utcOffset": data.get("utcOffset"),
         "statusText": data.get("statusText"),

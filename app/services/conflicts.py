@@ -1,5 +1,7 @@
 """Who already holds an email, a username or an import id: existing users and the batch."""
 
+from app.rules import Identity
+
 
 class Holders:
     """Identities already taken, compared as Rocket.Chat's case-insensitive indexes do."""
@@ -9,43 +11,44 @@ class Holders:
         self._emails, self._usernames, self._import_ids = {}, {}, {}
         for user in existing_users:
             emails = [e.get("address") for e in user.get("emails") or [] if isinstance(e, dict)]
-            self.take(
-                user["_id"],
-                [e for e in emails if isinstance(e, str)],
-                user.get("username"),
-                user.get("importIds") or [],
+            held = Identity(
+                username=user.get("username"),
+                emails=[e for e in emails if isinstance(e, str)],
+                import_ids=user.get("importIds") or [],
             )
+            self.take(user["_id"], held)
 
-    def take(self, user_id, emails, username, import_ids):
-        """Record that user_id now holds these identities."""
+    def take(self, user_id, identity):
+        """Record that user_id now holds this Identity."""
         self.user_ids.add(user_id)
-        for address in emails:
+        for address in identity.emails:
             self._emails.setdefault(address.casefold(), user_id)
-        if isinstance(username, str) and username:
-            self._usernames.setdefault(username.casefold(), user_id)
-        for import_id in import_ids:
+        if isinstance(identity.username, str) and identity.username:
+            self._usernames.setdefault(identity.username.casefold(), user_id)
+        for import_id in identity.import_ids:
             if isinstance(import_id, str):
                 self._import_ids.setdefault(import_id, user_id)
 
-    def conflict(self, emails, username, import_ids):
-        """Return why a user with these identities cannot be created, or None."""
-        for import_id in import_ids:
+    def conflict(self, identity):
+        """Return why a user with this Identity cannot be created, or None."""
+        for import_id in identity.import_ids:
             if import_id in self._import_ids:
                 owner = self._import_ids[import_id]
                 return f"already imported: importId {import_id} belongs to user {owner}"
-        for address in emails:
+        for address in identity.emails:
             if address.casefold() in self._emails:
                 return f"email already in use: {address}"
+        username = identity.username
         if username and username.casefold() in self._usernames:
             return f"username already in use: {username}"
         return None
 
 
 def lookup_of(identities):
-    """Return the find_holders arguments for (emails, username, import ids) triples."""
+    """Return the find_holders arguments for Identities."""
     identities = list(identities)
     return {
-        "emails": [address for emails, _, _ in identities for address in emails],
-        "usernames": [username for _, username, _ in identities if username],
-        "import_ids": [import_id for _, _, ids in identities for import_id in ids],
+        "emails": [address for i in identities for address in i.emails],
+        "usernames": [i.username for i in identities if i.username],
+        "import_ids": [import_id for i in identities for import_id in i.import_ids],
     }

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from app.models import import_operations, staging, users
-from app.models.connection import is_unavailable
+from app.models.db_errors import is_unavailable
 from app.services import accounts, clock, states
 from app.services.conflicts import Holders, lookup_of
 
@@ -125,14 +125,14 @@ class ImportRun:
 
     def _process(self, staged, holders):
         outcome, planned = Outcome(), []
-        for record, (emails, username, import_ids) in staged:
+        for record, identity in staged:
             user_id = accounts.user_id_for(self.id, record["_id"])
             if user_id in holders.user_ids:  # created by this run before it was interrupted
                 outcome.created.append(record["_id"])
-            elif reason := holders.conflict(emails, username, import_ids):
+            elif reason := holders.conflict(identity):
                 outcome.reasons[record["_id"]] = reason
             else:
-                holders.take(user_id, emails, username, import_ids)
+                holders.take(user_id, identity)
                 planned.append((record, user_id))
         self._create(planned, outcome)
         staging.delete_ids(self.db, outcome.created)

@@ -8,7 +8,7 @@ import uuid
 
 from app import context
 from app.models import import_operations
-from app.models.connection import is_unavailable
+from app.models.db_errors import is_unavailable
 from app.services import clock, states
 from app.services.file_imports import FileSettings
 from app.services.passwords import Hasher
