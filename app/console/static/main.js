@@ -435,6 +435,8 @@ async function finished(status) {
   const refusedBefore = failures.local.length;
   const parts = [`${plural(c.completed, "user")} created`, `${count((c.error || 0) + refusedBefore)} not imported`];
   if (refusedBefore) parts.push(`of which ${count(refusedBefore)} were refused before the import`);
+  const left = (mine && ui.expected ? ui.expected : c.total || 0) - (c.completed || 0) - (c.error || 0);
+  if (status.state !== "done" && left > 0) parts.push(`${plural(left, "user")} not processed (still staged)`);
   const verb = { done: "Finished", canceled: "Cancelled", error: "Stopped" }[status.state];
   setText(byId("summary"), `${verb}${took !== null && took >= 0 ? ` after ${duration(took)}` : ""}: ${parts.join(", ")}.`);
   show(byId("summary"));
