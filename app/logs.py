@@ -32,7 +32,7 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str, ensure_ascii=False)
 
 
-def configure(level, fmt="json"):
+def configure(level, fmt):
     """Send every log line to stderr, once per process, as JSON (or plain text)."""
     root = logging.getLogger()
     root.setLevel(level.upper())

@@ -102,10 +102,3 @@ def test_cancel_of_an_invalidated_operation_is_refused(db, admin):
     stage(admin, 1)
     imports.clear(db)
     assert admin.post("import.cancel").json["error"] == "There is no import operation to cancel."
-
-
-def test_cancel_needs_run_import(db, regular):
-    factories.insert_operation(db, status="importer_user_selection")
-    before = snapshot(db)
-    assert regular.post("import.cancel").status_code == 403
-    assert snapshot(db) == before

@@ -24,11 +24,9 @@ def insert_many(db, records):
         db[COLLECTION].insert_many(records, ordered=True)
 
 
-def pending_users(db, after_id=None, batch_size=50):
-    """Return a cursor over staged users not yet processed, in `_id` order, after after_id."""
+def pending_users(db, *, batch_size):
+    """Return a cursor over staged users not yet processed, in `_id` order."""
     query = {"dataType": USER, "errors": {"$exists": False}}
-    if after_id is not None:
-        query["_id"] = {"$gt": after_id}
     return db[COLLECTION].find(query).sort("_id", pymongo.ASCENDING).batch_size(batch_size)
 
 

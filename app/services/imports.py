@@ -61,10 +61,16 @@ def add_users(db, users, max_users=None):
     return len(records)
 
 
-def _receiving_operation(db):
+def _current_valid_operation(db, refusal):
+    # Rocket.Chat's routes act on the newest operation only while it is valid.
     operation = import_operations.current(db)
     if operation is None or operation.get("valid") is not True:
-        raise ActionRefused(NOT_INITIALIZED)
+        raise ActionRefused(refusal)
+    return operation
+
+
+def _receiving_operation(db):
+    operation = _current_valid_operation(db, NOT_INITIALIZED)
     state = state_of(operation)
     if state in states.BUSY_STATES:
         raise ActionRefused(CANNOT_RECEIVE)
@@ -95,9 +101,7 @@ def _staged(user, user_roles):
 
 def start_import(db):
     """Switch the current operation to importing, atomically; a worker runs it."""
-    operation = import_operations.current(db)
-    if operation is None or operation.get("valid") is not True:
-        raise ActionRefused("error-operation-not-found")
+    operation = _current_valid_operation(db, "error-operation-not-found")
     started = import_operations.switch_status(
         db, operation["_id"], states.USER_SELECTION, states.IMPORTING_STARTED, clock.now()
     )
@@ -115,9 +119,7 @@ def clear(db):
 
 def cancel(db):
     """Cancel the current operation: at once if no worker runs it, else at its next batch."""
-    operation = import_operations.current(db)
-    if operation is None or operation.get("valid") is not True:
-        raise ActionRefused(NOTHING_TO_CANCEL)
+    operation = _current_valid_operation(db, NOTHING_TO_CANCEL)
     state = state_of(operation)
     if state in states.FINISHED_STATES:
         raise ActionRefused(ALREADY_FINISHED)
