@@ -2,6 +2,7 @@
 
 import csv
 import io
+import json
 import re
 import time
 from pathlib import Path
@@ -231,3 +232,38 @@ def test_a_new_file_shows_only_its_own_failures_not_the_last_operations(page, ad
     expect(page.locator("#state")).to_have_text("Done: the import is finished.", timeout=30_000)
     expect(page.locator("#count-created")).to_have_text("1")
     expect(rows).to_have_count(1)
+
+
+def test_json_and_json_lines_files_are_read_with_their_problems_located(page, admin_api, tmp_path):
+    people = [
+        {"username": "json.1", "emails": ["json.1@example.org"], "importIds": ["json-1"]},
+        {"username": "json.2", "emails": [], "importIds": ["json-2"]},
+        {
+            "username": "json.3",
+            "emails": ["json.3@example.org"],
+            "importIds": ["json-3"],
+            "deleted": "true",
+            "type": "bot",
+        },
+    ]
+    (tmp_path / "people.json").write_text(json.dumps(people))
+    sign_in(page)
+    read_file(page, tmp_path / "people.json")
+    expect(page.locator("#select-summary")).to_have_text("2 of 2 users selected.")
+    expect(page.locator("#users-table tbody tr").nth(1)).to_have_text(
+        re.compile(r"json\.3\s*json\.3@example\.org\s*yes\s*yes")
+    )
+    errors = page.locator("#errors-table tbody")
+    expect(errors).to_contain_text("record 2")
+    expect(errors).to_contain_text("Users are missing required data. (no emails)")
+
+    lines = [json.dumps(people[0]).replace("json.1", "jsonl.1"), "{not json", ""]
+    lines.append(json.dumps({**people[0], "utcOffset": "soon"}).replace("json.1", "jsonl.4"))
+    (tmp_path / "people.jsonl").write_text("\n".join(lines) + "\n")
+    read_file(page, tmp_path / "people.jsonl")
+    expect(page.locator("#select-summary")).to_have_text("1 of 1 users selected.")
+    expect(errors.locator("tr")).to_have_count(2)
+    expect(errors.locator("tr").nth(0)).to_contain_text("line 2")
+    expect(errors.locator("tr").nth(0)).to_contain_text("not JSON")
+    expect(errors.locator("tr").nth(1)).to_contain_text("line 4")
+    expect(errors.locator("tr").nth(1)).to_contain_text("utcOffset: must be number")

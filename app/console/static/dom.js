@@ -50,6 +50,20 @@ export class PagedTable {
     next.addEventListener("click", () => this.go(this.page + 1));
   }
 
+  /** The paged table of the elements `<name>-table`, `-prev`, `-next` and `-page`. */
+  static named(name, columns, empty, fetchPage, size = 50) {
+    return new PagedTable({
+      body: byId(`${name}-table`).tBodies[0],
+      prev: byId(`${name}-prev`),
+      next: byId(`${name}-next`),
+      label: byId(`${name}-page`),
+      columns,
+      size,
+      empty,
+      fetchPage,
+    });
+  }
+
   /** Show page `page` (clamped), fetching its rows. */
   async go(page) {
     const last = Math.max(0, Math.ceil(this.total / this.size) - 1);

@@ -17,16 +17,7 @@ export class Failures {
     this.whereOf = new Map(); // import id -> where it is in the file
     this.serverTotal = 0;
     this.withServer = false; // import.errors belongs to the operation being watched
-    this.table = new PagedTable({
-      body: byId("errors-table").tBodies[0],
-      prev: byId("errors-prev"),
-      next: byId("errors-next"),
-      label: byId("errors-page"),
-      columns: 5,
-      size: 50,
-      empty: "No failed user.",
-      fetchPage: (offset, size) => this.page(offset, size),
-    });
+    this.table = PagedTable.named("errors", 5, "No failed user.", (offset, size) => this.page(offset, size));
     byId("download-errors").addEventListener("click", () => this.download().catch(showError));
   }
 

@@ -1,7 +1,7 @@
 // Who to import: the users of a file as a paged table, with select all / none / by search.
 // Selection and search work on typed arrays, so 100,000 users stay quick.
 
-import { PagedTable, byId, setText } from "./dom.js";
+import { PagedTable, byId, row, setText } from "./dom.js";
 import { count } from "./format.js";
 
 const yesNo = (value) => (value ? "yes" : "no");
@@ -10,16 +10,7 @@ export class Selection {
   constructor(onChange) {
     this.onChange = onChange;
     this.users = [];
-    this.table = new PagedTable({
-      body: byId("users-table").tBodies[0],
-      prev: byId("users-prev"),
-      next: byId("users-next"),
-      label: byId("users-page"),
-      columns: 5,
-      size: 50,
-      empty: "No user matches.",
-      fetchPage: async (offset, size) => this.page(offset, size),
-    });
+    this.table = PagedTable.named("users", 5, "No user matches.", (offset, size) => this.page(offset, size));
     let timer = null;
     byId("search").addEventListener("input", () => {
       clearTimeout(timer);
@@ -41,11 +32,6 @@ export class Selection {
     byId("search").value = "";
     this.table.page = 0;
     return this.redraw();
-  }
-
-  /** Indices of the users shown: those matching the search, or all. */
-  shown() {
-    return this.matches;
   }
 
   search(text) {
@@ -92,7 +78,6 @@ export class Selection {
 
   rowOf(index) {
     const user = this.users[index];
-    const tr = document.createElement("tr");
     const box = document.createElement("input");
     box.type = "checkbox";
     box.checked = this.selected[index] === 1;
@@ -102,14 +87,7 @@ export class Selection {
       this.selectedCount += box.checked ? 1 : -1;
       this.summarize();
     });
-    const cells = [box, user.username ?? "", user.email ?? "", yesNo(user.deleted), yesNo(user.bot)];
-    for (const cell of cells) {
-      const td = document.createElement("td");
-      if (cell instanceof Node) td.append(cell);
-      else td.textContent = String(cell);
-      tr.append(td);
-    }
-    return tr;
+    return row([box, user.username ?? "", user.email ?? "", yesNo(user.deleted), yesNo(user.bot)]);
   }
 
   async redraw() {
