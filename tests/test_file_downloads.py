@@ -134,6 +134,7 @@ def test_a_server_path_is_read_only_under_the_import_folder(app, admin, db, tmp_
     before = snapshot(db)
     disabled = download(admin, str(tmp_path / "export.zip"))
     assert disabled.json["errorType"] == "error-import-file-missing"
+    assert "no import folder is configured" in disabled.json["error"]
     assert snapshot(db) == before
 
     app.config["IMPORT_FILE_FOLDER"] = str(tmp_path / "imports")
@@ -141,6 +142,7 @@ def test_a_server_path_is_read_only_under_the_import_folder(app, admin, db, tmp_
     (tmp_path / "imports" / "export.zip").write_bytes(ZIP)
     outside = download(admin, "../export.zip")
     assert outside.json["errorType"] == "error-import-file-missing"
+    assert "outside the import folder" in outside.json["error"]
     missing = download(admin, "nothing.zip")
     assert missing.json == {
         "success": False,

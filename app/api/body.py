@@ -10,13 +10,13 @@ from app.errors import InvalidParams
 
 def reject_oversized_body():
     """Answer 413 before reading a body whose declared length exceeds MAX_BODY_BYTES
-    (or the route's own `body_limit`, a function of the settings; None: no limit here)."""
+    (or the route's own `body_limit`, a function of the settings)."""
     limit = current_app.config["MAX_BODY_BYTES"]
     view = current_app.view_functions.get(request.endpoint)
     if hasattr(view, "body_limit"):
         limit = view.body_limit(current_app.config)
         request.max_content_length = limit
-    if limit is not None and request.content_length is not None and request.content_length > limit:
+    if request.content_length is not None and request.content_length > limit:
         raise RequestEntityTooLarge()
 
 

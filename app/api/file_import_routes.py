@@ -78,8 +78,10 @@ def _upload_body(view):
 
 
 def _upload_body_limit(config):
-    # A streamed upload is counted as it arrives, against MAX_IMPORT_FILE_BYTES.
-    return None if uploads.is_streamed(request.args) else uploads.json_body_limit(config)
+    # A streamed upload is also counted as it arrives, against MAX_IMPORT_FILE_BYTES.
+    if uploads.is_streamed(request.args):
+        return uploads.streamed_body_limit(config)
+    return uploads.json_body_limit(config)
 
 
 def _with_body_limit(view):
@@ -99,9 +101,6 @@ def upload_import_file(query, upload):
     """Store an import file and start its operation; a worker prepares it."""
     settings = _settings()
     if upload is None:
-        limit = settings.limits.max_file_bytes + uploads.JSON_SLACK
-        if request.content_length is not None and request.content_length > limit:
-            raise file_imports.too_large(settings.limits.max_file_bytes)
         upload = uploads.read_upload(query)
     file_imports.upload(
         get_db(),

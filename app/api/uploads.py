@@ -40,6 +40,11 @@ def json_body_limit(config):
     return max(config["MAX_BODY_BYTES"], base64_size(config["MAX_IMPORT_FILE_BYTES"]) + JSON_SLACK)
 
 
+def streamed_body_limit(config):
+    """Return the largest streamed body: the largest file, and room for multipart's parts."""
+    return config["MAX_IMPORT_FILE_BYTES"] + JSON_SLACK
+
+
 def is_streamed(query):
     """Tell whether the request carries a streamed upload rather than the JSON body."""
     return request.mimetype == "multipart/form-data" or "importerKey" in query
@@ -94,7 +99,9 @@ def _multipart(query):
     boundary = parse_options_header(request.headers.get("Content-Type", ""))[1].get("boundary")
     if not boundary:
         raise InvalidParams("multipart/form-data without a boundary")
-    decoder = MultipartDecoder(boundary.encode(), max_form_memory_size=_MAX_FIELD_BYTES)
+    # No memory limit of the decoder's own: it would count the file part too; the fields
+    # before the file are limited by _field_value.
+    decoder = MultipartDecoder(boundary.encode())
     parts = _events(decoder)
     fields, file_event = dict(query), None
     for event in parts:

@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from functools import partial
 
 from app.importers.base import (
+    HEAD_BYTES,
     PREPARING_CHANNELS,
     PREPARING_MESSAGES,
     PREPARING_USERS,
@@ -48,25 +49,39 @@ class CsvZipImporter(FileImporter):
 
     def prepare(self, file, limits, batch_size=500):
         """Yield the events of reading the zip entry by entry, each entry row by row."""
+        self.check_head(file.read(HEAD_BYTES))
         with open_zip(file, limits) as archive:
             infos = [info for info in archive.infolist() if kind_of(info) is not None]
             _check_users_entry(infos)
-            spent, step, users, direct = 0, None, 0, False
+            reading = _Reading(archive, limits, batch_size)
             for info in infos:
-                kind = kind_of(info)
-                if STEPS[kind] != step:
-                    step = STEPS[kind]
-                    yield Step(step)
-                if kind == "direct" and not direct:
-                    direct = True
-                    yield Channels([dict(DIRECT_CHANNEL)])
-                entry = MeteredEntry(_open(archive, info), info, limits, spent)
-                for event in READERS[kind](entry, info.filename, batch_size):
-                    users += len(event.records) if isinstance(event, Users) else 0
-                    yield event
-                spent = entry.spent
-        if not users:
+                yield from reading.entry(info)
+        if not reading.users:
             raise ImportFileError(f"{USERS} holds no user: each row is {', '.join(USER_COLUMNS)}")
+
+
+class _Reading:
+    """What reading one zip has met so far: its step, users, unpacked bytes, direct messages."""
+
+    def __init__(self, archive, limits, batch_size):
+        self.archive, self.limits, self.batch_size = archive, limits, batch_size
+        self.step, self.users, self.spent, self.direct = None, 0, 0, False
+
+    def entry(self, info):
+        """Yield the events of one entry, announcing its step when it is a new one."""
+        kind = kind_of(info)
+        if STEPS[kind] != self.step:
+            self.step = STEPS[kind]
+            yield Step(self.step)
+        if kind == "direct" and not self.direct:
+            self.direct = True
+            yield Channels([dict(DIRECT_CHANNEL)])
+        with _open(self.archive, info) as raw:
+            metered = MeteredEntry(raw, info, self.limits, self.spent)
+            for event in READERS[kind](metered, info.filename, self.batch_size):
+                self.users += len(event.records) if isinstance(event, Users) else 0
+                yield event
+        self.spent = metered.spent
 
 
 def kind_of(info) -> str | None:
@@ -98,9 +113,18 @@ def _open(archive, info):
 
 
 def read_users(entry, source, batch_size) -> Iterator[Users]:
-    """Yield batches of the user records of users.csv."""
-    rows = (_user(source, line, row) for line, row in records(entry, source))
+    """Yield batches of the user records of users.csv (a first row of column names skipped)."""
+    rows = (
+        _user(source, line, row)
+        for line, row in records(entry, source)
+        if not (line == 1 and _is_header(row))
+    )
     yield from (Users(batch) for batch in batches(rows, batch_size))
+
+
+def _is_header(row):
+    # Rocket.Chat would import a user "username" whose address is "email".
+    return tuple(value.strip().lower() for value in row) == USER_COLUMNS
 
 
 def _user(source, line, row):

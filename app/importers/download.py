@@ -5,9 +5,9 @@ checked again, and the address actually connected to is checked before a byte of
 is read (a DNS answer that changed in between, "DNS rebinding", is refused too).
 """
 
-import ipaddress
 import socket
 import time
+from http import HTTPStatus
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -17,21 +17,23 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import ReadTimeoutError
 
+from app.importers.addresses import Allowlist, UrlRefused
 from app.importers.base import ImportFileError
+
+__all__ = [
+    "DownloadError",
+    "ImportPathRefused",
+    "UrlRefused",
+    "check_url",
+    "download",
+    "resolve_import_path",
+]
 
 MAX_REDIRECTS = 5
 CHUNK_BYTES = 64 * 1024
 # A whole download may last this many times the per-read timeout: a server trickling
 # a byte at a time would otherwise hold a worker for ever.
 TOTAL_TIMEOUT_FACTOR = 20
-# NAT64 addresses carry an IPv4 address in their last 32 bits.
-_NAT64 = ipaddress.ip_network("64:ff9b::/96")
-
-
-class UrlRefused(Exception):
-    """A URL that reaches inside the network (Rocket.Chat's SSRF check refuses it)."""
-
-    code = "error-ssrf-validation-failed"
 
 
 class DownloadError(ImportFileError):
@@ -40,50 +42,6 @@ class DownloadError(ImportFileError):
 
 class ImportPathRefused(ImportFileError):
     """A server path outside the import folder, or any path when no folder is configured."""
-
-
-class Allowlist:
-    """Host names and networks a download may reach although they are internal."""
-
-    def __init__(self, entries: tuple[str, ...] = ()):
-        self.hosts, self.networks = set(), []
-        for entry in (entry.strip().strip("[]").lower() for entry in entries):
-            try:
-                self.networks.append(ipaddress.ip_network(entry, strict=False))
-            except ValueError:
-                self.hosts.add(entry.rstrip("."))
-
-    def check(self, host: str, address: str) -> None:
-        """Raise UrlRefused unless `host`, resolved to `address`, may be reached."""
-        if host.lower().rstrip(".") in self.hosts:
-            return
-        ip = ipaddress.ip_address(address.split("%", 1)[0])
-        kind = internal_kind(ip)
-        if kind and not any(ip in network for network in self.networks):
-            where = f"is {kind}" if host.strip("[]") == address else f"resolves to {ip}, {kind}"
-            raise UrlRefused(f"the host {host} {where}: downloads reach only public addresses")
-
-
-def internal_kind(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
-    """Return what kind of internal address `ip` is, or None for a public one."""
-    if ip.version == 6:
-        embedded = ip.ipv4_mapped or ip.sixtofour
-        if embedded is None and ip in _NAT64:
-            embedded = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
-        if embedded is not None:
-            return internal_kind(embedded)
-    for kind, test in (
-        ("a loopback address", ip.is_loopback),
-        ("an unspecified address", ip.is_unspecified),
-        ("a link-local address", ip.is_link_local),
-        ("a multicast address", ip.is_multicast),
-        ("a private address", ip.is_private),
-        ("a reserved address", ip.is_reserved),
-        ("an address that is not global", not ip.is_global),
-    ):
-        if test:
-            return kind
-    return None
 
 
 def check_url(url: str, allowlist: tuple[str, ...]) -> None:
@@ -157,11 +115,20 @@ def _cause(error):
 
 
 def _check_answer(response, max_bytes):
-    if not 200 <= response.status_code < 300:
-        raise DownloadError(f"the server answered {response.status_code} {response.reason}")
+    status = response.status_code
+    if not 200 <= status < 300:
+        # The standard phrase, not the server's own text, which could say anything.
+        raise DownloadError(f"the server answered {status} {_phrase(status)}".rstrip())
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > max_bytes:
         raise DownloadError(f"the file is {declared} bytes, more than the limit of {max_bytes}")
+
+
+def _phrase(status):
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
 
 
 def _copy(response, write, max_bytes, deadline):

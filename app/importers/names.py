@@ -28,7 +28,7 @@ def check_file_name(name: str) -> str:
     """Return the name to store an uploaded file under, or raise ImportFileError."""
     stored = name.strip()
     reason = escape_reason(stored)
-    if not stored or stored in (".", ".."):
+    if not stored or stored == ".":
         reason = "it is empty"
     elif reason is None and "/" in stored:
         reason = "it names a folder"

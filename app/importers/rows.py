@@ -29,8 +29,11 @@ def text_lines(raw: LineSource, source: str) -> Iterator[str]:
     while line := raw.readline(MAX_LINE_BYTES + 1):
         number += 1
         if len(line) > MAX_LINE_BYTES:
+            # A file whose lines end with a lone CR (old Mac style) reads as one long line.
+            hint = f" (its lines end with a lone carriage return); {SAVE_AS_UTF8}"
             raise ImportFileError(
                 f"{source} line {number}: the line is longer than {MAX_LINE_BYTES} bytes"
+                + (hint if b"\r" in line else "")
             )
         if number == 1:
             line = _first_line(line, source)
@@ -47,6 +50,11 @@ def _first_line(line, source):
 
 
 def _decoded(line, source, number):
+    if b"\x00" in line:
+        raise ImportFileError(
+            f"{source} line {number}: a NUL byte; the file is not text (or is UTF-16):"
+            f" {SAVE_AS_UTF8}"
+        )
     try:
         return line.decode("utf-8")
     except UnicodeDecodeError as err:
@@ -96,9 +104,20 @@ def expect(source: str, line: int, row: list[str], columns: tuple[str, ...]) -> 
         values = "1 value" if len(row) == 1 else f"{len(row)} values"
         raise ImportFileError(
             f"{source} line {line}: {values} where {len(columns)} are expected"
-            f" ({', '.join(columns)})"
+            f" ({', '.join(columns)}){separator_hint(row)}"
         )
     return [value.strip() for value in row]
+
+
+def separator_hint(row: list[str]) -> str:
+    """Return a hint when a row of one value looks separated by ';' or tabs, else ''."""
+    for separator, name in ((";", "semicolons"), ("\t", "tabs")):
+        if len(row) == 1 and separator in row[0]:
+            return (
+                f"; the values are separated by {name}, not commas: save the file as"
+                " 'CSV UTF-8 (Comma delimited)'"
+            )
+    return ""
 
 
 def batches(items: Iterable, size: int) -> Iterator[list]:

@@ -3,13 +3,14 @@
 from collections.abc import Iterator
 
 from app.importers.base import (
+    HEAD_BYTES,
     PREPARING_USERS,
     FileImporter,
     ImportFileError,
     Step,
     Users,
 )
-from app.importers.rows import UTF16_BOMS, batches, records
+from app.importers.rows import UTF16_BOMS, batches, records, separator_hint
 from app.importers.zipcheck import ZIP_MAGIC
 
 SOURCE = "the member list"
@@ -17,8 +18,9 @@ SLACK_HEADER = (
     "username,email,status,billing-active,has-2fa,has-sso,userid,fullname,displayname,"
     "expiration-timestamp"
 )
-# Where Slack's header puts each value Rocket.Chat reads, used when the header does not name it.
-COLUMNS = {"username": 0, "email": 1, "status": 2, "fullname": 7, "displayname": 8}
+# The values Rocket.Chat reads (columns 0, 1, 2, 7 and 8 of Slack's header), found by name.
+COLUMNS = ("username", "email", "status", "fullname", "displayname")
+REQUIRED = ("email", "username")
 # What a Slack status becomes; every other status (Owner, Member, guests) is a plain user.
 STATUSES = {
     "admin": {"roles": ["admin"]},
@@ -45,6 +47,8 @@ class SlackUsersImporter(FileImporter):
 
     def prepare(self, file, limits, batch_size=500):
         """Yield the events of reading the member list row by row."""
+        self.check_head(file.read(HEAD_BYTES))
+        file.seek(0)
         yield Step(PREPARING_USERS)
         rows = records(file, SOURCE)
         header = next(rows, None)
@@ -63,14 +67,15 @@ class SlackUsersImporter(FileImporter):
 
 
 def _columns(line, header):
-    """Return where each value is, from the names of the header row."""
+    """Return where each value is, from the names of the header row (None: not there)."""
     names = [name.strip().lower() for name in header]
-    if "email" not in names:
-        raise ImportFileError(
-            f"{SOURCE} line {line}: the header has no email column; Slack's member list starts"
-            f" with {SLACK_HEADER}"
-        )
-    return {key: names.index(key) if key in names else at for key, at in COLUMNS.items()}
+    for required in REQUIRED:
+        if required not in names:
+            raise ImportFileError(
+                f"{SOURCE} line {line}: the header has no {required} column; Slack's member"
+                f" list starts with {SLACK_HEADER}{separator_hint(header)}"
+            )
+    return {key: names.index(key) if key in names else None for key in COLUMNS}
 
 
 def _users(rows, columns, width) -> Iterator[dict]:
@@ -79,7 +84,7 @@ def _users(rows, columns, width) -> Iterator[dict]:
             raise ImportFileError(
                 f"{SOURCE} line {line}: {len(row)} values where the header has {width}"
             )
-        values = {key: row[at].strip() if at < width else "" for key, at in columns.items()}
+        values = {key: "" if at is None else row[at].strip() for key, at in columns.items()}
         # Rocket.Chat drops a member without an address: it is the import id.
         if values["email"]:
             yield _user(values)

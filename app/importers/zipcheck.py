@@ -94,8 +94,8 @@ def check_entries(infos: list[zipfile.ZipInfo], limits: FileLimits) -> None:
     for info in infos:
         if reason := escape_reason(info.orig_filename):
             raise ImportFileError(
-                f"the zip entry {info.orig_filename!r} is refused: {reason},"
-                " which could place it outside the zip's folder"
+                f"the zip entry {info.orig_filename!r} is refused: {reason}"
+                "; an entry's name must be printable and stay inside the zip's folder"
             )
         if info.flag_bits & 0x1:
             raise ImportFileError(
@@ -109,7 +109,7 @@ def check_entries(infos: list[zipfile.ZipInfo], limits: FileLimits) -> None:
         check_ratio(info, info.file_size, limits, declared=True)
     declared = sum(info.file_size for info in infos)
     if declared > limits.max_unpacked_bytes:
-        raise _too_big(limits, f"its entries declare {declared} bytes")
+        raise _too_big(limits, f"its entries declare {declared} bytes,")
 
 
 def check_ratio(info: zipfile.ZipInfo, unpacked: int, limits: FileLimits, declared=False):
@@ -128,7 +128,7 @@ def _too_many(limits):
 
 def _too_big(limits, how):
     return ImportFileError(
-        f"the zip is refused as a zip bomb: {how}, more than the limit of"
+        f"the zip is refused as a zip bomb: {how} more than the limit of"
         f" {limits.max_unpacked_bytes} unpacked bytes"
     )
 
@@ -150,5 +150,5 @@ class MeteredEntry:
         self.spent += len(line)
         check_ratio(self._info, self.read_bytes, self._limits)
         if self.spent > self._limits.max_unpacked_bytes:
-            raise _too_big(self._limits, f"it unpacks to more than {self.spent - 1} bytes")
+            raise _too_big(self._limits, "its entries unpack to")
         return line

@@ -4,16 +4,21 @@ Kept in the database, not on one instance's disk, so that any worker of any repl
 can prepare a file another replica received (Rocket.Chat's issue #17364).
 """
 
+from datetime import UTC, datetime
+
 import gridfs
 import mongomock.gridfs
-from bson import ObjectId
+from bson import Binary, ObjectId
 
+from app.models import indexes
 from app.models.connection import is_embedded
 
 BUCKET = "bulkimport_files"
 FILES = f"{BUCKET}.files"
 CHUNKS = f"{BUCKET}.chunks"
 CHUNK_BYTES = 255 * 1024  # GridFS's default chunk size
+_CHUNKS_PER_WRITE = 4  # about a megabyte per round trip
+_CHUNK_KEYS = [("files_id", 1), ("n", 1)]  # the index the GridFS specification asks for
 
 
 class FileTooLarge(Exception):
@@ -41,12 +46,20 @@ def _bucket(db):
 
 class Writer:
     """A file being written to GridFS, counted as it arrives: more than max_bytes in all
-    raises FileTooLarge. close() returns the StoredFile; abort() deletes what was written."""
+    raises FileTooLarge. close() returns the StoredFile; abort() deletes what was written.
+
+    The chunks are written in GridFS's format a few at a time, rather than through
+    pymongo's GridIn, which buffers up to 48 MB of them before it writes.
+    """
 
     def __init__(self, db, name, max_bytes, head_bytes=4096, metadata=None):
-        self.db, self.max_bytes, self.head_bytes = db, max_bytes, head_bytes
-        self.stream = _bucket(db).open_upload_stream(name, metadata=metadata or {})
-        self.length, self.head = 0, b""
+        self.db, self.name, self.max_bytes, self.head_bytes = db, name, max_bytes, head_bytes
+        self.metadata = metadata or {}
+        self.id = ObjectId()
+        self.length, self.head, self.number = 0, b"", 0
+        self._buffer = bytearray()
+        self._pending = []
+        indexes.ensure(db, CHUNKS, _CHUNK_KEYS, unique=True)
 
     def write(self, chunk):
         """Append a chunk of bytes."""
@@ -55,17 +68,43 @@ class Writer:
             raise FileTooLarge(self.max_bytes)
         if len(self.head) < self.head_bytes:
             self.head += chunk[: self.head_bytes - len(self.head)]
-        self.stream.write(chunk)
+        self._buffer += chunk
+        while len(self._buffer) >= CHUNK_BYTES:
+            self._add_chunk(bytes(self._buffer[:CHUNK_BYTES]))
+            del self._buffer[:CHUNK_BYTES]
+
+    def _add_chunk(self, data):
+        self._pending.append({"files_id": self.id, "n": self.number, "data": Binary(data)})
+        self.number += 1
+        if len(self._pending) >= _CHUNKS_PER_WRITE:
+            self._flush()
+
+    def _flush(self):
+        if self._pending:
+            self.db[CHUNKS].insert_many(self._pending, ordered=True)
+            self._pending = []
 
     def close(self):
         """Finish the file; return it as a StoredFile."""
-        self.stream.close()
-        return StoredFile(self.stream._id, self.length, self.head)
+        if self._buffer:
+            self._add_chunk(bytes(self._buffer))
+            self._buffer = bytearray()
+        self._flush()
+        self.db[FILES].insert_one(
+            {
+                "_id": self.id,
+                "length": self.length,
+                "chunkSize": CHUNK_BYTES,
+                "uploadDate": datetime.now(UTC).replace(tzinfo=None),
+                "filename": self.name,
+                "metadata": self.metadata,
+            }
+        )
+        return StoredFile(self.id, self.length, self.head)
 
     def abort(self):
         """Delete whatever was written."""
-        self.stream.abort()
-        delete(self.db, [self.stream._id])
+        delete(self.db, [self.id])
 
 
 def store(db, name, chunks, max_bytes, head_bytes=4096, metadata=None):

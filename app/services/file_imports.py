@@ -181,8 +181,8 @@ def _from_folder(db, user_id, importer, path, settings):
     try:
         resolved = resolve_import_path(settings.folder, path)
     except ImportFileError as error:
-        log.warning("server path refused: %s", error)
-        raise MethodError(path, "error-import-file-missing", DOWNLOAD) from None
+        # Not Rocket.Chat's bare path: say why (no folder configured, outside the folder).
+        raise MethodError(str(error), "error-import-file-missing", DOWNLOAD) from None
     if not resolved.is_file():
         raise MethodError(path, "error-import-file-missing", DOWNLOAD)
     name = checked_name(resolved.name, DOWNLOAD)
