@@ -267,3 +267,27 @@ def test_json_and_json_lines_files_are_read_with_their_problems_located(page, ad
     expect(errors.locator("tr").nth(0)).to_contain_text("not JSON")
     expect(errors.locator("tr").nth(1)).to_contain_text("line 4")
     expect(errors.locator("tr").nth(1)).to_contain_text("utcOffset: must be number")
+
+
+DROP = """([name, text]) => {
+  const data = new DataTransfer();
+  data.items.add(new File([text], name, {type: 'text/csv'}));
+  const zone = document.getElementById('drop-zone');
+  for (const type of ['dragover', 'drop']) {
+    zone.dispatchEvent(new DragEvent(type, {dataTransfer: data, bubbles: true, cancelable: true}));
+  }
+}"""
+
+
+def test_a_dropped_file_is_imported_and_shows_in_the_history(page, admin_api):
+    sign_in(page)
+    expect(page.locator("#history-table tbody tr").first).to_be_visible()
+    text = "username,email,importId\ndropped.1,dropped.1@example.org,dropped-1\n"
+    page.evaluate(DROP, ["dropped.csv", text])
+    expect(page.locator("#drop-help")).to_have_text(f"Dropped: dropped.csv ({len(text)} bytes).")
+    page.get_by_role("button", name="Read the file").click()
+    expect(page.locator("#select-summary")).to_have_text("1 of 1 users selected.")
+    page.get_by_role("button", name="Import the selected users").click()
+    expect(page.locator("#state")).to_have_text("Done: the import is finished.", timeout=30_000)
+    latest = page.locator("#history-table tbody tr").first
+    expect(latest).to_have_text(re.compile(r"api\s*done\s*Done\s*1\s*0\s*1$"))
