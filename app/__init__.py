@@ -10,18 +10,20 @@ def create_app(test_config=None):
     """Build the app: settings, logging, the database, the API and its error handlers."""
     from flask import Flask
 
-    from app import api, console, db, logs, ratelimit, worker_binding
+    from app import api, console, db, headers, logs, proxy, ratelimit, worker_binding
     from app.config import load_settings
     from app.json_provider import RocketChatJSON
 
     app = Flask(__name__, static_folder=None)
     app.json = RocketChatJSON(app)
     app.config.update(load_settings(test_config))
+    proxy.init_app(app)
     logs.init_app(app)
     db.init_app(app)
     worker_binding.init_app(app, db.get_db_of(app))
     ratelimit.init_app(app)
     api.init_app(app)
+    headers.init_app(app)
     console.init_app(app)
     return app
 

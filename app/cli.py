@@ -29,17 +29,21 @@ def main():
     help="Load this mongoexport folder into the embedded database instead of the demo.",
 )
 def serve(host, port, export_dir):
-    """Serve the API (embedded database unless MONGO_URL is set)."""
-    from app import create_app
+    """Serve the API on gunicorn (embedded database unless MONGO_URL is set)."""
+    from app import create_app, server
 
     overrides = {"EXPORT_DIR": export_dir} if export_dir else {}
     try:
-        app = create_app(overrides)
+        settings = load_settings(overrides)
+        if settings["EXPORT_DIR"]:
+            # Refuse a bad export here, with a clear message, before gunicorn starts.
+            read_export(settings["EXPORT_DIR"])
     except ExportError as error:
         _fail(f"cannot load the export, not starting: {error}")
     except SettingsError as error:
         _fail(f"not starting: {error}")
-    app.run(host=host, port=port, threaded=True, use_reloader=False)
+    logs.configure(settings["LOG_LEVEL"], settings["LOG_FORMAT"])
+    server.run(lambda: create_app(overrides), host, port)
 
 
 @main.command()

@@ -1,6 +1,7 @@
 """Settings: class defaults, overridden by the environment, overridden by test_config."""
 
 import os
+import sys
 
 
 def _flag(raw):
@@ -44,6 +45,7 @@ ENV_SETTINGS = {
     "IMPORT_URL_ALLOWLIST": _list,
     "IMPORT_DOWNLOAD_TIMEOUT_SECONDS": float,
     "IMPORT_FILE_FOLDER": str,
+    "HTTP_FORWARDED_COUNT": int,
 }
 
 
@@ -53,7 +55,7 @@ class Defaults:
     MONGO_URL = None  # no URL: the embedded in-memory database
     MONGO_TIMEOUT_MS = 5000  # how long a request waits for an unreachable MongoDB
     LOG_LEVEL = "INFO"
-    LOG_FORMAT = "json"  # or "text" for reading by eye
+    LOG_FORMAT = None  # "text" or "json"; unset: text on a terminal, JSON elsewhere
     EXPORT_DIR = None  # a mongoexport folder to load into the embedded database
     SEED_DEMO = True  # seed the embedded database with the demo fixtures
     BCRYPT_ROUNDS = 10
@@ -76,6 +78,7 @@ class Defaults:
     IMPORT_URL_ALLOWLIST = ()  # hosts or CIDRs a download may reach although internal
     IMPORT_DOWNLOAD_TIMEOUT_SECONDS = 30.0  # connect, and each wait for data
     IMPORT_FILE_FOLDER = None  # server paths downloadPublicImportFile may read; None: none
+    HTTP_FORWARDED_COUNT = 0  # reverse proxies in front, trusted for X-Forwarded-For
     VERSION = "6.3.0"  # the Rocket.Chat API version clients see in /api/info
 
 
@@ -114,6 +117,9 @@ def load_settings(test_config=None):
             except ValueError:
                 raise SettingsError(f"{name}={raw!r} is not a valid value") from None
     settings.update(test_config or {})
+    if settings["LOG_FORMAT"] is None:
+        # A person reads a terminal; a log collector reads everything else.
+        settings["LOG_FORMAT"] = "text" if sys.stderr.isatty() else "json"
     _check(settings)
     return settings
 
@@ -127,3 +133,5 @@ def _check(settings):
             raise SettingsError(f"{name} must be a positive number")
     if not 4 <= settings["BCRYPT_ROUNDS"] <= 31:
         raise SettingsError("BCRYPT_ROUNDS must be between 4 and 31")
+    if settings["HTTP_FORWARDED_COUNT"] < 0:
+        raise SettingsError("HTTP_FORWARDED_COUNT must be 0 or more")

@@ -31,6 +31,17 @@ def unauthorized(message):
     return {"success": False, "error": message, "status": "error", "message": message}
 
 
+def login_refused(error, details, message):
+    """Return the 401 of a login refused with a reason Rocket.Chat names (a block)."""
+    return {
+        "success": False,
+        "error": error,
+        "status": "error",
+        "details": details,
+        "message": message,
+    }
+
+
 class FailureOut(Schema):
     """Any error body, as documented in the OpenAPI document."""
 
@@ -39,4 +50,5 @@ class FailureOut(Schema):
     errorType = fields.String()
     details = fields.String()
     status = fields.String()
+    details = fields.Dict()
     message = fields.String()

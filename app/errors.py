@@ -74,3 +74,16 @@ class ImporterNotDefined(MethodError):
     def __init__(self, key, method):
         reason = f"The importer ({key}) has no import class defined."
         super().__init__(reason, "error-importer-not-defined", method)
+
+
+class LoginBlocked(LoginRefused):
+    """Too many failed logins for this username or address: Rocket.Chat's temporary block."""
+
+    _REASONS = {"user": "User", "ip": "IP"}
+    details = {"function": "Accounts.validateLoginAttempt"}
+
+    def __init__(self, reason):
+        ServiceError.__init__(
+            self, f"Login has been temporarily blocked For {self._REASONS[reason]}"
+        )
+        self.error = f"error-login-blocked-for-{reason}"

@@ -1,4 +1,4 @@
-"""Structured JSON logs carrying the request id, or the import run id, of every line."""
+"""Logs: JSON lines carrying the request id or import run id, or short text lines for a person."""
 
 import json
 import logging
@@ -32,19 +32,22 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str, ensure_ascii=False)
 
 
+class TextFormatter(logging.Formatter):
+    """One short line per event: time, level, where from, and the message."""
+
+    def __init__(self):
+        super().__init__("%(asctime)s %(levelname)s %(name)s: %(message)s", "%H:%M:%S")
+
+
 def configure(level, fmt):
-    """Send every log line to stderr, once per process, as JSON (or plain text)."""
+    """Send every log line to stderr, once per process, as JSON (or short text lines)."""
     root = logging.getLogger()
     root.setLevel(level.upper())
     if any(h.get_name() == _HANDLER_NAME for h in root.handlers):
         return
     handler = logging.StreamHandler(sys.stderr)
     handler.set_name(_HANDLER_NAME)
-    handler.setFormatter(
-        JsonFormatter()
-        if fmt == "json"
-        else logging.Formatter("%(levelname)s %(name)s %(message)s")
-    )
+    handler.setFormatter(JsonFormatter() if fmt == "json" else TextFormatter())
     root.addHandler(handler)
 
 
@@ -67,18 +70,23 @@ def _start_request():
 def _finish_request(response):
     response.headers["X-Request-Id"] = g.get("request_id", "")
     user = g.get("user") or {}
+    duration_ms = round((time.perf_counter() - g.get("request_started", 0)) * 1000, 2)
+    # The client's address is ProxyFix's when HTTP_FORWARDED_COUNT trusts proxies in front.
     logging.getLogger("rc_bulk_import.access").info(
-        "%s %s %s",
+        "%s %s %s %sms from %s",
         request.method,
         request.path,
         response.status_code,
+        duration_ms,
+        request.remote_addr,
         extra={
             "fields": {
                 "method": request.method,
                 "path": request.path,
                 "status": response.status_code,
-                "duration_ms": round((time.perf_counter() - g.get("request_started", 0)) * 1000, 2),
+                "duration_ms": duration_ms,
                 "user_id": user.get("_id"),
+                "client": request.remote_addr,
             }
         },
     )

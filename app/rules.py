@@ -33,6 +33,11 @@ USER_FIELDS = (
     "password",
 )
 
+# A page of a listing route (import.errors): Rocket.Chat's API_Default_Count and
+# API_Upper_Count_Limit defaults; the importer asks for pages of the largest size.
+DEFAULT_COUNT = 50
+MAX_COUNT = 100
+
 # A user needs a non-empty value in each of these lists (Rocket.Chat's rule).
 REQUIRED_LISTS = ("emails", "importIds")
 

@@ -8,6 +8,7 @@ from werkzeug.serving import make_server
 
 from app import close_app
 from app.db import get_db
+from app.services import migrations
 from tests import factories
 from tests.apps import Caller, make_app, make_worker
 from tests.wire import WireServer
@@ -64,6 +65,15 @@ def wire_url(wire_server):
     yield url
     with pymongo.MongoClient(url) as client:
         client.drop_database(client.get_default_database())
+
+
+@pytest.fixture
+def migrated_wire_db(wire_url):
+    """wire_url's database, migrated, as the server processes under test will find it."""
+    with pymongo.MongoClient(wire_url) as client:
+        database = client.get_default_database()
+        migrations.migrate(database)
+        yield database
 
 
 @pytest.fixture

@@ -118,3 +118,14 @@ def snapshot(db):
     return {
         name: list(db[name].find().sort("_id", 1)) for name in sorted(db.list_collection_names())
     }
+
+
+def person(n, **fields):
+    """The n-th user as import.addUsers takes it: username, email, import id, password."""
+    return {
+        "username": f"p{n}",
+        "emails": [f"p{n}@example.com"],
+        "importIds": [f"i{n}"],
+        "password": f"pw{n}",
+        **fields,
+    }

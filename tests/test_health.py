@@ -5,7 +5,7 @@ import pytest
 
 from app import close_app
 from tests.apps import make_app
-from tests.wire import free_port, start, stop, url_for, wait_until_up
+from tests.wire import free_port, start, url_for, wait_until_up
 
 
 def test_healthz_answers_without_credentials(client):
@@ -51,7 +51,8 @@ def test_readyz_fails_with_the_database_down_and_recovers(tmp_path, wire_server)
     try:
         client = app.test_client()
         assert client.get("/readyz").status_code == 200
-        stop(server, address)
+        server.terminate()
+        server.wait(10)
         assert client.get("/readyz").status_code == 503
         server = start(address, storage=str(tmp_path / "data"))
         with pymongo.MongoClient(url) as probe:
@@ -59,4 +60,5 @@ def test_readyz_fails_with_the_database_down_and_recovers(tmp_path, wire_server)
         assert client.get("/readyz").status_code == 200
     finally:
         close_app(app)
-        stop(server, address)
+        server.terminate()
+        server.wait(10)

@@ -11,7 +11,7 @@ from app.services import imports, migrations
 from tests import factories
 from tests.apps import make_app
 from tests.processes import Process, wait_for
-from tests.wire import free_port, start, stop, url_for, wait_until_up
+from tests.wire import free_port, start, url_for, wait_until_up
 
 pytestmark = pytest.mark.wire
 
@@ -31,7 +31,8 @@ class RestartableServer:
             wait_until_up(client)
 
     def down(self):
-        stop(self.process, self.address)
+        self.process.terminate()
+        self.process.wait(10)
 
 
 @pytest.fixture

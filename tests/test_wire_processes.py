@@ -2,12 +2,12 @@
 
 import collections
 
-import pymongo
 import pytest
 import requests
 
-from app.services import imports, migrations
+from app.services import imports
 from tests import factories
+from tests.factories import person
 from tests.processes import Process, serve, wait_for
 from tests.wire import free_port
 
@@ -20,11 +20,8 @@ OPERATIONS = 12
 
 
 @pytest.fixture
-def db(wire_url):
-    with pymongo.MongoClient(wire_url) as client:
-        database = client.get_default_database()
-        migrations.migrate(database)
-        yield database
+def db(migrated_wire_db):
+    return migrated_wire_db
 
 
 def workers(count, wire_url, tmp_path, name="worker", **env):
@@ -45,16 +42,6 @@ def wait_until_done(db, operation_id, timeout):
         return operation_of(db, operation_id)["status"] == "importer_done"
 
     wait_for(done, timeout, f"operation {operation_id} to be done")
-
-
-def person(n, **fields):
-    return {
-        "username": f"p{n}",
-        "emails": [f"p{n}@example.com"],
-        "importIds": [f"i{n}"],
-        "password": f"pw{n}",
-        **fields,
-    }
 
 
 def test_four_workers_race_for_every_operation_and_each_is_claimed_once(db, wire_url, tmp_path):

@@ -18,7 +18,8 @@ SECURITY_SCHEMES = {
     "userId": {"type": "apiKey", "in": "header", "name": "X-User-Id"},
     "authToken": {"type": "apiKey", "in": "header", "name": "X-Auth-Token"},
 }
-_SECURITY = [{"userId": [], "authToken": []}]
+# What the OpenAPI document says an authenticated route needs: both headers.
+AUTHENTICATED = [{"userId": [], "authToken": []}]
 _FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
@@ -93,7 +94,7 @@ class Blueprint(flask_smorest.Blueprint):
                 checked = self.alt_response(status, schema=FailureOut, description=description)(
                     checked
                 )
-            return self.doc(security=_SECURITY, **{"x-permission": permission})(checked)
+            return self.doc(security=AUTHENTICATED, **{"x-permission": permission})(checked)
 
         return decorator
 

@@ -11,6 +11,7 @@ from app.errors import (
     CodedError,
     Forbidden,
     InvalidParams,
+    LoginBlocked,
     ServiceError,
     Unauthorized,
 )
@@ -31,6 +32,8 @@ def _reply(body, status, headers=None):
 
 
 def _service_error(error):
+    if isinstance(error, LoginBlocked):
+        return _reply(envelope.login_refused(error.error, error.details, error.message), 401)
     if isinstance(error, Unauthorized):
         return _reply(envelope.unauthorized(error.message), 401)
     if isinstance(error, Forbidden):

@@ -6,7 +6,8 @@ import time
 
 import requests
 
-PAGE_SIZE = 100  # Rocket.Chat's default API_Upper_Count_Limit
+from app.rules import MAX_COUNT
+
 MAX_RETRIES = 5
 MAX_WAIT_SECONDS = 120.0
 _TRANSIENT = (502, 503, 504)
@@ -76,7 +77,7 @@ class RocketChat:
         """Yield every failed staged user of import.errors (ours), page by page."""
         offset = 0
         while True:
-            params = {"offset": offset, "count": PAGE_SIZE}
+            params = {"offset": offset, "count": MAX_COUNT}
             page = self._call("GET", "import.errors", params=params, idempotent=True)
             yield from page["users"]
             offset += page["count"]

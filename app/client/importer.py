@@ -58,7 +58,8 @@ def scan(source):
 class Importer:
     """Imports a Source through a RocketChat client, showing progress as it goes."""
 
-    def __init__(self, client, progress, *, chunk_size=500, poll_seconds=1.0, force=False):
+    def __init__(self, client, progress, *, chunk_size, poll_seconds, force):
+        # No defaults here: the command line (main.py) holds them, once.
         self.client, self.progress = client, progress
         self.chunk_size, self.poll_seconds, self.force = chunk_size, poll_seconds, force
         self.sleep, self.clock = time.sleep, time.monotonic

@@ -8,7 +8,10 @@ from pathlib import Path
 
 from flask import Blueprint, redirect, send_from_directory, url_for
 
+from app import headers
+
 STATIC_DIR = Path(__file__).parent / "static"
+PREFIX = "/admin/import"
 
 # Only the page's own files: no inline script or style, no other origin, no framing.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -24,9 +27,9 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     )
 )
-_HEADERS = {
+# Sent by app/headers.py, the one place for response headers (nosniff is on every answer).
+CONSOLE_HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
-    "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
     "X-Frame-Options": "DENY",
 }
@@ -40,26 +43,19 @@ def root():
     return redirect(url_for("console.page"))
 
 
-@blp.get("/admin/import")
+@blp.get(PREFIX)
 def page():
     """Serve the console's page."""
     return send_from_directory(STATIC_DIR, "index.html", max_age=0)
 
 
-@blp.get("/admin/import/static/<path:filename>")
+@blp.get(f"{PREFIX}/static/<path:filename>")
 def asset(filename):
     """Serve one of the console's scripts or style sheets."""
     return send_from_directory(STATIC_DIR, filename, max_age=0)
 
 
-@blp.after_request
-def secure(response):
-    """Add the console's Content-Security-Policy and its companions to its responses."""
-    for name, value in _HEADERS.items():
-        response.headers.setdefault(name, value)
-    return response
-
-
 def init_app(app):
-    """Register the console's routes on app."""
+    """Register the console's routes on app, and its headers with app/headers.py."""
+    headers.EXTRA_HEADERS_BY_PREFIX[PREFIX] = CONSOLE_HEADERS
     app.register_blueprint(blp)

@@ -58,7 +58,7 @@ def switch_status(db, operation_id, expected, status, now):
     return result.modified_count == 1
 
 
-def claim(db, statuses, worker, now, expires):
+def claim(db, statuses, worker_id, now, expires):
     """Take the lease of a valid operation in `statuses` that no other live worker holds."""
     return db[COLLECTION].find_one_and_update(
         {
@@ -67,19 +67,19 @@ def claim(db, statuses, worker, now, expires):
             "$or": [
                 {LEASE: {"$exists": False}},
                 {f"{LEASE}.expiresAt": {"$lt": now}},
-                {f"{LEASE}.worker": worker},  # ours, from before a database outage
+                {f"{LEASE}.worker": worker_id},  # ours, from before a database outage
             ],
         },
-        {"$set": {LEASE: {"worker": worker, "claimedAt": now, "expiresAt": expires}}},
+        {"$set": {LEASE: {"worker": worker_id, "claimedAt": now, "expiresAt": expires}}},
         sort=[("ts", pymongo.ASCENDING)],
         return_document=ReturnDocument.AFTER,
     )
 
 
-def report(db, operation_id, worker, changes, now, expires):
+def report(db, operation_id, worker_id, changes, now, expires):
     """Write progress and renew the lease; return `{valid}`, or None if the lease is lost."""
     return db[COLLECTION].find_one_and_update(
-        {"_id": operation_id, f"{LEASE}.worker": worker},
+        {"_id": operation_id, f"{LEASE}.worker": worker_id},
         {"$set": {**changes, "_updatedAt": now, f"{LEASE}.expiresAt": expires}},
         projection={"valid": 1, CANCEL: 1},
     )
@@ -108,10 +108,10 @@ def request_cancel(db, operation_id, statuses, now):
     return result.modified_count == 1
 
 
-def release(db, operation_id, worker, changes, now):
+def release(db, operation_id, worker_id, changes, now):
     """Write the last changes and give the lease up; tell whether it was still ours."""
     result = db[COLLECTION].update_one(
-        {"_id": operation_id, f"{LEASE}.worker": worker},
+        {"_id": operation_id, f"{LEASE}.worker": worker_id},
         {"$set": {**changes, "_updatedAt": now}, "$unset": {LEASE: ""}},
     )
     return result.modified_count == 1

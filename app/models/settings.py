@@ -7,3 +7,9 @@ def value_of(db, setting_id, default=None):
     """Return a setting's value, or default when the setting does not exist."""
     document = db[COLLECTION].find_one({"_id": setting_id}, {"value": 1})
     return default if document is None else document.get("value", default)
+
+
+def values_of(db, setting_ids):
+    """Return {id: value} of those of these settings that exist, in one query."""
+    found = db[COLLECTION].find({"_id": {"$in": list(setting_ids)}}, {"value": 1})
+    return {document["_id"]: document.get("value") for document in found if "value" in document}

@@ -4,10 +4,7 @@ import math
 
 from app.errors import InvalidParams
 from app.models import staging
-
-# Rocket.Chat's defaults for API_Default_Count and API_Upper_Count_Limit.
-DEFAULT_COUNT = 50
-MAX_COUNT = 100
+from app.rules import DEFAULT_COUNT, MAX_COUNT
 
 
 def failed_users(db, offset=None, count=None):

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from app.errors import LoginRefused
 from app.models import settings, users
-from app.services import clock, passwords
+from app.services import clock, login_attempts, passwords
 from app.services.tokens import hash_token
 
 log = logging.getLogger(__name__)
@@ -34,34 +34,43 @@ _OWN_SERVICES = {
 }
 
 
-def log_in(db, body, fallback_url):
+def log_in(db, body, fallback_url, ip):
     """Log in with a password or resume login body; return `{userId, authToken, me}`.
 
-    Raise LoginRefused when the credentials do not match, whatever the reason.
+    Raise LoginRefused when the credentials do not match, whatever the reason, and
+    LoginBlocked when this address or username failed too often (login_attempts).
     """
-    user, token = _authenticate(db, body, clock.now())
+    user, token = _authenticate(db, body, clock.now(), ip)
     return {"userId": user["_id"], "authToken": token, "me": _info(db, user, fallback_url)}
 
 
-def _authenticate(db, body, now):
+def _authenticate(db, body, now, ip):
     if body.get("password") is not None and set(body) <= _PASSWORD_LOGIN_KEYS:
-        user = _require_allowed(_check_password(db, body))
-        token = secrets.token_urlsafe(32)
-        # Only the hash is kept; the token itself is shown once, in the answer.
-        users.add_login_token(db, user["_id"], {"when": now, "hashedToken": hash_token(token)}, now)
+        lookup = _lookup_of(body)
+        user = _find_user(db, lookup)
+        subject = login_attempts.subject_of(user, lookup and lookup[1])
+        with login_attempts.guarded(db, ip=ip, subject=subject) as attempt:
+            user = _require_allowed(_check_password(user, body["password"]))
+            token = secrets.token_urlsafe(32)
+            # Only the hash is kept; the token itself is shown once, in the answer.
+            login_token = {"when": now, "hashedToken": hash_token(token)}
+            users.add_login_token(db, user["_id"], login_token, now)
+            attempt.succeeded(user)
         return user, token
-    if isinstance(body.get("resume"), str) and body["resume"]:
+    # Rocket.Chat counts every other failed login against the address only.
+    with login_attempts.guarded(db, ip=ip, subject={}) as attempt:
+        if not (isinstance(body.get("resume"), str) and body["resume"]):
+            raise LoginRefused()
         user = _require_allowed(_check_resume_token(db, body["resume"], now))
         users.note_login(db, user["_id"], now)
-        return user, body["resume"]
-    raise LoginRefused()
+        attempt.succeeded(user)
+    return user, body["resume"]
 
 
-def _check_password(db, body):
-    user = _find_user(db, _lookup_of(body))
+def _check_password(user, password):
     stored = ((user or {}).get("services") or {}).get("password") or {}
     # An unknown user is checked against no hash: as slow as a wrong password.
-    if not passwords.check(body["password"], stored.get("bcrypt")):
+    if not passwords.check(password, stored.get("bcrypt")):
         raise LoginRefused()
     return user
 
