@@ -48,7 +48,7 @@ class FailureOut(Schema):
     success = fields.Boolean(required=True, metadata={"example": False})
     error = fields.String(required=True)
     errorType = fields.String()
-    details = fields.String()
     status = fields.String()
-    details = fields.Dict()
+    # Meteor.Error's details: the method that refused (a string), or an object (login).
+    details = fields.Raw(metadata={"description": "A method name, or an object"})
     message = fields.String()

@@ -7,6 +7,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from app.models import import_files
+from app.services import states
 from tests import importfiles
 from tests.apps import make_worker
 from tests.factories import snapshot
@@ -161,3 +163,25 @@ def test_a_server_path_is_read_only_under_the_import_folder(app, admin, db, tmp_
 def test_download_body_is_validated_with_ajv_wording(admin):
     response = admin.post("downloadPublicImportFile", json={"fileUrl": "x"})
     assert response.json["error"] == "must have required property 'importerKey' [invalid-params]"
+
+
+def test_a_download_whose_worker_died_is_made_again(admin, db, files_url, allowed, file_worker):
+    assert download(admin, f"{files_url}/users.zip").status_code == 200
+    operation = db.rocketchat_import.find_one({"valid": True})
+    # The dead worker had stored part of the file; its lease has expired.
+    partial = import_files.store(db, "users.zip", [b"PK\x03\x04half"], max_bytes=100)
+    db.rocketchat_import.update_one(
+        {"_id": operation["_id"]},
+        {
+            "$set": {
+                states.FILE_ID: partial.id,
+                states.LEASE: {"worker": "dead", "expiresAt": operation["ts"]},
+            }
+        },
+    )
+    file_worker().run_pending()
+    ready = status(admin)
+    assert ready["state"] == "ready"
+    assert ready["operation"]["count"]["users"] == 3
+    assert import_files.open_file(db, partial.id) is None
+    assert db[import_files.FILES].count_documents({}) == 1

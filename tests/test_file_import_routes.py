@@ -1,5 +1,6 @@
 """The file importers' routes on the embedded database: upload, prepare, select, import."""
 
+import base64
 import io
 import os
 
@@ -8,7 +9,7 @@ import pytest
 from app.models import import_files
 from app.services import states
 from app.services.preparation import record_id
-from tests import importfiles
+from tests import factories, importfiles
 from tests.factories import snapshot
 from tests.fileroutes import imported, status, upload_json
 
@@ -37,7 +38,7 @@ def test_importers_list_names_the_two_file_importers(admin):
     ]
 
 
-@pytest.mark.parametrize("path", ["importers.list", "getImportFileData"])
+@pytest.mark.parametrize("path", ["importers.list", "getImportFileData", "getImportProgress"])
 def test_get_routes_refuse_any_query_key(admin, path):
     response = admin.get(f"{path}?count=1")
     assert response.status_code == 400
@@ -219,9 +220,10 @@ def test_an_unknown_importer_is_refused_and_changes_nothing(admin, db, previous)
     assert status(admin) == previous
 
 
-def test_invalid_base64_is_refused(admin, db, previous):
+@pytest.mark.parametrize("text", ["UEsDB!!!", "UEsDBA", "UEs=BBBB", "UEsD B=BB\n"])
+def test_invalid_base64_is_refused(admin, db, previous, text):
     body = {
-        "binaryContent": "UEsDB!!!",
+        "binaryContent": text,
         "contentType": "a",
         "fileName": "a.zip",
         "importerKey": "csv",
@@ -269,6 +271,15 @@ def test_a_json_upload_over_the_limit_is_refused(app, admin, db, previous):
         " [error-file-too-large]",
     )
     assert status(admin) == previous
+
+
+def test_base64_wrapped_in_lines_is_accepted(admin, worker):
+    content = importfiles.users_zip(rows=300)
+    wrapped = base64.encodebytes(content).decode()  # 76 columns, as `base64` writes it
+    body = {"binaryContent": wrapped, "contentType": "", "fileName": "a.zip", "importerKey": "csv"}
+    assert admin.post("uploadImportFile", json=body).status_code == 200
+    worker.run_pending()
+    assert status(admin)["operation"]["count"]["users"] == 300
 
 
 def test_a_json_upload_may_be_larger_than_max_body_bytes(app, admin, worker):
@@ -512,3 +523,37 @@ def test_openapi_documents_the_file_importers_routes(client):
     upload = paths["/api/v1/uploadImportFile"]["post"]["requestBody"]["content"]
     assert set(upload) == {"application/json", "multipart/form-data", "application/octet-stream"}
     assert upload["application/json"]["schema"] == {"$ref": "#/components/schemas/UploadBody"}
+
+
+def test_file_users_that_conflict_fail_with_reasons_in_import_errors(admin, db, worker):
+    factories.insert_user(db, username="USER1")  # taken, whatever the case
+    prepared(admin, worker, importfiles.users_zip(rows=3))
+    assert admin.post("startImport", json={"input": {"users": {"all": True}}}).status_code == 200
+    worker.run_pending()
+    count = status(admin)["operation"]["count"]
+    assert (count["completed"], count["error"], count["total"]) == (2, 1, 3)
+    errors = admin.get("import.errors").json
+    assert errors["total"] == 1
+    assert errors["users"][0]["data"]["username"] == "user1"
+    assert "username already in use" in errors["users"][0]["errors"][0]["message"]
+
+
+def test_an_operation_of_an_importer_this_service_lacks(admin, db):
+    # A Rocket.Chat database may hold an operation of another importer (Slack's export).
+    db.rocketchat_import.insert_one(
+        {
+            "_id": "x1",
+            "type": "Slack",
+            "importerKey": "slack",
+            "ts": factories.now(),
+            "status": "importer_user_selection",
+            "valid": True,
+        }
+    )
+    data = admin.get("getImportFileData").json
+    assert data["error"] == (
+        "The importer (slack) has no import class defined. [error-importer-not-defined]"
+    )
+    assert data["details"] == "getImportFileData"
+    start = admin.post("startImport", json={"input": {}}).json
+    assert start["details"] == "startImport"

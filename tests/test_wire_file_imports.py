@@ -1,6 +1,8 @@
 """The file importers end to end on the wire server: HTTP to a real API process, real
 worker processes, GridFS, and a worker SIGKILLed in the middle of a preparation."""
 
+import concurrent.futures
+
 import pymongo
 import pytest
 import requests
@@ -164,3 +166,30 @@ def test_a_killed_preparation_is_ended_by_another_worker_each_row_staged_once(
     assert staged == rows
     names = db.rocketchat_import_data.distinct("data.username")
     assert len(names) == rows
+
+
+def test_two_workers_never_prepare_the_same_file_and_one_start_wins(db, api, wire_url, tmp_path):
+    assert upload_base64(api, importfiles.users_zip(rows=3000), "csv", "a.zip").json()["success"]
+    operation_id = db.rocketchat_import.find_one({"valid": True})["_id"]
+    pool = [worker(wire_url, tmp_path, f"racer{n}") for n in range(2)]
+    try:
+        api.wait_state("ready", timeout=120)
+        body = {"json": {"input": {"users": {"all": True}}}}
+        with concurrent.futures.ThreadPoolExecutor(2) as executor:
+            answers = list(executor.map(lambda _: api.post("startImport", **body).json(), range(2)))
+        done = api.wait_state("done", timeout=120)
+    finally:
+        for process in pool:
+            process.stop()
+    assert sorted(a["success"] for a in answers) == [False, True]
+    assert {"success": False, "error": "error-invalid-operation-status"} in answers
+    claims = [
+        line
+        for process in pool
+        for line in process.log_lines()
+        if line["message"].startswith("import run claimed by") and line["run_id"] == operation_id
+    ]
+    # One claim prepared the file, one ran the import: never two at once on one step.
+    assert len(claims) == 2
+    assert done["operation"]["count"]["completed"] == 3000
+    assert db.users.count_documents({"importIds": {"$exists": True}}) == 3000

@@ -1,8 +1,11 @@
 """The read-only import routes: status, current operation, latest operations, progress."""
 
+from marshmallow import RAISE
+
 from app.api.bulk_import import blp
 from app.db import get_db
 from app.envelope import FailureOut
+from app.schemas.file_imports import NoQuery
 from app.schemas.operations import CurrentOperationOut, OperationOut, ProgressOut, StatusOut
 from app.services import operations
 
@@ -32,9 +35,10 @@ def latest_import_operations():
 
 
 @blp.get("/getImportProgress")
+@blp.arguments(NoQuery, location="query", unknown=RAISE)
 @blp.response(200, ProgressOut)
 @blp.alt_response(400, schema=FailureOut, description="No import operation")
 @blp.requires("run-import")
-def import_progress():
+def import_progress(query):
     """Get the progress counters of the current import operation."""
     return operations.import_progress(get_db())

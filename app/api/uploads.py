@@ -61,7 +61,7 @@ def read_upload(query):
 
 def _json():
     raw = request.get_data(cache=False)
-    body = parse_json(raw) if raw.strip() else None
+    body = None if not raw or raw.isspace() else parse_json(raw)  # no copy of the body
     del raw  # the text of binaryContent is enough to hold
     schema = UploadBody()
     try:

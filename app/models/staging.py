@@ -5,6 +5,8 @@ import pymongo
 from pymongo import UpdateOne
 from pymongo.errors import BulkWriteError
 
+from app.models.connection import iterate
+
 COLLECTION = "rocketchat_import_data"
 USER = "user"
 DUPLICATE_KEY = 11000
@@ -25,9 +27,10 @@ def insert_many(db, records):
 
 
 def pending_users(db, *, batch_size):
-    """Return a cursor over staged users not yet processed, in `_id` order."""
+    """Iterate over the staged users not yet processed, in `_id` order."""
     query = {"dataType": USER, "errors": {"$exists": False}}
-    return db[COLLECTION].find(query).sort("_id", pymongo.ASCENDING).batch_size(batch_size)
+    cursor = db[COLLECTION].find(query).sort("_id", pymongo.ASCENDING).batch_size(batch_size)
+    return iterate(cursor)
 
 
 def count_users(db, failed_only=False):
@@ -92,11 +95,8 @@ def count_type(db, data_type):
     return db[COLLECTION].count_documents({"dataType": data_type})
 
 
-def all_of_type(db, data_type):
-    """Return a cursor over the staged records of one type, in `_id` order, no password."""
-    return (
-        db[COLLECTION]
-        .find({"dataType": data_type}, _WITHOUT_PASSWORD)
-        .sort("_id", pymongo.ASCENDING)
-        .batch_size(1000)
-    )
+def all_of_type(db, data_type, fields):
+    """Iterate over the staged records of one type, in `_id` order: `data`'s `fields` only."""
+    projection = {f"data.{name}": 1 for name in fields}
+    cursor = db[COLLECTION].find({"dataType": data_type}, projection)
+    return iterate(cursor.sort("_id", pymongo.ASCENDING).batch_size(1000))

@@ -89,8 +89,10 @@ def base64_chunks(text):
 
     Line breaks and spaces (`base64` wraps its output at 76 columns) are ignored.
     """
-    compact = "".join(text.split()) if any(c.isspace() for c in text[:1024]) else text
-    if len(compact) % 4:
+    spaced = any(space in text for space in " \t\r\n\v\f")
+    compact = "".join(text.split()) if spaced else text
+    # Padding only at the very end: each slice is decoded on its own.
+    if len(compact) % 4 or compact.find("=", 0, max(len(compact) - 2, 0)) >= 0:
         raise _invalid_base64()
     for start in range(0, len(compact), _BASE64_CHARS):
         try:

@@ -103,7 +103,8 @@ class Preparation:
             raise Stopped("the worker is shutting down")
 
     def _stage(self, records, data_type, first_number):
-        # The lease is checked before the write, so a worker that lost it stages nothing more.
+        # The lease is renewed (and checked) before the write, at most every REPORT_SECONDS:
+        # a row a worker stages after losing it has the same `_id` as the new holder's.
         self._report()
         staged = [
             {"_id": record_id(self.id, first_number + n), "dataType": data_type, "data": data}
@@ -186,12 +187,16 @@ class Preparation:
 
     def _fail(self, reason):
         try:
-            self._clear_staged()
-            self._release({"status": states.FAILED, states.ERROR_MESSAGE: reason, **self._counts()})
+            failure = {"status": states.FAILED, states.ERROR_MESSAGE: reason, **self._counts()}
+            # Only while the lease is ours: another worker may be preparing the file now.
+            if self._release(failure):
+                self._clear_staged()
         except Exception as error:
             if is_unavailable(error):
                 raise
             log.exception("could not record the failed preparation")
 
     def _release(self, changes):
-        import_operations.release(self.db, self.id, self.worker.worker_id, changes, clock.now())
+        return import_operations.release(
+            self.db, self.id, self.worker.worker_id, changes, clock.now()
+        )

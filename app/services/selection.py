@@ -19,6 +19,9 @@ START = "startImport"
 DIRECT_MESSAGES = "__directMessages__"
 _HOLD_SECONDS = 60  # how long startImport keeps workers off while it applies the selection
 _DELETE_CHUNK = 1000
+# What the selection shows of a staged record.
+_USER_FIELDS = ("importIds", "username", "emails", "deleted", "type")
+_CHANNEL_FIELDS = ("importIds", "name", "isPrivate", "isDirect", "creator")
 
 
 def _current(db, method):
@@ -46,8 +49,10 @@ def file_data(db):
         raise _invalid()
     return {
         "name": operation.get("type"),
-        "users": [_user_entry(r["data"]) for r in staging.all_of_type(db, "user")],
-        "channels": [_channel_entry(r["data"]) for r in staging.all_of_type(db, "channel")],
+        "users": [_user_entry(r["data"]) for r in staging.all_of_type(db, "user", _USER_FIELDS)],
+        "channels": [
+            _channel_entry(r["data"]) for r in staging.all_of_type(db, "channel", _CHANNEL_FIELDS)
+        ],
         "message_count": (operation.get("count") or {}).get("messages") or 0,
         "notImported": NOT_IMPORTED_KINDS,
     }
@@ -128,7 +133,7 @@ def _keep_selected(db, import_ids):
         return
     unselected = [
         record["_id"]
-        for record in staging.all_of_type(db, "user")
+        for record in staging.all_of_type(db, "user", ("importIds",))
         if _first(record["data"].get("importIds")) not in import_ids
     ]
     for start_at in range(0, len(unselected), _DELETE_CHUNK):
