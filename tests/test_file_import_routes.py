@@ -8,7 +8,7 @@ import pytest
 
 from app.models import import_files
 from app.services import states
-from app.services.preparation import record_id
+from app.services.preparation import Preparation, record_id
 from tests import factories, importfiles
 from tests.factories import snapshot
 from tests.fileroutes import imported, status, upload_json
@@ -557,3 +557,15 @@ def test_an_operation_of_an_importer_this_service_lacks(admin, db):
     assert data["details"] == "getImportFileData"
     start = admin.post("startImport", json={"input": {}}).json
     assert start["details"] == "startImport"
+
+
+def test_a_preparation_of_a_replaced_operation_stops_without_failing_it(admin, db, worker):
+    upload_json(admin, importfiles.users_zip(rows=5))
+    claimed = worker.claim()
+    admin.post("import.clear")  # replaced while a worker holds it: its file is gone
+    Preparation(worker, claimed).execute()
+    after = db.rocketchat_import.find_one({"_id": claimed["_id"]})
+    assert after["status"] == "importer_file_loaded"
+    assert "errorMessage" not in after
+    assert states.LEASE not in after
+    assert db.rocketchat_import_data.count_documents({}) == 0

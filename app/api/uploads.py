@@ -32,7 +32,6 @@ class Upload:
     file_name: str
     content_type: str
     chunks: Iterator[bytes]
-    streamed: bool
 
 
 def json_body_limit(config):
@@ -73,7 +72,6 @@ def _json():
         body["fileName"],
         body["contentType"],
         base64_chunks(body["binaryContent"]),
-        streamed=False,
     )
 
 
@@ -85,7 +83,6 @@ def _raw(query):
         query["fileName"],
         query.get("contentType") or request.mimetype or "application/octet-stream",
         _stream_chunks(),
-        streamed=True,
     )
 
 
@@ -120,7 +117,6 @@ def _multipart(query):
         fields.get("fileName") or file_event.filename or "",
         fields.get("contentType") or part_type or "application/octet-stream",
         _file_data(parts),
-        streamed=True,
     )
 
 

@@ -143,3 +143,8 @@ def switch_status_leased(db, operation_id, expected, status, holder, now, expire
         },
     )
     return result.modified_count == 1
+
+
+def is_valid(db, operation_id):
+    """Tell whether an operation exists and is still valid (not replaced nor cleared)."""
+    return db[COLLECTION].count_documents({"_id": operation_id, "valid": True}, limit=1) == 1

@@ -51,14 +51,19 @@ class Preparation:
             self._run()
         except Stopped as stop:
             log.warning("preparation stopped: %s", stop)
-        except ImportFileError as error:
-            log.warning("preparation failed: %s", error)
-            self._fail(str(error))
         except Exception as error:
             if is_unavailable(error):
                 raise  # the worker waits for the database, then starts the preparation again
-            log.exception("preparation failed")
-            self._fail("the file could not be read: an internal error (see the server log)")
+            if not import_operations.is_valid(self.db, self.id):
+                # Replaced or cleared while it was read (its file may be gone): not a failure.
+                log.warning("preparation stopped: the operation was invalidated")
+                self._fail(None)
+            elif isinstance(error, ImportFileError):
+                log.warning("preparation failed: %s", error)
+                self._fail(str(error))
+            else:
+                log.exception("preparation failed")
+                self._fail("the file could not be read: an internal error (see the server log)")
 
     def _run(self):
         if self.status == states.DOWNLOADING_FILE:
@@ -186,8 +191,10 @@ class Preparation:
             raise Stopped("the operation was invalidated (import.clear or import.new)")
 
     def _fail(self, reason):
+        """Record why the file cannot be prepared (None: just give the operation up)."""
         try:
             failure = {"status": states.FAILED, states.ERROR_MESSAGE: reason, **self._counts()}
+            failure = failure if reason is not None else {}
             # Only while the lease is ours: another worker may be preparing the file now.
             if self._release(failure):
                 self._clear_staged()
