@@ -173,8 +173,8 @@ async function enter() {
   show(byId("start"));
   await loadImporters();
   await history.load();
-  resume(status);
   focusHeading("start-title");
+  resume(status); // may move the focus on, to a running import
 }
 
 // ---- starting an import -------------------------------------------------------------
