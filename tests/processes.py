@@ -70,7 +70,8 @@ def serve(port, log_path, **env):
     def up():
         try:
             return requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).ok
-        except requests.ConnectionError:
+        except requests.RequestException:
+            # Not up yet: refused, or accepted but too busy to answer on a loaded machine.
             return False
 
     wait_for(up, 30, f"the API on port {port}")
