@@ -7,10 +7,11 @@ import click
 
 from app import logs
 from app.config import SettingsError, load_settings
+from app.db import get_db_of
 from app.fixtures import DEMO_DIR
-from app.fixtures.export import ExportError, read_export
+from app.fixtures.export import ExportError
 from app.models import connection
-from app.services import migrations
+from app.services import migrations, personal_tokens, restore
 from app.services.worker import Worker
 
 
@@ -19,31 +20,91 @@ def main():
     """Rocket.Chat's Bulk User Import API, self-hosted."""
 
 
+_EXPORT_HELP = (
+    "A Rocket.Chat backup: a mongodump folder (plain or --gzip), a mongodump --archive "
+    "(plain or --gzip), a tar or tar.gz of a mongodump folder, or a mongoexport folder."
+)
+_DB_HELP = "Which database of the dump, when several look like Rocket.Chat's."
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=3000, show_default=True, type=int)
 @click.option(
     "--export",
-    "export_dir",
-    type=click.Path(file_okay=False),
-    help="Load this mongoexport folder into the embedded database instead of the demo.",
+    "export_path",
+    type=click.Path(exists=True),
+    help=_EXPORT_HELP + " Loaded into the embedded database instead of the demo.",
 )
-def serve(host, port, export_dir):
+@click.option("--db", "export_db", metavar="NAME", help=_DB_HELP)
+@click.option(
+    "--token-for",
+    metavar="USERNAME",
+    help="Create a personal access token for this user of the embedded database and "
+    "print it (once) at start.",
+)
+def serve(host, port, export_path, export_db, token_for):
     """Serve the API on gunicorn (embedded database unless MONGO_URL is set)."""
     from app import create_app, server
 
-    overrides = {"EXPORT_DIR": export_dir} if export_dir else {}
+    overrides = {"EXPORT_DIR": export_path} if export_path else {}
+    if export_db:
+        overrides["EXPORT_DB"] = export_db
     try:
         settings = load_settings(overrides)
-        if settings["EXPORT_DIR"]:
-            # Refuse a bad export here, with a clear message, before gunicorn starts.
-            read_export(settings["EXPORT_DIR"])
+        if settings["MONGO_URL"] and export_path:
+            _fail("--export loads the embedded database; on MONGO_URL use `seed --export`")
+        if settings["MONGO_URL"] and token_for:
+            _fail("--token-for works on the embedded database; on MONGO_URL use `token create`")
+        # Read the export through here, to refuse a bad one with a clear message before
+        # gunicorn starts; gunicorn's worker loads it into the embedded database.
+        user_id = _check_embedded_data(settings, token_for)
     except ExportError as error:
         _fail(f"cannot load the export, not starting: {error}")
     except SettingsError as error:
         _fail(f"not starting: {error}")
+
+    def build():
+        return create_app(overrides)
+
+    if token_for:
+        if user_id is None:
+            _fail(f"not starting: no user with the username or _id {token_for!r}")
+        token = personal_tokens.new_secret()
+        build = _with_token(build, user_id, token)
+        _show_token({"_id": user_id, "username": token_for}, token)
     logs.configure(settings["LOG_LEVEL"], settings["LOG_FORMAT"])
-    server.run(lambda: create_app(overrides), host, port)
+    server.run(build, host, port)
+
+
+def _check_embedded_data(settings, user):
+    """Read what the embedded database will hold through (a bad dump raises); return the
+    _id of user (a username or _id) among its users, or None."""
+    path = settings["EXPORT_DIR"] or (DEMO_DIR if settings["SEED_DEMO"] else None)
+    if settings["MONGO_URL"] or path is None:
+        return None
+    dump, database = restore.open_for_loading(path, settings["EXPORT_DB"])
+    return restore.check(dump, database, user, only=restore.SERVED)
+
+
+def _with_token(build, user_id, token):
+    # The token is made here and shown once; the worker process that holds the embedded
+    # database stores it (again if gunicorn restarts it: the same token stays valid).
+    def build_with_token():
+        app = build()
+        personal_tokens.create(get_db_of(app), user_id, personal_tokens.SERVE_NAME, token)
+        return app
+
+    return build_with_token
+
+
+def _show_token(user, token):
+    # On the terminal only, never through logging: logs are kept and shipped.
+    click.echo(
+        f"personal access token for {user.get('username') or user['_id']} (shown once):\n"
+        f"  X-User-Id: {user['_id']}\n  X-Auth-Token: {token}",
+        err=True,
+    )
 
 
 @main.command()
@@ -75,27 +136,58 @@ def worker():
 @main.command()
 @click.option(
     "--export",
-    "export_dir",
-    type=click.Path(file_okay=False),
-    help="Load this mongoexport folder instead of the demo fixtures.",
+    "export_path",
+    type=click.Path(exists=True),
+    help=_EXPORT_HELP + " Restored instead of the demo fixtures.",
 )
-def seed(export_dir):
-    """Load the demo fixtures (or an export) into MONGO_URL's database; never overwrite."""
+@click.option("--db", "export_db", metavar="NAME", help=_DB_HELP)
+def seed(export_path, export_db):
+    """Load the demo fixtures (or a dump) into MONGO_URL's database; never overwrite."""
     try:
-        documents = read_export(export_dir or DEMO_DIR)
+        dump, database = restore.open_for_loading(export_path or DEMO_DIR, export_db)
     except ExportError as error:
         _fail(f"cannot load the export, nothing written: {error}")
     _, db = _real_database("seed")
     try:
-        counts = connection.insert_new_documents(db, documents)
+        counts = restore.seed(db, dump, database)
+    except ExportError as error:
+        _fail(f"cannot load the export, nothing written: {error}")
     except FileExistsError as error:
         _fail(f"refusing to overwrite, nothing written: {error}")
+    except connection.DatabaseError as error:
+        _fail(f"{db.name} refused the restore (an index or a document of the dump): {error}")
     finally:
         db.client.close()
     if not any(counts.values()):
         click.echo(f"{db.name} already holds every one of these documents: nothing written")
         return
-    click.echo(f"seeded {db.name}: " + ", ".join(f"{k}={v}" for k, v in sorted(counts.items())))
+    click.echo(f"seeded {db.name}: {restore.describe(counts)}")
+
+
+@main.group()
+def token():
+    """Personal access tokens for users of MONGO_URL's database."""
+
+
+@token.command("create")
+@click.option("--user", "who", required=True, metavar="USERNAME", help="A username (or _id).")
+@click.option(
+    "--name",
+    "label",
+    default=personal_tokens.DEFAULT_NAME,
+    show_default=True,
+    help="The token's name, as Rocket.Chat lists it under the user's personal access tokens.",
+)
+def token_create(who, label):
+    """Create a personal access token, stored as Rocket.Chat stores it; print it once."""
+    _, db = _real_database("token create")
+    try:
+        user, created = personal_tokens.create(db, who, label)
+    except personal_tokens.TokenRefused as error:
+        _fail(str(error))
+    finally:
+        db.client.close()
+    _show_token(user, created)
 
 
 def _real_database(command):

@@ -26,6 +26,7 @@ ENV_SETTINGS = {
     "LOG_LEVEL": str,
     "LOG_FORMAT": str,
     "EXPORT_DIR": str,
+    "EXPORT_DB": str,
     "BCRYPT_ROUNDS": int,
     "IMPORT_WORKER": str,
     "IMPORT_BATCH_SIZE": int,
@@ -56,7 +57,8 @@ class Defaults:
     MONGO_TIMEOUT_MS = 5000  # how long a request waits for an unreachable MongoDB
     LOG_LEVEL = "INFO"
     LOG_FORMAT = None  # "text" or "json"; unset: text on a terminal, JSON elsewhere
-    EXPORT_DIR = None  # a mongoexport folder to load into the embedded database
+    EXPORT_DIR = None  # a dump (mongodump folder, archive, tar) or mongoexport folder to load
+    EXPORT_DB = None  # which database of EXPORT_DIR, when several look like Rocket.Chat's
     SEED_DEMO = True  # seed the embedded database with the demo fixtures
     BCRYPT_ROUNDS = 10
     IMPORT_WORKER = "thread"  # run imports on a thread of this process; "off": workers elsewhere

@@ -19,7 +19,9 @@ def init_app(app):
         db = connection.connect(url, app.config["MONGO_TIMEOUT_MS"])
         log.info("using MongoDB database %r from MONGO_URL", db.name)
     else:
-        db = open_embedded(app.config["EXPORT_DIR"], app.config["SEED_DEMO"])
+        db = open_embedded(
+            app.config["EXPORT_DIR"], app.config["SEED_DEMO"], app.config["EXPORT_DB"]
+        )
     app.extensions[_EXTENSION] = db
     app.config["MONGO_DATABASE"] = db.name
 

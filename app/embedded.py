@@ -4,26 +4,38 @@ nothing, and migrated; the startup log says loudly that it is lost when the proc
 import logging
 
 from app.fixtures import DEMO_CREDENTIALS, DEMO_DIR, DEMO_PASSWORD
-from app.fixtures.export import read_export
 from app.models import connection
-from app.services import migrations
+from app.services import migrations, restore
 
 log = logging.getLogger(__name__)
 
 
-def open_embedded(export_dir, seed_demo):
-    """Return an in-memory database holding an export, the demo fixtures, or nothing."""
+def open_embedded(export_dir, seed_demo, export_db=None):
+    """Return an in-memory database holding a dump or export, the demo fixtures, or nothing.
+
+    A dump that fails half way raises DumpError and its half-filled database is dropped.
+    """
     db = connection.embedded()
     if export_dir:
-        counts = connection.insert_new_documents(db, read_export(export_dir))
-        _warn_embedded(f"loaded from the export in {export_dir}: {_describe(counts)}")
+        dump, database = restore.open_for_loading(export_dir, export_db)
+        counts = restore.load(db, dump, database, only=restore.SERVED)
+        skipped = restore.not_served(dump, database)
+        _warn_embedded(
+            f"loaded from the {dump.kind} {export_dir} (database {database}): {_describe(counts)}"
+            + (f"; not loaded, unused by the service: {_listing(skipped)}" if skipped else "")
+        )
     elif seed_demo:
-        counts = connection.insert_new_documents(db, read_export(DEMO_DIR))
+        counts = restore.load(db, *restore.open_for_loading(DEMO_DIR))
         _warn_embedded(f"seeded with the demo fixtures: {_describe(counts)}")
         _print_demo_credentials()
     # Nothing else would migrate a database that lives only in this process.
     migrations.migrate(db)
     return db
+
+
+def _listing(names, shown=8):
+    more = f" and {len(names) - shown} more" if len(names) > shown else ""
+    return ", ".join(names[:shown]) + more
 
 
 def _describe(counts):

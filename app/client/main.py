@@ -63,6 +63,18 @@ OK, FAILURES, STOPPED = 0, 1, 2
     "--dry-run", is_flag=True, help="Check every record with import.addUsers' rules; send nothing."
 )
 @click.option(
+    "--against",
+    type=click.Path(exists=True, path_type=Path),
+    help="With --dry-run: also report records whose email, username or import id a user "
+    "of this Rocket.Chat backup holds (a mongodump folder, archive or tar, maybe gzipped).",
+)
+@click.option(
+    "--db",
+    "against_db",
+    metavar="NAME",
+    help="Which database of --against, when several look like Rocket.Chat's.",
+)
+@click.option(
     "--chunk-size",
     type=click.IntRange(1, 10_000),
     default=500,
@@ -117,6 +129,8 @@ def main(
     separator,
     delimiter,
     dry_run,
+    against,
+    against_db,
     chunk_size,
     report_path,
     report_format,
@@ -141,11 +155,15 @@ def main(
     \b
     --dry-run checks each record offline with the validator and rules of
     import.addUsers; whether a role exists, and whether an email, username or import
-    id is already taken, only the server can tell.
+    id is already taken, only the server can tell, unless --against names a backup
+    of its database: then every collision with its users, or with an earlier line,
+    is listed too.
 
     Exit status: 0 when every user was created, 1 when some were not (or a dry run
     found problems), 2 when the import could not run.
     """
+    if against and not dry_run:
+        _stop("--against works with --dry-run: it checks a file offline, sending nothing")
     source = Source(file, fmt, separator, delimiter)
     report_path = report_path or Path(f"{file.stem}.errors.csv")
     if not report_path.absolute().parent.is_dir():
@@ -154,7 +172,9 @@ def main(
     try:
         scanned = scan(source)
         if dry_run:
-            output.dry_run_summary(source, *scanned, writer)
+            if against:
+                scanned = _with_collisions(source, scanned, against, against_db)
+            output.dry_run_summary(source, *scanned, writer, against=against)
             sys.exit(STOPPED if writer.failed else FAILURES if scanned[1] or not scanned[0] else OK)
         client = RocketChat(url, timeout=timeout)
         _log_in(client, user_id, auth_token, username, password)
@@ -174,6 +194,17 @@ def main(
         _stop("interrupted; an import that was started goes on on the server (see import.status)")
     output.import_summary(file, outcome, writer)
     sys.exit(STOPPED if writer.failed else _exit_status(outcome))
+
+
+def _with_collisions(source, scanned, against, database):
+    from app.client.against import AgainstError, collisions
+
+    read, failures = scanned
+    try:
+        found = collisions(source, against, database)
+    except AgainstError as error:
+        _stop(f"--against: {error}; nothing was sent")
+    return read, sorted(failures + found, key=lambda failure: failure.line)
 
 
 def _log_in(client, user_id, auth_token, username, password):

@@ -29,14 +29,19 @@ class ReportFile:
         click.echo(f"Error report: {self.path} ({users(len(failures))})")
 
 
-def dry_run_summary(source, read, failures, report_file):
+def dry_run_summary(source, read, failures, report_file, against=None):
     """Print each problem as `FILE:LINE: reason`, then the totals; write the report."""
     for failure in failures:
         click.echo(f"{source.path}:{failure.line}: {failure.reason}")
+    unchecked = (
+        f"Emails, usernames and import ids were checked against the users of {against}; "
+        "roles only the server can check."
+        if against
+        else "Roles, and emails, usernames or import ids already taken, only the server can check."
+    )
     click.echo(
         f"Dry run: {users(read)} read, {count(len(failures))} with problems; nothing was "
-        "sent. Roles, and emails, usernames or import ids already taken, only the server "
-        "can check."
+        f"sent. {unchecked}"
     )
     if failures:
         report_file.write(failures)

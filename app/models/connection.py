@@ -69,24 +69,3 @@ def iterate(cursor):
 def is_embedded(db):
     """Tell whether db is the in-memory database, which lacks collations and real indexes."""
     return isinstance(db.client, mongomock.MongoClient)
-
-
-def insert_new_documents(db, documents_by_collection):
-    """Insert fixtures or an export, refusing (before any write) if some of its documents
-    already exist; return {collection: inserted}, all zero when every one already exists."""
-    existing, clashes = 0, []
-    for name, docs in documents_by_collection.items():
-        ids = [doc["_id"] for doc in docs if "_id" in doc]
-        found = [doc["_id"] for doc in db[name].find({"_id": {"$in": ids}}, {"_id": 1})]
-        existing += len(found)
-        if found:
-            clashes.append(f"{name}: {len(found)} (first: {found[0]})")
-    total = sum(len(docs) for docs in documents_by_collection.values())
-    if existing == total:
-        return dict.fromkeys(documents_by_collection, 0)  # loaded before: nothing to do
-    if clashes:
-        raise FileExistsError(f"documents already exist in {'; '.join(clashes)}")
-    for name, docs in documents_by_collection.items():
-        if docs:
-            db[name].insert_many(docs, ordered=True)
-    return {name: len(docs) for name, docs in documents_by_collection.items()}

@@ -31,3 +31,50 @@ def _collation(collation):
     if not collation or collation.get("locale") == "simple":
         return None
     return (collation.get("locale"), collation.get("strength", 3))
+
+
+# The options of an index as mongodump keeps them that create_index takes back.
+_RESTORED_OPTIONS = (
+    "unique",
+    "sparse",
+    "collation",
+    "partialFilterExpression",
+    "expireAfterSeconds",
+    "weights",
+    "default_language",
+    "language_override",
+    "textIndexVersion",
+    "2dsphereIndexVersion",
+    "bits",
+    "min",
+    "max",
+    "wildcardProjection",
+    "hidden",
+)
+
+
+def restore(db, collection, specs):
+    """Create the indexes of a dump's metadata (names, unique, sparse, collation, partial
+    filters, ...) that the collection lacks by name; return the names created."""
+    existing = {index["name"] for index in db[collection].list_indexes()}
+    created = []
+    for spec in specs:
+        name = spec.get("name")
+        if not name or name == "_id_" or name in existing:
+            continue
+        options = {key: spec[key] for key in _RESTORED_OPTIONS if key in spec}
+        if options.get("unique") and is_embedded(db):
+            continue  # quadratic in mongomock, as in ensure(); the lookups keep users unique
+        created.append(db[collection].create_index(_keys(spec), name=name, **options))
+    return created
+
+
+def _keys(spec):
+    # A text index is kept as {_fts: "text", _ftsx: 1} with its fields in `weights`.
+    keys = []
+    for field, direction in spec["key"].items():
+        if field == "_fts":
+            keys.extend((text_field, "text") for text_field in spec.get("weights") or {})
+        elif field != "_ftsx":
+            keys.append((field, direction if isinstance(direction, str) else int(direction)))
+    return keys

@@ -191,3 +191,20 @@ def remove_login_token(db, user_id, hashed_token, now):
         {"_id": user_id},
         {"$pull": {LOGIN_TOKENS: {"hashedToken": hashed_token}}, "$set": {"_updatedAt": now}},
     )
+
+
+def find_by_username_or_id(db, who):
+    """Return the user whose username is who (exactly), else whose _id is who, or None."""
+    projection = {"_id": 1, "username": 1, "roles": 1}
+    return db[COLLECTION].find_one({"username": who}, projection) or db[COLLECTION].find_one(
+        {"_id": who}, projection
+    )
+
+
+def add_personal_token(db, user_id, stored_token, now):
+    """Keep a personal access token unless the user has one of that name; tell if kept."""
+    result = db[COLLECTION].update_one(
+        {"_id": user_id, f"{LOGIN_TOKENS}.name": {"$ne": stored_token["name"]}},
+        {"$push": {LOGIN_TOKENS: stored_token}, "$set": {"_updatedAt": now}},
+    )
+    return result.modified_count == 1

@@ -31,16 +31,26 @@ class Holders:
 
     def conflict(self, identity):
         """Return why a user with this Identity cannot be created, or None."""
+        found = self.holder_of(identity)
+        if found is None:
+            return None
+        field, value, owner = found
+        if field == "importId":
+            return f"already imported: importId {value} belongs to user {owner}"
+        return f"{field} already in use: {value}"
+
+    def holder_of(self, identity):
+        """Return (field, value, holder's id) of the first part of this Identity already
+        taken, or None: import ids first, then emails, then the username."""
         for import_id in identity.import_ids:
             if import_id in self._import_ids:
-                owner = self._import_ids[import_id]
-                return f"already imported: importId {import_id} belongs to user {owner}"
+                return "importId", import_id, self._import_ids[import_id]
         for address in identity.emails:
             if address.casefold() in self._emails:
-                return f"email already in use: {address}"
+                return "email", address, self._emails[address.casefold()]
         username = identity.username
         if username and username.casefold() in self._usernames:
-            return f"username already in use: {username}"
+            return "username", username, self._usernames[username.casefold()]
         return None
 
 

@@ -1,0 +1,26 @@
+"""Documents of a dump written into a database as they are, batch by batch."""
+
+from pymongo.errors import BulkWriteError
+
+DUPLICATE_KEY = 11000
+
+
+def insert(db, collection, documents):
+    """Insert documents as they are, in order; raise FileExistsError naming an _id that
+    exists already (in the database, or earlier in the same dump)."""
+    try:
+        db[collection].insert_many(documents, ordered=True)
+    except BulkWriteError as error:
+        errors = (error.details or {}).get("writeErrors") or [{}]
+        first = errors[0]
+        if first.get("code") == DUPLICATE_KEY:
+            duplicate = documents[first.get("index", 0)].get("_id")
+            raise FileExistsError(
+                f"{collection}: a document with _id {duplicate!r} exists already"
+            ) from None
+        raise
+
+
+def existing_ids(db, collection, ids):
+    """Return which of these _ids the collection holds."""
+    return [doc["_id"] for doc in db[collection].find({"_id": {"$in": list(ids)}}, {"_id": 1})]
