@@ -63,3 +63,11 @@ def test_axe_finds_no_serious_violation_for_a_user_without_permission(page, admi
     sign_in(page, username="alice")
     expect(page.get_by_role("heading", name="No permission to import")).to_be_visible()
     assert axe_violations(page, "no-permission") == []
+
+
+def test_the_axe_check_can_fail(page, admin_api):
+    # A button without a name is a critical violation: the harness must report it.
+    page.goto("/admin/import")
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    page.evaluate("document.querySelector('main').append(document.createElement('button'))")
+    assert [v["id"] for v in axe_violations(page, "planted")] == ["button-name"]

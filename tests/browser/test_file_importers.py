@@ -1,9 +1,11 @@
 """The file importers through the page: upload a CSV zip, see its users, import a subset."""
 
+import re
+
 from playwright.sync_api import expect
 
 from tests.browser.console import import_selected, read_file, sign_in
-from tests.importfiles import zip_of
+from tests.importfiles import SLACK_HEADER, zip_of
 
 CSV_ZIP = "CSV zip (users.csv, channels.csv)"
 
@@ -49,3 +51,30 @@ def test_a_file_the_importer_refuses_shows_the_servers_message(page, admin_api, 
     text = alert.text_content()
     assert "zip" in text.lower() and "[object Object]" not in text
     assert admin_api.get("import.status")["operation"]["_id"] == before["operation"]["_id"]
+
+
+def test_a_slack_member_list_shows_who_is_deleted_and_who_is_a_bot(page, admin_api, tmp_path):
+    rows = [
+        SLACK_HEADER,
+        "slacker,slacker@example.org,Member,,,,U1,Slack Er,,",
+        "robot,robot@example.org,Bot,,,,U2,Robot,,",
+        "gone,gone@example.org,Deactivated,,,,U3,Gone,,",
+    ]
+    path = tmp_path / "members.csv"
+    path.write_text("\n".join(rows) + "\n")
+    sign_in(page)
+    read_file(page, path, importer="Slack member list (CSV)")
+    expect(page.locator("#select-summary")).to_have_text("3 of 3 users selected.", timeout=30_000)
+    table = page.locator("#users-table tbody")
+    expect(table.locator("tr").nth(0)).to_have_text(
+        re.compile(r"slacker\s*slacker@example.org\s*no\s*no")
+    )
+    expect(table.locator("tr").nth(1)).to_have_text(
+        re.compile(r"robot\s*robot@example.org\s*no\s*yes")
+    )
+    expect(table.locator("tr").nth(2)).to_have_text(
+        re.compile(r"gone\s*gone@example.org\s*yes\s*no")
+    )
+    import_selected(page)
+    expect(page.locator("#state")).to_have_text("Done: the import is finished.")
+    assert admin_api.get("import.status")["operation"]["importerKey"] == "slack-users"
