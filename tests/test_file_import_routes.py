@@ -569,3 +569,21 @@ def test_a_preparation_of_a_replaced_operation_stops_without_failing_it(admin, d
     assert "errorMessage" not in after
     assert states.LEASE not in after
     assert db.rocketchat_import_data.count_documents({}) == 0
+
+
+def test_a_body_that_is_not_multipart_at_all_is_a_400_and_changes_nothing(admin, db):
+    # Found by schemathesis: werkzeug's decoder raised ValueError, answered as a 500.
+    before = status(admin)
+    boundary = "f2aefe67c6a5f145f08873b1952b5b5c"
+    response = admin.client.post(
+        "/api/v1/uploadImportFile",
+        headers={**admin.headers, "Content-Type": f"multipart/form-data; boundary={boundary}"},
+        data=f"--{boundary}\r\n500--{boundary}--\r\n",
+    )
+    assert response.status_code == 400
+    assert response.json == {
+        "success": False,
+        "error": "the multipart/form-data body is malformed [invalid-params]",
+        "errorType": "invalid-params",
+    }
+    assert status(admin) == before

@@ -19,7 +19,7 @@ def test_unknown_route_is_json_404(client):
 
 
 def test_unknown_route_outside_the_api_is_json_404(client):
-    response = client.get("/")
+    response = client.get("/nowhere")  # "/" is the console's redirect
     assert response.status_code == 404
     assert response.json["success"] is False
 

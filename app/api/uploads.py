@@ -123,7 +123,10 @@ def _multipart(query):
 def _events(decoder):
     stream, ended = request.stream, False
     while True:
-        event = decoder.next_event()
+        try:
+            event = decoder.next_event()
+        except ValueError:  # werkzeug's decoder on a body that is not multipart at all
+            raise InvalidParams("the multipart/form-data body is malformed") from None
         if isinstance(event, NeedData):
             if ended:
                 raise InvalidParams("the multipart/form-data body ends before its last part")

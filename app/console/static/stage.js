@@ -1,0 +1,51 @@
+// Staging for the API importer: import.new, then import.addUsers in chunks. A chunk the
+// server refuses because of some of its users is halved until they are alone, so that the
+// others are staged (roles, for one, only the server can check).
+
+import { ApiError } from "./api.js";
+
+const ABOUT_THE_USERS = new Set([
+  "Users are missing required data.",
+  "One or more of the users have been assigned invalid roles.",
+]);
+const CHUNK = 500;
+
+function aboutTheUsers(error) {
+  return (
+    error instanceof ApiError &&
+    error.status === 400 &&
+    (error.errorType === "invalid-params" || ABOUT_THE_USERS.has(error.message))
+  );
+}
+
+async function send(api, chunk, failures) {
+  try {
+    await api.post("import.addUsers", { users: chunk.map((record) => record.user) });
+    return chunk.length;
+  } catch (error) {
+    if (!aboutTheUsers(error)) throw error;
+    if (chunk.length === 1) {
+      failures.push({ ...chunk[0], problem: error.message.replace(/ \[invalid-params\]$/, "") });
+      return 0;
+    }
+    const half = Math.floor(chunk.length / 2);
+    return (await send(api, chunk.slice(0, half), failures)) + (await send(api, chunk.slice(half), failures));
+  }
+}
+
+/**
+ * Stage `records` in a new operation; report (done, total) after each chunk.
+ * Resolve with {operation, sent, failures}: the records the server refused, with why.
+ */
+export async function stage(api, records, onProgress) {
+  const { operation } = await api.post("import.new");
+  const failures = [];
+  let sent = 0;
+  onProgress(0, records.length);
+  for (let start = 0; start < records.length; start += CHUNK) {
+    const chunk = records.slice(start, start + CHUNK);
+    sent += await send(api, chunk, failures);
+    onProgress(Math.min(start + CHUNK, records.length), records.length);
+  }
+  return { operation, sent, failures };
+}

@@ -1,0 +1,244 @@
+// Files of users in the formats of bulk-import-users, read in the browser for the API
+// importer: a CSV with a header row, Rocket.Chat's header-less users.csv
+// (username,email,name), a JSON array, or JSON Lines. Each record is checked with the
+// rules of import.addUsers that can be checked offline; the server checks the rest.
+
+export const MISSING_DATA = "Users are missing required data.";
+
+// Header names (compared without case, spaces, dashes or underscores) -> user fields.
+const COLUMNS = {
+  username: "username",
+  email: "emails",
+  emails: "emails",
+  importid: "importIds",
+  importids: "importIds",
+  name: "name",
+  password: "password",
+  role: "roles",
+  roles: "roles",
+  utcoffset: "utcOffset",
+  avatarurl: "avatarUrl",
+  deleted: "deleted",
+  statustext: "statusText",
+  type: "type",
+  bio: "bio",
+};
+const LIST_FIELDS = ["emails", "importIds", "roles"];
+const REQUIRED_LISTS = ["emails", "importIds"];
+const MAX_STRING = 2048;
+
+/** A file that cannot be read to its end; nothing of it is sent. */
+export class FileError extends Error {}
+
+const canonical = (cell) => cell.replace(/[\s_-]/g, "").toLowerCase();
+
+/** Decode a file's bytes as UTF-8 (with or without a BOM), or throw a FileError. */
+export function decode(bytes) {
+  try {
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    throw new FileError("The file is not UTF-8 text.");
+  }
+}
+
+/** Yield [line, cells] for each non-blank CSV row (RFC 4180 quoting, comma delimiter). */
+export function* csvRows(text) {
+  let line = 1;
+  let start = 1;
+  let cells = [];
+  let cell = "";
+  let quoted = false;
+  let i = 0;
+  const n = text.length;
+  const finish = function* () {
+    cells.push(cell);
+    if (cells.some((c) => c.trim())) yield [start, cells];
+    cells = [];
+    cell = "";
+  };
+  while (i < n) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"') {
+        if (text[i + 1] === '"') {
+          cell += '"';
+          i += 2;
+          continue;
+        }
+        quoted = false;
+      } else {
+        if (ch === "\n") line += 1;
+        cell += ch;
+      }
+      i += 1;
+      continue;
+    }
+    if (ch === '"' && cell === "") {
+      quoted = true;
+    } else if (ch === ",") {
+      cells.push(cell);
+      cell = "";
+    } else if (ch === "\n" || ch === "\r") {
+      if (ch === "\r" && text[i + 1] === "\n") i += 1;
+      yield* finish();
+      line += 1;
+      start = line;
+    } else {
+      cell += ch;
+    }
+    i += 1;
+  }
+  if (quoted) throw new FileError(`line ${start}: a quoted value is never closed`);
+  if (cell !== "" || cells.length) yield* finish();
+}
+
+function headerOf(cells) {
+  const fields = [];
+  cells.forEach((cell, index) => {
+    const field = COLUMNS[canonical(cell)];
+    if (!field) {
+      throw new FileError(`line 1: column ${index + 1} "${cell.trim()}" is not a user field`);
+    }
+    if (fields.includes(field) && !LIST_FIELDS.includes(field)) {
+      throw new FileError(`line 1: column "${cell.trim()}" appears twice`);
+    }
+    fields.push(field);
+  });
+  return fields;
+}
+
+function headerUser(line, header, cells) {
+  const problem =
+    cells.length > header.length ? `${cells.length} values for ${header.length} columns` : null;
+  const user = {};
+  for (const name of header) if (REQUIRED_LISTS.includes(name)) user[name] = [];
+  header.forEach((field, index) => {
+    const raw = cells[index] ?? "";
+    const value = field === "password" ? raw : raw.trim();
+    if (LIST_FIELDS.includes(field)) {
+      const pieces = value
+        .split(";")
+        .map((p) => p.trim())
+        .filter(Boolean);
+      if (pieces.length) user[field] = [...(user[field] || []), ...pieces];
+    } else if (value) {
+      user[field] = value;
+    }
+  });
+  return { where: `line ${line}`, line, user, problem };
+}
+
+function rocketChatUser(line, cells) {
+  if (cells.length < 3) {
+    return { where: `line ${line}`, line, user: null, problem: `${cells.length} values where username,email,name are expected` };
+  }
+  const [username, email, name] = cells.slice(0, 3).map((c) => c.trim());
+  const user = { type: "user", importIds: [username], emails: [email], username, name };
+  return { where: `line ${line}`, line, user, problem: null };
+}
+
+function csvRecords(text) {
+  const rows = csvRows(text);
+  const first = rows.next();
+  if (first.done) return [];
+  const [line, cells] = first.value;
+  const records = [];
+  if (!cells.some((cell) => canonical(cell) in COLUMNS)) {
+    records.push(rocketChatUser(line, cells));
+    for (const [l, c] of rows) records.push(rocketChatUser(l, c));
+    return records;
+  }
+  const header = headerOf(cells);
+  for (const [l, c] of rows) records.push(headerUser(l, header, c));
+  return records;
+}
+
+function jsonArrayRecords(text) {
+  let items;
+  try {
+    items = JSON.parse(text);
+  } catch (error) {
+    throw new FileError(`The file is not a JSON array (${error.message}).`);
+  }
+  if (!Array.isArray(items)) throw new FileError("The file is not a JSON array.");
+  return items.map((item, index) => ({ where: `record ${index + 1}`, line: null, user: item, problem: null }));
+}
+
+function jsonLinesRecords(text) {
+  const records = [];
+  text.split(/\r?\n/).forEach((raw, index) => {
+    if (!raw.trim()) return;
+    const line = index + 1;
+    try {
+      records.push({ where: `line ${line}`, line, user: JSON.parse(raw), problem: null });
+    } catch {
+      records.push({ where: `line ${line}`, line, user: null, problem: "not JSON" });
+    }
+  });
+  return records;
+}
+
+/** Guess a file's format from its name and its first characters. */
+export function formatOf(name, text) {
+  const lower = name.toLowerCase();
+  if (lower.endsWith(".jsonl") || lower.endsWith(".ndjson")) return "jsonl";
+  if (lower.endsWith(".json")) return text.trimStart().startsWith("[") ? "json" : "jsonl";
+  return "csv";
+}
+
+/** Read every record of a file's text; throw a FileError when it cannot be read to its end. */
+export function readRecords(name, text) {
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const format = formatOf(name, text);
+  const records = { json: jsonArrayRecords, jsonl: jsonLinesRecords }[format]?.(text) ?? csvRecords(text);
+  return records.map(checkRecord);
+}
+
+function isObject(value) {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+function coerceNumber(value) {
+  if (typeof value === "number") return Number.isFinite(value) ? value : undefined;
+  if (typeof value === "string" && value.trim() !== "" && Number.isFinite(Number(value))) {
+    return Number(value);
+  }
+  return undefined;
+}
+
+function coerceBoolean(value) {
+  if (typeof value === "boolean") return value;
+  if (value === "true") return true;
+  if (value === "false") return false;
+  return undefined;
+}
+
+/** Check one record offline with the rules of import.addUsers that need no server. */
+export function checkRecord(record) {
+  if (record.problem) return record;
+  const user = record.user;
+  if (!isObject(user)) return { ...record, problem: "must be object" };
+  const fixed = { ...user };
+  if (fixed.utcOffset !== undefined && fixed.utcOffset !== null) {
+    const number = coerceNumber(fixed.utcOffset);
+    if (number === undefined) return { ...record, problem: "utcOffset: must be number" };
+    fixed.utcOffset = number;
+  }
+  if (fixed.deleted !== undefined && fixed.deleted !== null) {
+    const flag = coerceBoolean(fixed.deleted);
+    if (flag === undefined) return { ...record, problem: "deleted: must be boolean" };
+    fixed.deleted = flag;
+  }
+  for (const [key, value] of Object.entries(fixed)) {
+    if (typeof value === "string" && value.length > MAX_STRING) {
+      return { ...record, problem: `${key}: must NOT have more than ${MAX_STRING} characters` };
+    }
+  }
+  const missing = REQUIRED_LISTS.filter(
+    (name) => !Array.isArray(fixed[name]) || !fixed[name].some((v) => typeof v === "string" && v.trim()),
+  );
+  if (missing.length) {
+    return { ...record, problem: `${MISSING_DATA} (${missing.map((m) => `no ${m}`).join(" and ")})` };
+  }
+  return { ...record, user: fixed };
+}
