@@ -18,7 +18,7 @@ from app.models import import_files, import_operations, staging
 from app.models.db_errors import is_unavailable
 from app.services import clock, states
 from app.services.imports import default_roles, merge_roles
-from app.services.runner import Stopped
+from app.services.lease import Lease, Stopped
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +41,7 @@ class Preparation:
         self.worker, self.operation = worker, operation
         self.db, self.settings = worker.db, worker.file_settings
         self.id = operation["_id"]
+        self.lease = Lease(worker, self.id)
         self.counts = {"users": 0, "channels": 0, "messages": 0}
         self.status = operation.get("status")
         self._reported = 0.0
@@ -177,14 +178,7 @@ class Preparation:
         if not force and now_monotonic - self._reported < REPORT_SECONDS:
             return
         self._reported = now_monotonic
-        now = clock.now()
-        expires = self.worker.settings.lease_expiry(now)
-        update = changes or {"status": self.status, **self._counts()}
-        state = import_operations.report(
-            self.db, self.id, self.worker.worker_id, update, now, expires
-        )
-        if state is None:
-            raise Stopped("another worker holds the lease")
+        state = self.lease.write(changes or {"status": self.status, **self._counts()})
         if state.get("valid") is not True:
             self._clear_staged()
             self._release({})
@@ -204,6 +198,4 @@ class Preparation:
             log.exception("could not record the failed preparation")
 
     def _release(self, changes):
-        return import_operations.release(
-            self.db, self.id, self.worker.worker_id, changes, clock.now()
-        )
+        return self.lease.release(changes)

@@ -5,10 +5,11 @@ import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from app.models import import_operations, staging, users
+from app.models import staging, users
 from app.models.db_errors import is_unavailable
 from app.services import accounts, clock, states
 from app.services.conflicts import Holders, lookup_of
+from app.services.lease import Lease, Stopped
 
 log = logging.getLogger(__name__)
 
@@ -49,10 +50,6 @@ class Outcome:
     reasons: dict = field(default_factory=dict)  # {record id: why it was not created}
 
 
-class Stopped(Exception):
-    """The run must stop: invalidated, cancelled, its lease lost, or its worker stopping."""
-
-
 class ImportRun:
     """Run one claimed operation to `importer_done`, resuming wherever it stopped."""
 
@@ -60,6 +57,7 @@ class ImportRun:
         self.worker, self.operation = worker, operation
         self.db, self.settings = worker.db, worker.settings
         self.id = operation["_id"]
+        self.lease = Lease(worker, self.id)
         self.total = self.completed = self.failed = 0  # counts of users, as reported
         self._unknown_password = None
 
@@ -195,14 +193,7 @@ class ImportRun:
         self._stop_if_asked(self._write_progress(changes))
 
     def _write_progress(self, changes):
-        # Renewing the lease with every write is what tells other workers this run is alive.
-        now = clock.now()
-        state = import_operations.report(
-            self.db, self.id, self.worker.worker_id, changes, now, self.settings.lease_expiry(now)
-        )
-        if state is None:
-            raise Stopped("another worker holds the lease")  # nothing of ours to release
-        return state
+        return self.lease.write(changes)
 
     def _stop_if_asked(self, state):
         if state.get("valid") is not True:
@@ -216,4 +207,4 @@ class ImportRun:
         raise Stopped(reason)
 
     def _release(self, changes):
-        import_operations.release(self.db, self.id, self.worker.worker_id, changes, clock.now())
+        self.lease.release(changes)

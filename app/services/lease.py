@@ -1,0 +1,38 @@
+"""A worker's hold on one claimed operation: every write renews it, losing it stops the work."""
+
+from app.models import import_operations
+from app.services import clock
+
+
+class Stopped(Exception):
+    """The work must stop: invalidated, cancelled, its lease lost, or its worker stopping."""
+
+
+class Lease:
+    """The lease one worker holds on one operation, for an import run or a preparation."""
+
+    def __init__(self, worker, operation_id):
+        self.db, self.worker_id = worker.db, worker.worker_id
+        self.settings, self.operation_id = worker.settings, operation_id
+
+    def write(self, changes):
+        """Write changes and renew the lease; return `{valid, cancel}`; Stopped if it was lost."""
+        # Renewing the lease with every write is what tells other workers the work is alive.
+        now = clock.now()
+        state = import_operations.report(
+            self.db,
+            self.operation_id,
+            self.worker_id,
+            changes,
+            now,
+            self.settings.lease_expiry(now),
+        )
+        if state is None:
+            raise Stopped("another worker holds the lease")  # nothing of ours to release
+        return state
+
+    def release(self, changes):
+        """Write the last changes and give the lease up; tell whether it was still ours."""
+        return import_operations.release(
+            self.db, self.operation_id, self.worker_id, changes, clock.now()
+        )
