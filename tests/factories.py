@@ -22,6 +22,12 @@ def now():
     return value.replace(microsecond=value.microsecond // 1000 * 1000)
 
 
+def expired_lease(worker="dead"):
+    """A lease its worker let lapse a minute ago (not "now": a claim in the same millisecond
+    as the operation's `ts` would still see that lease as alive)."""
+    return {"worker": worker, "expiresAt": now() - timedelta(minutes=1)}
+
+
 def meteor_id():
     """Return a random 17-character Meteor id."""
     return "".join(secrets.choice(METEOR_ALPHABET) for _ in range(17))

@@ -9,7 +9,7 @@ import pytest
 
 from app.models import import_files
 from app.services import states
-from tests import importfiles
+from tests import factories, importfiles
 from tests.apps import make_worker
 from tests.factories import snapshot
 from tests.fileroutes import imported, status
@@ -175,7 +175,7 @@ def test_a_download_whose_worker_died_is_made_again(admin, db, files_url, allowe
         {
             "$set": {
                 states.FILE_ID: partial.id,
-                states.LEASE: {"worker": "dead", "expiresAt": operation["ts"]},
+                states.LEASE: factories.expired_lease(),
             }
         },
     )

@@ -489,7 +489,7 @@ def test_a_preparation_taken_over_restarts_and_stages_each_row_once(admin, db, w
         {
             "$set": {
                 "status": states.PREPARING_USERS,
-                states.LEASE: {"worker": "dead", "expiresAt": operation["ts"]},
+                states.LEASE: factories.expired_lease(),
             }
         },
     )
