@@ -1,7 +1,10 @@
 """import.new, import.run and import.clear, and the whole lifecycle through HTTP."""
 
+from datetime import timedelta
+
 import pytest
 
+from app.services import clock
 from tests import factories
 from tests.factories import snapshot
 
@@ -137,3 +140,23 @@ def test_full_lifecycle_through_http(db, admin, worker):
     assert count["completed"] + count["error"] == count["total"]
     assert admin.get("getImportProgress").json["count"] == {"completed": 3, "total": 3, "error": 0}
     assert "_importLease" not in db.rocketchat_import.find_one({"status": "importer_done"})
+
+
+def test_an_operation_replaced_in_the_same_millisecond_is_not_the_current_one(
+    db, admin, monkeypatch
+):
+    # Two import.new a millisecond apart share a `ts`: the replaced one must not come back.
+    frozen = factories.now()
+    monkeypatch.setattr(clock, "now", lambda: frozen)
+    first = admin.post("import.new").json["operation"]["_id"]
+    second = admin.post("import.new").json["operation"]["_id"]
+    answer = admin.get("import.status").json
+    assert answer["operation"]["_id"] == second != first
+    assert answer["state"] == "new"
+    assert admin.get("getCurrentImportOperation").json["operation"]["_id"] == second
+    # Stored a millisecond newer, so that Rocket.Chat's own sort on `ts` agrees.
+    stamps = {op["_id"]: op["ts"] for op in db.rocketchat_import.find()}
+    assert stamps[second] - stamps[first] == timedelta(milliseconds=1)
+    users = [factories.person(1)]
+    assert admin.post("import.addUsers", json={"users": users}).status_code == 200
+    assert db.rocketchat_import.find_one({"_id": second})["count"]["total"] == 1

@@ -172,3 +172,15 @@ def test_missing_optional_fields_are_left_out(db, admin):
         },
         "success": True,
     }
+
+
+@pytest.mark.parametrize("valid_first", [True, False])
+def test_of_two_operations_with_the_same_ts_the_valid_one_is_current(db, admin, valid_first):
+    # Two processes replacing operations at once may write the same `ts`.
+    when = factories.now()
+    flags = [True, False] if valid_first else [False, True]
+    made = [factories.insert_operation(db, valid=flag, ts=when) for flag in flags]
+    valid = next(op for op in made if op["valid"])
+    answer = admin.get("import.status").json
+    assert answer["operation"]["_id"] == valid["_id"]
+    assert answer["state"] == "new"

@@ -18,7 +18,20 @@ INDEXES = [
 
 def current(db):
     """Return the operation with the newest `ts` (valid or not), or None."""
-    return db[COLLECTION].find_one({}, sort=[("ts", pymongo.DESCENDING)])
+    newest = list(db[COLLECTION].find({}, sort=[("ts", pymongo.DESCENDING)], limit=2))
+    if not newest:
+        return None
+    first = newest[0]
+    if len(newest) == 2 and newest[1].get("ts") == first.get("ts") and not first.get("valid"):
+        # Two operations share the newest `ts` (two writers at once): the valid one leads.
+        return db[COLLECTION].find_one({"ts": first.get("ts"), "valid": True}) or first
+    return first
+
+
+def newest_ts(db):
+    """Return the `ts` of the newest operation (a date, or an old Rocket.Chat's number), or None."""
+    newest = db[COLLECTION].find_one({}, {"ts": 1}, sort=[("ts", pymongo.DESCENDING)])
+    return None if newest is None else newest.get("ts")
 
 
 def latest_updated(db, limit=LATEST_LIMIT):

@@ -15,8 +15,8 @@ from app.errors import ActionRefused, ImporterNotDefined, MethodError
 from app.importers.base import FileLimits, ImportFileError
 from app.importers.download import UrlRefused, check_url, resolve_import_path
 from app.importers.names import check_file_name, stored_file_name
-from app.models import import_files, import_operations, staging
-from app.services import clock, states
+from app.models import import_files, import_operations
+from app.services import clock, imports, states
 
 log = logging.getLogger(__name__)
 
@@ -138,7 +138,7 @@ def start_with_file(db, user_id, importer, file_name, content_type, stored):
         contentType=content_type,
     )
     operation[states.FILE_ID] = stored.id
-    _replace_operations(db, operation)
+    imports.replace_operations(db, operation)
     import_operations.switch_status(
         db, operation["_id"], states.UPLOADING, states.FILE_LOADED, clock.now()
     )
@@ -161,7 +161,7 @@ def download(db, user_id, importer_key, file_url, settings):
     now = clock.now()
     operation = _new_file_operation(db, user_id, importer, states.DOWNLOADING_FILE, now)
     operation[states.DOWNLOAD] = {"url": file_url}
-    _replace_operations(db, operation)
+    imports.replace_operations(db, operation)
     try:
         check_url(file_url, settings.url_allowlist)
     except (UrlRefused, ImportFileError) as error:
@@ -211,12 +211,3 @@ def _new_file_operation(db, user_id, importer, status, now):
         "_updatedAt": now,
         states.NOT_IMPORTED: NOT_IMPORTED_KINDS,
     }
-
-
-def _replace_operations(db, operation):
-    # What import.new does, and the files of the operations it replaces go too.
-    now = operation["ts"]
-    import_operations.invalidate_all(db, now)
-    staging.delete_all(db)
-    import_files.delete(db, import_operations.file_ids(db))
-    import_operations.insert(db, operation)

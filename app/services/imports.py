@@ -1,5 +1,7 @@
 """The import lifecycle: start an operation, stage users, run, clear and cancel it."""
 
+from datetime import datetime, timedelta
+
 from bson import ObjectId
 
 from app.errors import ActionRefused, InvalidParams
@@ -23,9 +25,6 @@ DEFAULT_ROLES_SETTING = "Accounts_Registration_Users_Default_Roles"
 def new_operation(db, user_id):
     """Invalidate every operation, empty the staging area and start a new operation."""
     now = clock.now()
-    import_operations.invalidate_all(db, now)
-    staging.delete_all(db)
-    import_files.delete(db, import_operations.file_ids(db))
     operation = {
         "_id": str(ObjectId()),
         "type": "api",
@@ -36,6 +35,20 @@ def new_operation(db, user_id):
         "user": user_id,
         "_updatedAt": now,
     }
+    return replace_operations(db, operation)
+
+
+def replace_operations(db, operation):
+    """Invalidate every operation, empty the staging area and the stored files, then insert
+    `operation` as the current one; return it."""
+    import_operations.invalidate_all(db, operation["_updatedAt"])
+    staging.delete_all(db)
+    import_files.delete(db, import_operations.file_ids(db))
+    # The current operation is the newest `ts`, for Rocket.Chat too: one replaced within
+    # the same millisecond would tie with this one, so this one is made a millisecond newer.
+    newest = import_operations.newest_ts(db)
+    if isinstance(newest, datetime) and newest >= operation["ts"]:
+        operation["ts"] = newest + timedelta(milliseconds=1)
     import_operations.insert(db, operation)
     return operation
 
