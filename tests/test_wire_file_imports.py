@@ -133,7 +133,7 @@ def test_a_slack_member_list_streamed_with_the_6_x_body(db, api, wire_url, tmp_p
 def test_a_killed_preparation_is_ended_by_another_worker_each_row_staged_once(
     db, api, wire_url, tmp_path
 ):
-    rows = 100_000
+    rows = 30_000  # five times the rows staged before the kill: enough to kill it mid-way
     content = importfiles.users_zip(rows=rows)
     response = api.post(
         "uploadImportFile?importerKey=csv&fileName=big.zip",
