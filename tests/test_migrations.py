@@ -115,4 +115,4 @@ def test_on_a_real_server_the_needed_indexes_exist(wire_url):
         names = {i["name"]: i for i in db.users.list_indexes()}
         assert names["bulkimport_emails_ci"]["collation"]["strength"] == 2
         assert names["username_1"]["unique"] is True
-        assert "bulkimport_updatedAt" in {i["name"] for i in db.rocketchat_import.list_indexes()}
+        assert "bulkimport_updatedAt_ts" in {i["name"] for i in db.rocketchat_import.list_indexes()}

@@ -2,6 +2,7 @@
 
 from datetime import datetime, timedelta
 
+from app.services import clock
 from tests import factories
 
 
@@ -29,6 +30,16 @@ def test_latest_operations_is_a_bare_array_newest_updated_first(db, admin):
     assert response.status_code == 200
     assert isinstance(response.json, list)
     assert [op["_id"] for op in response.json] == [i for _, i in sorted(ids, reverse=True)]
+
+
+def test_after_import_new_the_new_operation_heads_the_history(admin, monkeypatch):
+    # The replaced operation is invalidated in the very millisecond the new one is made.
+    frozen = factories.now()
+    monkeypatch.setattr(clock, "now", lambda: frozen)
+    made = [admin.post("import.new").json["operation"]["_id"] for _ in range(3)]
+    latest = admin.get("getLatestImportOperations").json
+    assert [op["_id"] for op in latest] == made[::-1]
+    assert [op["valid"] for op in latest] == [True, False, False]
 
 
 def test_latest_operations_returns_at_most_twenty(db, admin):

@@ -8,11 +8,15 @@ from app.services.states import CANCEL, FILE_ID, LEASE
 COLLECTION = "rocketchat_import"
 LATEST_LIMIT = 20  # getLatestImportOperations returns at most this many
 
+HISTORY_ORDER = [("_updatedAt", pymongo.DESCENDING), ("ts", pymongo.DESCENDING)]
+
 # What Rocket.Chat declares on this collection, and ours for getLatestImportOperations.
 INDEXES = [
     ([("ts", pymongo.DESCENDING)], {}),
     ([("valid", pymongo.ASCENDING)], {}),
-    ([("_updatedAt", pymongo.DESCENDING)], {"name": "bulkimport_updatedAt"}),
+    # getLatestImportOperations' order; `ts` breaks the tie of an operation and the one it
+    # replaced, both written in the same millisecond.
+    (HISTORY_ORDER, {"name": "bulkimport_updatedAt_ts"}),
 ]
 
 
@@ -36,7 +40,7 @@ def newest_ts(db):
 
 def latest_updated(db, limit=LATEST_LIMIT):
     """Return up to `limit` operations, most recently updated first."""
-    return list(db[COLLECTION].find({}).sort("_updatedAt", pymongo.DESCENDING).limit(limit))
+    return list(db[COLLECTION].find({}).sort(HISTORY_ORDER).limit(limit))
 
 
 def insert(db, operation):
