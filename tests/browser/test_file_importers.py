@@ -5,7 +5,7 @@ import re
 from playwright.sync_api import expect
 
 from tests.browser.console import import_selected, read_file, sign_in
-from tests.importfiles import SLACK_HEADER, zip_of
+from tests.importfiles import BAD_USERS_CSV, SLACK_HEADER, bad_users_zip, zip_of
 
 CSV_ZIP = "CSV zip (users.csv, channels.csv)"
 
@@ -51,6 +51,23 @@ def test_a_file_the_importer_refuses_shows_the_servers_message(page, admin_api, 
     text = alert.text_content()
     assert "zip" in text.lower() and "[object Object]" not in text
     assert admin_api.get("import.status")["operation"]["_id"] == before["operation"]["_id"]
+
+
+def test_a_zip_the_worker_cannot_prepare_shows_why_and_stops_polling(page, admin_api, tmp_path):
+    # The zip's head is sound, so the upload takes it; its users.csv fails in the worker.
+    path = tmp_path / "broken-quote.zip"
+    path.write_bytes(bad_users_zip("broken-quote"))
+    reason = BAD_USERS_CSV["broken-quote"][1]
+    sign_in(page)
+    read_file(page, path, importer=CSV_ZIP)
+    expect(page.get_by_role("alert")).to_contain_text(reason, timeout=30_000)
+    assert admin_api.get("import.status")["state"] == "error"
+    polls = []
+    polled = ("getImportFileData", "import.status")
+    page.on("request", lambda r: polls.append(r.url) if any(p in r.url for p in polled) else None)
+    page.wait_for_timeout(3000)  # three ticks of the poller, were it still running
+    assert len(polls) <= 1, polls
+    expect(page.get_by_role("alert")).to_contain_text(reason)
 
 
 def test_a_slack_member_list_shows_who_is_deleted_and_who_is_a_bot(page, admin_api, tmp_path):

@@ -73,7 +73,9 @@ function poll(tick) {
         return false;
       }
       showError(error);
-      return true;
+      // A refusal (4xx) would be answered the same next second: stop. The service
+      // unreachable, a 429 or a 5xx (503 while it restarts) may pass: keep polling.
+      return !(error instanceof ApiError && error.status >= 400 && error.status < 500 && error.status !== 429);
     },
   });
   ui.poller.start();
@@ -290,20 +292,23 @@ async function uploadToImporter(file, key) {
   waitForSelection();
 }
 
-/** Poll getImportFileData until the server has read the file, then show its users. */
+/** Poll import.status while the server reads the file; then show its users (getImportFileData). */
 function waitForSelection() {
   poll(async () => {
-    const data = await api.get("getImportFileData");
-    if (data.waiting) {
-      const status = await api.get("import.status");
-      if (status.state === "error" || status.state === "canceled" || status.state === "none") {
-        showError(`The file could not be read: ${status.operation?.error || status.operation?.reason || STATES[status.state]}`);
-        renderStatus(status);
-        return false;
-      }
+    const status = await api.get("import.status");
+    if (status.state === "loading") {
       setText(byId("upload-label"), `The server is reading the file: ${step(status.operation?.status)}`);
       return true;
     }
+    if (status.state === "error" || status.state === "canceled" || status.state === "none") {
+      const reason = status.state === "error" && status.operation?.errorMessage;
+      showError(`The file could not be read: ${reason || STATES[status.state]}`);
+      renderStatus(status);
+      return false;
+    }
+    // Read (or further on): getImportFileData gives the selection, or says why it cannot.
+    const data = await api.get("getImportFileData");
+    if (data.waiting) return true;
     ui.kind = "file";
     const users = (data.users || []).map((u) => ({ id: u.user_id, username: u.username, email: u.email, deleted: Boolean(u.is_deleted), bot: Boolean(u.is_bot) }));
     announce(`The file holds ${plural(users.length, "user")} and ${plural((data.channels || []).length, "channel")}.`);
