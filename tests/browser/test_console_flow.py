@@ -210,8 +210,8 @@ def test_an_empty_selection_cannot_be_imported(page, admin_api, tmp_path):
     expect(page.get_by_role("button", name="Import the selected users")).to_be_disabled()
 
 
-def test_a_new_file_shows_only_its_own_failures_not_the_last_operations(page, admin_api, tmp_path):
-    # An earlier operation, finished with a failed user (the demo's bob is taken).
+def finish_an_operation_with_bob(admin_api):
+    """Import, through the API, the demo's bob again: an operation done, with a failed user."""
     admin_api.post("import.new")
     bob = {"username": "bob", "emails": ["bob.earlier@example.org"], "importIds": ["earlier-1"]}
     admin_api.post("import.addUsers", {"users": [bob]})
@@ -220,6 +220,11 @@ def test_a_new_file_shows_only_its_own_failures_not_the_last_operations(page, ad
     while admin_api.get("import.status")["state"] != "done":
         assert time.monotonic() < deadline
         time.sleep(0.2)
+
+
+def test_a_new_file_shows_only_its_own_failures_not_the_last_operations(page, admin_api, tmp_path):
+    # An earlier operation, finished with a failed user (the demo's bob is taken).
+    finish_an_operation_with_bob(admin_api)
     sign_in(page)
     expect(page.locator("#errors-table tbody")).to_contain_text("username already in use: bob")
     path = tmp_path / "own.csv"
@@ -232,6 +237,21 @@ def test_a_new_file_shows_only_its_own_failures_not_the_last_operations(page, ad
     expect(page.locator("#state")).to_have_text("Done: the import is finished.", timeout=30_000)
     expect(page.locator("#count-created")).to_have_text("1")
     expect(rows).to_have_count(1)
+
+
+def test_signing_in_after_a_finished_import_shows_it_and_loads_the_history_once(page, admin_api):
+    finish_an_operation_with_bob(admin_api)
+    lists = []
+    page.on(
+        "request", lambda r: lists.append(r.url) if "getLatestImportOperations" in r.url else None
+    )
+    sign_in(page)
+    expect(page.locator("#summary")).to_have_text(
+        re.compile(r"^Finished: 0 users created, 1 not imported")
+    )
+    expect(page.locator("#history-table tbody tr").first).to_contain_text("done")
+    page.wait_for_timeout(1500)  # nothing polls a finished operation: no later load either
+    assert len(lists) == 1, lists
 
 
 def test_json_and_json_lines_files_are_read_with_their_problems_located(page, admin_api, tmp_path):

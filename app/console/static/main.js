@@ -389,6 +389,7 @@ function watch(operationId, expected) {
     renderStatus(status);
     if (FINISHED.has(status.state)) {
       await finished(status);
+      await history.load(); // the operation's last line
       return false;
     }
     return status.state !== "none";
@@ -447,10 +448,9 @@ async function finished(status) {
   show(byId("summary"));
   announce(byId("summary").textContent);
   await failures.refresh();
-  await history.load();
 }
 
-/** After sign-in or a reload: show the operation where it stands. */
+/** After sign-in or a reload (enter() has loaded the history): show the operation where it stands. */
 function resume(status) {
   if (status.state === "none") return;
   const kept = session.recall("operation");
