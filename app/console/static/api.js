@@ -25,20 +25,34 @@ export function messageOf(status, body, statusText) {
   return `The server answered ${status}${statusText ? " " + statusText : ""}.`;
 }
 
-function retryAfterOf(headers) {
-  const reset = Number(headers.get("X-RateLimit-Reset"));
+/** Seconds to wait after a 429; `header(name)` reads one of the answer's headers. */
+function retryAfterOf(header) {
+  const reset = Number(header("X-RateLimit-Reset"));
   if (reset) return Math.max(1, Math.ceil((reset - Date.now()) / 1000));
-  return Number(headers.get("Retry-After")) || 5;
+  return Number(header("Retry-After")) || 5;
 }
 
-async function readJson(response) {
-  const text = await response.text();
+function parseJson(text) {
   if (!text) return null;
   try {
     return JSON.parse(text);
   } catch {
     return null;
   }
+}
+
+/**
+ * Read an answer, however it came (fetch or XMLHttpRequest): return its data, or throw
+ * the ApiError it says (a status outside 2xx, or Rocket.Chat's `success: false`).
+ */
+function answerOf(status, statusText, data, header) {
+  if (status >= 200 && status < 300 && !(data && data.success === false)) return data;
+  throw new ApiError(
+    status,
+    messageOf(status, data, statusText),
+    data && typeof data.errorType === "string" ? data.errorType : null,
+    status === 429 ? retryAfterOf(header) : null,
+  );
 }
 
 /** A client of the API; `credentials()` returns {userId, token} or null. */
@@ -74,17 +88,8 @@ export class Api {
     } catch {
       throw new ApiError(0, "The service cannot be reached. Check that it is running.");
     }
-    const data = await readJson(response);
-    if (!response.ok || (data && data.success === false)) {
-      const retry = response.status === 429 ? retryAfterOf(response.headers) : null;
-      throw new ApiError(
-        response.status,
-        messageOf(response.status, data, response.statusText),
-        data && typeof data.errorType === "string" ? data.errorType : null,
-        retry,
-      );
-    }
-    return data;
+    const data = parseJson(await response.text());
+    return answerOf(response.status, response.statusText, data, (name) => response.headers.get(name));
   }
 
   get(route, query) {
@@ -115,17 +120,10 @@ export class Api {
         reject(new ApiError(0, "The upload was interrupted: the service cannot be reached.")),
       );
       xhr.addEventListener("load", () => {
-        let data = null;
         try {
-          data = xhr.responseText ? JSON.parse(xhr.responseText) : null;
-        } catch {
-          data = null;
-        }
-        if (xhr.status >= 200 && xhr.status < 300 && !(data && data.success === false)) {
-          resolve(data);
-        } else {
-          const errorType = data && typeof data.errorType === "string" ? data.errorType : null;
-          reject(new ApiError(xhr.status, messageOf(xhr.status, data, xhr.statusText), errorType));
+          resolve(answerOf(xhr.status, xhr.statusText, parseJson(xhr.responseText), (name) => xhr.getResponseHeader(name)));
+        } catch (error) {
+          reject(error);
         }
       });
       xhr.send(payload);
