@@ -3,9 +3,10 @@
 // others are staged (roles, for one, only the server can check).
 
 import { ApiError } from "./api.js";
+import { MISSING_DATA } from "./users-file.js";
 
 const ABOUT_THE_USERS = new Set([
-  "Users are missing required data.",
+  MISSING_DATA,
   "One or more of the users have been assigned invalid roles.",
 ]);
 const CHUNK = 500;
