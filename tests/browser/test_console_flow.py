@@ -254,6 +254,20 @@ def test_signing_in_after_a_finished_import_shows_it_and_loads_the_history_once(
     assert len(lists) == 1, lists
 
 
+def test_users_staged_through_the_api_are_imported_with_one_button(page, admin_api):
+    admin_api.post("import.new")
+    staged = {"username": "staged.1", "emails": ["staged.1@example.org"], "importIds": ["st-1"]}
+    admin_api.post("import.addUsers", {"users": [staged]})
+    sign_in(page)
+    button = page.get_by_role("button", name="Import the staged users")
+    expect(button).to_be_visible()
+    button.click()
+    expect(page.locator("#state")).to_have_text("Done: the import is finished.", timeout=30_000)
+    expect(page.locator("#count-created")).to_have_text("1")
+    expect(button).to_be_hidden()
+    assert admin_api.get("import.status")["operation"]["count"]["completed"] == 1
+
+
 def test_json_and_json_lines_files_are_read_with_their_problems_located(page, admin_api, tmp_path):
     people = [
         {"username": "json.1", "emails": ["json.1@example.org"], "importIds": ["json-1"]},

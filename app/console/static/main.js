@@ -560,16 +560,6 @@ function wireDropZone() {
   });
 }
 
-function addRunStagedButton() {
-  const button = document.createElement("button");
-  button.type = "button";
-  button.id = "run-staged";
-  button.textContent = "Import the staged users";
-  button.hidden = true;
-  byId("cancel").before(button);
-  button.addEventListener("click", runStaged);
-}
-
 function wire() {
   byId("password-form").addEventListener("submit", signInWithPassword);
   byId("token-form").addEventListener("submit", signInWithToken);
@@ -577,10 +567,10 @@ function wire() {
   byId("importer").addEventListener("change", describeImporter);
   byId("upload-form").addEventListener("submit", readChosenFile);
   byId("start-import").addEventListener("click", startImport);
+  byId("run-staged").addEventListener("click", runStaged);
   byId("cancel").addEventListener("click", cancelImport);
   byId("clear").addEventListener("click", clearOperation);
   byId("new-import").addEventListener("click", anotherImport);
-  addRunStagedButton();
   wireDropZone();
 }
 
