@@ -42,7 +42,7 @@ export function decode(bytes) {
 }
 
 /** Yield [line, cells] for each non-blank CSV row (RFC 4180 quoting, comma delimiter). */
-export function* csvRows(text) {
+function* csvRows(text) {
   let line = 1;
   let start = 1;
   let cells = [];
@@ -179,7 +179,7 @@ function jsonLinesRecords(text) {
 }
 
 /** Guess a file's format from its name and its first characters. */
-export function formatOf(name, text) {
+function formatOf(name, text) {
   const lower = name.toLowerCase();
   if (lower.endsWith(".jsonl") || lower.endsWith(".ndjson")) return "jsonl";
   if (lower.endsWith(".json")) return text.trimStart().startsWith("[") ? "json" : "jsonl";
@@ -214,7 +214,7 @@ function coerceBoolean(value) {
 }
 
 /** Check one record offline with the rules of import.addUsers that need no server. */
-export function checkRecord(record) {
+function checkRecord(record) {
   if (record.problem) return record;
   const user = record.user;
   if (!isObject(user)) return { ...record, problem: "must be object" };
