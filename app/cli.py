@@ -11,6 +11,7 @@ from app.db import get_db_of
 from app.fixtures import DEMO_DIR
 from app.fixtures.export import ExportError
 from app.models import connection
+from app.models.db_errors import DatabaseError
 from app.services import migrations, personal_tokens, restore
 from app.services.worker import Worker
 
@@ -154,7 +155,7 @@ def seed(export_path, export_db):
         _fail(f"cannot load the export, nothing written: {error}")
     except FileExistsError as error:
         _fail(f"refusing to overwrite, nothing written: {error}")
-    except connection.DatabaseError as error:
+    except DatabaseError as error:
         _fail(f"{db.name} refused the restore (an index or a document of the dump): {error}")
     finally:
         db.client.close()
