@@ -67,12 +67,12 @@ class Preparation:
                 self._fail("the file could not be read: an internal error (see the server log)")
 
     def _run(self):
-        if self.status == states.DOWNLOADING_FILE:
-            self._download()
         key = self.operation.get("importerKey")
         importer = importers.find(key)
         if importer is None:
             raise ImportFileError(f"no file importer has the key {key}")
+        if self.status == states.DOWNLOADING_FILE:
+            self._download()  # the importer's prepare() checks the file's first bytes
         file = import_files.open_file(self.db, self.operation.get(states.FILE_ID))
         if file is None:
             raise ImportFileError("the import file is no longer stored: upload it again")
@@ -123,10 +123,13 @@ class Preparation:
         if not url:
             raise ImportFileError("the operation has no file to download")
         import_files.delete(self.db, [self.operation.get(states.FILE_ID)])  # a half-done attempt
-        public = url.split("?", 1)[0]  # a signed URL's query is a credential: never shown
+        public = downloads.public_url(url)
         name = public.rstrip("/").rsplit("/", 1)[-1] or "download"
         limit = self.settings.limits.max_file_bytes
         writer = import_files.Writer(self.db, name, limit)
+        # Recorded before the first byte: if this worker dies, the next attempt, import.new
+        # and import.clear find and delete what it had written.
+        self._report(force=True, changes={states.FILE_ID: writer.id})
         try:
             downloads.download(
                 url,
@@ -155,9 +158,6 @@ class Preparation:
         self.status = states.FILE_LOADED
         self._report(force=True, changes=changes)
         self.operation.update(changes)
-        importer = importers.find(self.operation.get("importerKey"))
-        if importer is not None:
-            importer.check_head(stored.head)
 
     def _writing_to(self, writer):
         def write(chunk):
