@@ -18,7 +18,7 @@ from app.models import import_files, import_operations, staging
 from app.models.db_errors import is_unavailable
 from app.services import clock, states
 from app.services.imports import default_roles, merge_roles
-from app.services.lease import Lease, Stopped
+from app.services.lease import INVALIDATED, Lease, Stopped
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +84,7 @@ class Preparation:
                 self._handle(event)
         if not self.counts["users"]:
             raise ImportFileError(f"{self.operation.get('file')}: no user to import")
-        self._release({"status": states.USER_SELECTION, **self._counts()})
+        self.lease.release({"status": states.USER_SELECTION, **self._counts()})
         log.info("preparation done: %s users staged", self.counts["users"])
 
     def _handle(self, event):
@@ -104,9 +104,7 @@ class Preparation:
         elif isinstance(event, Messages):
             self.counts["messages"] += event.count
             self._report()
-        if self.worker.stopping():
-            self._release({})
-            raise Stopped("the worker is shutting down")
+        self.lease.stop_if_worker_stopping()
 
     def _stage(self, records, data_type, first_number):
         # The lease is renewed (and checked) before the write, at most every REPORT_SECONDS:
@@ -181,8 +179,7 @@ class Preparation:
         state = self.lease.write(changes or {"status": self.status, **self._counts()})
         if state.get("valid") is not True:
             self._clear_staged()
-            self._release({})
-            raise Stopped("the operation was invalidated (import.clear or import.new)")
+            self.lease.stop(INVALIDATED)
 
     def _fail(self, reason):
         """Record why the file cannot be prepared (None: just give the operation up)."""
@@ -190,12 +187,9 @@ class Preparation:
             failure = {"status": states.FAILED, states.ERROR_MESSAGE: reason, **self._counts()}
             failure = failure if reason is not None else {}
             # Only while the lease is ours: another worker may be preparing the file now.
-            if self._release(failure):
+            if self.lease.release(failure):
                 self._clear_staged()
         except Exception as error:
             if is_unavailable(error):
                 raise
             log.exception("could not record the failed preparation")
-
-    def _release(self, changes):
-        return self.lease.release(changes)
