@@ -11,6 +11,7 @@ from app.db import get_db_of
 from app.fixtures import DEMO_DIR
 from app.fixtures.export import ExportError
 from app.models import connection
+from app.models.db_errors import DatabaseError
 from app.services import migrations, personal_tokens, restore
 from app.services.worker import Worker
 
@@ -64,15 +65,21 @@ def serve(host, port, export_path, export_db, token_for):
     except SettingsError as error:
         _fail(f"not starting: {error}")
 
-    def build():
-        return create_app(overrides)
-
+    token = None
     if token_for:
         if user_id is None:
             _fail(f"not starting: no user with the username or _id {token_for!r}")
         token = personal_tokens.new_secret()
-        build = _with_token(build, user_id, token)
         _show_token({"_id": user_id, "username": token_for}, token)
+
+    def build():
+        app = create_app(overrides)
+        if token:
+            # Made here and shown once; the worker process that holds the embedded database
+            # stores it (again if gunicorn restarts it: the same token stays valid).
+            personal_tokens.create(get_db_of(app), user_id, personal_tokens.SERVE_NAME, token)
+        return app
+
     logs.configure(settings["LOG_LEVEL"], settings["LOG_FORMAT"])
     server.run(build, host, port)
 
@@ -85,17 +92,6 @@ def _check_embedded_data(settings, user):
         return None
     dump, database = restore.open_for_loading(path, settings["EXPORT_DB"])
     return restore.check(dump, database, user, only=restore.SERVED)
-
-
-def _with_token(build, user_id, token):
-    # The token is made here and shown once; the worker process that holds the embedded
-    # database stores it (again if gunicorn restarts it: the same token stays valid).
-    def build_with_token():
-        app = build()
-        personal_tokens.create(get_db_of(app), user_id, personal_tokens.SERVE_NAME, token)
-        return app
-
-    return build_with_token
 
 
 def _show_token(user, token):
@@ -154,7 +150,7 @@ def seed(export_path, export_db):
         _fail(f"cannot load the export, nothing written: {error}")
     except FileExistsError as error:
         _fail(f"refusing to overwrite, nothing written: {error}")
-    except connection.DatabaseError as error:
+    except DatabaseError as error:
         _fail(f"{db.name} refused the restore (an index or a document of the dump): {error}")
     finally:
         db.client.close()

@@ -20,13 +20,14 @@ def open_embedded(export_dir, seed_demo, export_db=None):
         dump, database = restore.open_for_loading(export_dir, export_db)
         counts = restore.load(db, dump, database, only=restore.SERVED)
         skipped = restore.not_served(dump, database)
+        loaded = f"the {dump.kind} {export_dir} (database {database}): {restore.describe(counts)}"
         _warn_embedded(
-            f"loaded from the {dump.kind} {export_dir} (database {database}): {_describe(counts)}"
+            f"loaded from {loaded}"
             + (f"; not loaded, unused by the service: {_listing(skipped)}" if skipped else "")
         )
     elif seed_demo:
         counts = restore.load(db, *restore.open_for_loading(DEMO_DIR))
-        _warn_embedded(f"seeded with the demo fixtures: {_describe(counts)}")
+        _warn_embedded(f"seeded with the demo fixtures: {restore.describe(counts)}")
         _print_demo_credentials()
     # Nothing else would migrate a database that lives only in this process.
     migrations.migrate(db)
@@ -36,10 +37,6 @@ def open_embedded(export_dir, seed_demo, export_db=None):
 def _listing(names, shown=8):
     more = f" and {len(names) - shown} more" if len(names) > shown else ""
     return ", ".join(names[:shown]) + more
-
-
-def _describe(counts):
-    return ", ".join(f"{name}={n}" for name, n in sorted(counts.items()))
 
 
 def _warn_embedded(origin):

@@ -14,5 +14,4 @@ _DECLARED = (
 def up(db, now):
     """Ensure every declared index (never replacing or dropping an existing one)."""
     for collection, declared in _DECLARED:
-        for keys, options in declared:
-            indexes.ensure(db, collection, keys, **options)
+        indexes.ensure_declared(db, collection, declared)

@@ -7,5 +7,4 @@ NAME = "create the indexes of rocketchat_server_events"
 
 def up(db, now):
     """Ensure Rocket.Chat's two indexes (never replacing or dropping an existing one)."""
-    for keys, options in server_events.INDEXES:
-        indexes.ensure(db, server_events.COLLECTION, keys, **options)
+    indexes.ensure_declared(db, server_events.COLLECTION, server_events.INDEXES)

@@ -8,5 +8,4 @@ NAME = "index the order of the operations' history"
 
 def up(db, now):
     """Ensure the history's index (never replacing or dropping an existing one)."""
-    for keys, options in import_operations.INDEXES:
-        indexes.ensure(db, import_operations.COLLECTION, keys, **options)
+    indexes.ensure_declared(db, import_operations.COLLECTION, import_operations.INDEXES)

@@ -44,6 +44,18 @@ def test_seeding_twice_is_harmless(wire_url):
 
 
 @pytest.mark.wire
+def test_a_database_that_refuses_the_documents_is_named_with_its_reason(wire_url):
+    with pymongo.MongoClient(wire_url) as client:
+        # A validator of the administrator's own that no Rocket.Chat user satisfies.
+        validator = {"$jsonSchema": {"required": ["departmentCode"]}}
+        client.get_default_database().create_collection("users", validator=validator)
+    result = run_server_command(["seed"], MONGO_URL=wire_url)
+    assert result.exit_code == 2, result.output
+    assert "refused the restore (an index or a document of the dump)" in result.output
+    assert counts(wire_url)["users"] == 0
+
+
+@pytest.mark.wire
 def test_seed_refuses_to_overwrite_and_writes_nothing(wire_url):
     assert run_server_command(["seed"], MONGO_URL=wire_url).exit_code == 0
     with pymongo.MongoClient(wire_url) as client:

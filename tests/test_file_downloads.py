@@ -18,8 +18,14 @@ ZIP = importfiles.users_zip(rows=3)
 
 
 class _Files(BaseHTTPRequestHandler):
+    seen = []  # what `on_request` found, one entry per request to /watched.zip
+    on_request = None
+
     def do_GET(self):  # noqa: N802 (http.server's name)
-        if self.path.startswith("/users.zip"):
+        if self.path == "/watched.zip":
+            _Files.seen.append(_Files.on_request())
+            self._send(ZIP)
+        elif self.path.startswith("/users.zip"):
             self._send(ZIP)
         elif self.path == "/slow.zip":
             time.sleep(2)
@@ -185,3 +191,22 @@ def test_a_download_whose_worker_died_is_made_again(admin, db, files_url, allowe
     assert ready["operation"]["count"]["users"] == 3
     assert import_files.open_file(db, partial.id) is None
     assert db[import_files.FILES].count_documents({}) == 1
+
+
+def test_a_download_records_its_file_before_the_first_byte_arrives(
+    admin, db, files_url, allowed, file_worker, monkeypatch
+):
+    # A worker killed mid-download leaves chunks behind: the operation must already name
+    # them, so that the next attempt, import.new or import.clear deletes them.
+    def recorded():
+        return db.rocketchat_import.find_one({"valid": True}).get(states.FILE_ID)
+
+    monkeypatch.setattr(_Files, "on_request", staticmethod(recorded))
+    monkeypatch.setattr(_Files, "seen", [])
+    assert download(admin, f"{files_url}/watched.zip").status_code == 200
+    file_worker().run_pending()
+    operation = db.rocketchat_import.find_one({"valid": True})
+    assert status(admin)["state"] == "ready"
+    assert _Files.seen == [operation[states.FILE_ID]]
+    assert admin.post("import.new").status_code == 200
+    assert db[import_files.CHUNKS].count_documents({}) == 0

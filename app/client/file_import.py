@@ -11,6 +11,7 @@ from pathlib import Path
 
 from app.client.api import ApiError, Unreachable
 from app.client.importer import Importer, Outcome, Refused
+from app.client.output import plural
 from app.client.uploads import Base64JsonBody, RawBody
 from app.services import states
 
@@ -47,7 +48,7 @@ class FileImporter(Importer):
         outcome.staging_seconds = self.clock() - started
         # The selected users: count.total also counts channels and messages until the
         # import starts.
-        status = self._watch(operation["_id"], len(users), lambda count: len(users))
+        status = self._watch(operation["_id"], len(users), total=len(users))
         outcome.import_seconds = self.clock() - started - outcome.staging_seconds
         self._conclude(status, outcome, ())  # a zip's records have no line of their own
         return outcome
@@ -120,9 +121,9 @@ class FileImporter(Importer):
     def _tell_what_is_left_out(self, path, selection):
         channels = len(selection.get("channels") or [])
         messages = selection.get("message_count") or 0
-        text = f"{path.name}: {_some(len(selection.get('users') or []), 'user')} to import"
+        text = f"{path.name}: {plural(len(selection.get('users') or []), 'user')} to import"
         if channels or messages:
-            text += f"; {_some(channels, 'channel')} and {_some(messages, 'message')} are not"
+            text += f"; {plural(channels, 'channel')} and {plural(messages, 'message')} are not"
             text += " imported (users only)"
         self.progress.note(text + ".")
 
@@ -149,10 +150,6 @@ def _streaming_unsupported(error):
         and error.error_type == "invalid-params"
         and "binaryContent" in error.error
     )
-
-
-def _some(number, noun):
-    return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
 def _guess_type(path):

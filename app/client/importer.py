@@ -45,11 +45,14 @@ class Outcome:
         return self.state == "done" and self.created == self.read and not self.failed
 
 
-def scan(source):
-    """Read and check every record offline; return (records read, Failures). Sends nothing."""
+def scan(source, observe=None):
+    """Read and check every record offline; return (records read, Failures). Sends nothing.
+    `observe(checked)`, when given, sees each checked record as well."""
     read, failures = 0, []
     for checked in map(check, source.records()):
         read += 1
+        if observe is not None:
+            observe(checked)
         if checked.problem:
             failures.append(Failure(checked.line, checked.raw, checked.problem))
     return read, failures
@@ -123,9 +126,8 @@ class Importer:
             half = len(chunk) // 2
             return self._send(chunk[:half], failures) + self._send(chunk[half:], failures)
 
-    def _watch(self, operation_id, sent, total_of=None):
-        """Poll import.status until the import ends; `total_of(count)` reads its total."""
-        total_of = total_of or (lambda count: count.get("total") or sent)
+    def _watch(self, operation_id, sent, total=None):
+        """Poll import.status until the import ends; `total`, when given, is its total."""
         stalled = self._stall_watch()
         while True:
             status = self.client.import_status()
@@ -136,7 +138,7 @@ class Importer:
             count = operation.get("count") or {}
             counters = (count.get("completed") or 0, count.get("error") or 0)
             finished = status["state"] in FINISHED_STATES
-            self.progress.importing(*counters, total_of(count), final=finished)
+            self.progress.importing(*counters, total or count.get("total") or sent, final=finished)
             if finished:
                 self.progress.finish()
                 return status

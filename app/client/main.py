@@ -198,10 +198,12 @@ def main(
                 )
                 return importer.run(file)
         else:
-            scanned = scan(source)
+            collisions = _collisions(against, against_db) if against else None
+            scanned = scan(source, collisions.see if collisions else None)
             if dry_run:
-                if against:
-                    scanned = _with_collisions(source, scanned, against, against_db)
+                if collisions:
+                    read, failures = scanned
+                    scanned = read, sorted(failures + collisions.found, key=_line)
                 output.dry_run_summary(source, *scanned, writer, against=against)
                 failed = scanned[1] or not scanned[0]
                 sys.exit(STOPPED if writer.failed else FAILURES if failed else OK)
@@ -228,15 +230,17 @@ def main(
     sys.exit(STOPPED if writer.failed else _exit_status(outcome))
 
 
-def _with_collisions(source, scanned, against, database):
-    from app.client.against import AgainstError, collisions
+def _collisions(against, database):
+    from app.client.against import AgainstError, Collisions
 
-    read, failures = scanned
     try:
-        found = collisions(source, against, database)
+        return Collisions(against, database)
     except AgainstError as error:
         _stop(f"--against: {error}; nothing was sent")
-    return read, sorted(failures + found, key=lambda failure: failure.line)
+
+
+def _line(failure):
+    return failure.line
 
 
 def _log_in(client, user_id, auth_token, username, password):

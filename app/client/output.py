@@ -8,7 +8,12 @@ from app.client.progress import count, duration
 
 def users(number):
     """Return `1 user` or `2,000 users`."""
-    return f"{count(number)} user{'' if number == 1 else 's'}"
+    return plural(number, "user")
+
+
+def plural(number, noun):
+    """Return `1 channel` or `2,000 channels`."""
+    return f"{count(number)} {noun}{'' if number == 1 else 's'}"
 
 
 class ReportFile:

@@ -44,6 +44,11 @@ class ImportPathRefused(ImportFileError):
     """A server path outside the import folder, or any path when no folder is configured."""
 
 
+def public_url(url):
+    """Return a URL without its query: a signed URL's query is a credential, never shown."""
+    return url.split("?", 1)[0]
+
+
 def check_url(url: str, allowlist: tuple[str, ...]) -> None:
     """Raise DownloadError for a URL that is not http(s), UrlRefused for an internal one."""
     _check(url, Allowlist(allowlist))

@@ -11,6 +11,9 @@ from pymongo.errors import (
 # Any error of the database client: is_unavailable tells an outage from a bug.
 DatabaseError = PyMongoError
 
+# The server's code of a write refused by a unique index.
+DUPLICATE_KEY = 11000
+
 # Errors that mean "the database is not there right now", as opposed to a bug.
 UNAVAILABLE_ERRORS = (ConnectionFailure, ServerSelectionTimeoutError, ExecutionTimeout)
 

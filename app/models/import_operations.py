@@ -139,11 +139,9 @@ def update(db, operation_id, changes, now):
     db[COLLECTION].update_one({"_id": operation_id}, {"$set": {**changes, "_updatedAt": now}})
 
 
-def file_ids(db, except_id=None):
-    """Return the stored-file ids (ours, FILE_ID) of every operation but `except_id`."""
+def file_ids(db):
+    """Return the stored-file ids (ours, FILE_ID) of every operation."""
     query = {FILE_ID: {"$exists": True}}
-    if except_id is not None:
-        query["_id"] = {"$ne": except_id}
     return [doc[FILE_ID] for doc in db[COLLECTION].find(query, {FILE_ID: 1})]
 
 

@@ -19,6 +19,12 @@ def ensure(db, collection, keys, **options):
     return db[collection].create_index(keys, **options)
 
 
+def ensure_declared(db, collection, declared):
+    """Ensure each `(keys, options)` of a model's INDEXES on its collection."""
+    for keys, options in declared:
+        ensure(db, collection, keys, **options)
+
+
 def _same(existing, keys, options):
     return (
         list(existing["key"].items()) == keys

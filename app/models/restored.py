@@ -2,7 +2,7 @@
 
 from pymongo.errors import BulkWriteError
 
-DUPLICATE_KEY = 11000
+from app.models.db_errors import DUPLICATE_KEY
 
 
 def insert(db, collection, documents):

@@ -6,10 +6,10 @@ from pymongo import UpdateOne
 from pymongo.errors import BulkWriteError
 
 from app.models.connection import iterate
+from app.models.db_errors import DUPLICATE_KEY
 
 COLLECTION = "rocketchat_import_data"
 USER = "user"
-DUPLICATE_KEY = 11000
 
 # What Rocket.Chat declares on this collection.
 INDEXES = [([("dataType", pymongo.ASCENDING)], {})]

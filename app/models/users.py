@@ -5,10 +5,9 @@ import re
 from pymongo.errors import AutoReconnect, BulkWriteError
 
 from app.models.connection import is_embedded
-from app.models.db_errors import TRANSIENT_CODES
+from app.models.db_errors import DUPLICATE_KEY, TRANSIENT_CODES
 
 COLLECTION = "users"
-DUPLICATE_KEY = 11000
 
 # Rocket.Chat's own case-insensitive lookups use this collation, and it declares
 # case-insensitive indexes on username and emails.address with it.

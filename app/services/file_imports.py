@@ -13,7 +13,7 @@ from app import importers
 from app.config import Defaults
 from app.errors import ActionRefused, ImporterNotDefined, MethodError
 from app.importers.base import FileLimits, ImportFileError
-from app.importers.download import UrlRefused, check_url, resolve_import_path
+from app.importers.download import UrlRefused, check_url, public_url, resolve_import_path
 from app.importers.names import check_file_name, stored_file_name
 from app.models import import_files, import_operations
 from app.services import clock, imports, states
@@ -165,7 +165,7 @@ def download(db, user_id, importer_key, file_url, settings):
     try:
         check_url(file_url, settings.url_allowlist)
     except (UrlRefused, ImportFileError) as error:
-        reason = f"{_url_for_log(file_url)}: {error}"
+        reason = f"{public_url(file_url)}: {error}"
         log.warning("download refused: %s", reason)
         import_operations.update(
             db,
@@ -192,11 +192,6 @@ def _from_folder(db, user_id, importer, path, settings):
         chunks = iter(lambda: file.read(READ_BYTES), b"")
         stored = receive(db, importer, name, chunks, settings, DOWNLOAD)
     return start_with_file(db, user_id, importer, name, "application/octet-stream", stored)
-
-
-def _url_for_log(url):
-    # A signed URL carries its credentials in the query: never log or store that part.
-    return url.split("?", 1)[0]
 
 
 def _new_file_operation(db, user_id, importer, status, now):

@@ -41,9 +41,7 @@ def new_operation(db, user_id):
 def replace_operations(db, operation):
     """Invalidate every operation, empty the staging area and the stored files, then insert
     `operation` as the current one; return it."""
-    import_operations.invalidate_all(db, operation["_updatedAt"])
-    staging.delete_all(db)
-    import_files.delete(db, import_operations.file_ids(db))
+    clear(db, operation["_updatedAt"])
     # The current operation is the newest `ts`, for Rocket.Chat too: one replaced within
     # the same millisecond would tie with this one, so this one is made a millisecond newer.
     newest = import_operations.newest_ts(db)
@@ -123,9 +121,10 @@ def start_import(db):
     return operation["_id"]
 
 
-def clear(db):
-    """Invalidate every operation and empty the staging area (a running import stops)."""
-    import_operations.invalidate_all(db, clock.now())
+def clear(db, now=None):
+    """Invalidate every operation, empty the staging area and delete the stored files (a
+    running import stops)."""
+    import_operations.invalidate_all(db, now or clock.now())
     staging.delete_all(db)
     import_files.delete(db, import_operations.file_ids(db))
 

@@ -8,11 +8,14 @@ class Stopped(Exception):
     """The work must stop: invalidated, cancelled, its lease lost, or its worker stopping."""
 
 
+INVALIDATED = "the operation was invalidated (import.clear or import.new)"
+
+
 class Lease:
     """The lease one worker holds on one operation, for an import run or a preparation."""
 
     def __init__(self, worker, operation_id):
-        self.db, self.worker_id = worker.db, worker.worker_id
+        self.worker, self.db, self.worker_id = worker, worker.db, worker.worker_id
         self.settings, self.operation_id = worker.settings, operation_id
 
     def write(self, changes):
@@ -36,3 +39,14 @@ class Lease:
         return import_operations.release(
             self.db, self.operation_id, self.worker_id, changes, clock.now()
         )
+
+    def stop(self, reason, changes=None):
+        """Write the last changes, give the lease up and raise Stopped(reason)."""
+        self.release(changes or {})
+        raise Stopped(reason)
+
+    def stop_if_worker_stopping(self):
+        """Hand the operation over at once, rather than when the lease expires, when the
+        worker is asked to stop."""
+        if self.worker.stopping():
+            self.stop("the worker is shutting down")

@@ -1,11 +1,17 @@
 """Read-only views of import operations: status, current, latest and progress."""
 
+from app import importers
 from app.errors import OperationNotFound
 from app.models import import_operations
 from app.services.states import state_of
 
-# Importer keys Rocket.Chat ships, with the names getImportProgress reports.
-IMPORTER_NAMES = {"api": "API", "csv": "CSV", "slack": "Slack", "slack-users": "Slack_Users"}
+# Importer keys Rocket.Chat ships, with the names getImportProgress reports: the file
+# importers' own names, and those of the API and of Rocket.Chat's Slack export importer.
+IMPORTER_NAMES = {
+    "api": "API",
+    "slack": "Slack",
+    **{importer.key: importer.name for importer in importers.visible()},
+}
 
 
 def import_status(db):

@@ -18,7 +18,7 @@ from app.models import import_files, import_operations, staging
 from app.models.db_errors import is_unavailable
 from app.services import clock, states
 from app.services.imports import default_roles, merge_roles
-from app.services.lease import Lease, Stopped
+from app.services.lease import INVALIDATED, Lease, Stopped
 
 log = logging.getLogger(__name__)
 
@@ -67,12 +67,12 @@ class Preparation:
                 self._fail("the file could not be read: an internal error (see the server log)")
 
     def _run(self):
-        if self.status == states.DOWNLOADING_FILE:
-            self._download()
         key = self.operation.get("importerKey")
         importer = importers.find(key)
         if importer is None:
             raise ImportFileError(f"no file importer has the key {key}")
+        if self.status == states.DOWNLOADING_FILE:
+            self._download()  # the importer's prepare() checks the file's first bytes
         file = import_files.open_file(self.db, self.operation.get(states.FILE_ID))
         if file is None:
             raise ImportFileError("the import file is no longer stored: upload it again")
@@ -84,7 +84,7 @@ class Preparation:
                 self._handle(event)
         if not self.counts["users"]:
             raise ImportFileError(f"{self.operation.get('file')}: no user to import")
-        self._release({"status": states.USER_SELECTION, **self._counts()})
+        self.lease.release({"status": states.USER_SELECTION, **self._counts()})
         log.info("preparation done: %s users staged", self.counts["users"])
 
     def _handle(self, event):
@@ -104,9 +104,7 @@ class Preparation:
         elif isinstance(event, Messages):
             self.counts["messages"] += event.count
             self._report()
-        if self.worker.stopping():
-            self._release({})
-            raise Stopped("the worker is shutting down")
+        self.lease.stop_if_worker_stopping()
 
     def _stage(self, records, data_type, first_number):
         # The lease is renewed (and checked) before the write, at most every REPORT_SECONDS:
@@ -123,10 +121,13 @@ class Preparation:
         if not url:
             raise ImportFileError("the operation has no file to download")
         import_files.delete(self.db, [self.operation.get(states.FILE_ID)])  # a half-done attempt
-        public = url.split("?", 1)[0]  # a signed URL's query is a credential: never shown
+        public = downloads.public_url(url)
         name = public.rstrip("/").rsplit("/", 1)[-1] or "download"
         limit = self.settings.limits.max_file_bytes
         writer = import_files.Writer(self.db, name, limit)
+        # Recorded before the first byte: if this worker dies, the next attempt, import.new
+        # and import.clear find and delete what it had written.
+        self._report(force=True, changes={states.FILE_ID: writer.id})
         try:
             downloads.download(
                 url,
@@ -155,9 +156,6 @@ class Preparation:
         self.status = states.FILE_LOADED
         self._report(force=True, changes=changes)
         self.operation.update(changes)
-        importer = importers.find(self.operation.get("importerKey"))
-        if importer is not None:
-            importer.check_head(stored.head)
 
     def _writing_to(self, writer):
         def write(chunk):
@@ -181,8 +179,7 @@ class Preparation:
         state = self.lease.write(changes or {"status": self.status, **self._counts()})
         if state.get("valid") is not True:
             self._clear_staged()
-            self._release({})
-            raise Stopped("the operation was invalidated (import.clear or import.new)")
+            self.lease.stop(INVALIDATED)
 
     def _fail(self, reason):
         """Record why the file cannot be prepared (None: just give the operation up)."""
@@ -190,12 +187,9 @@ class Preparation:
             failure = {"status": states.FAILED, states.ERROR_MESSAGE: reason, **self._counts()}
             failure = failure if reason is not None else {}
             # Only while the lease is ours: another worker may be preparing the file now.
-            if self._release(failure):
+            if self.lease.release(failure):
                 self._clear_staged()
         except Exception as error:
             if is_unavailable(error):
                 raise
             log.exception("could not record the failed preparation")
-
-    def _release(self, changes):
-        return self.lease.release(changes)

@@ -61,26 +61,28 @@ def load(db, dump, database, only=None):
     # Indexes first: one the database refuses stops the restore before any document.
     for name, collection in collections.items():
         indexes.restore(db, name, collection.indexes)
-    pending = {}
     try:
-        for name, document in dump.documents(database, only):
-            batch = pending.setdefault(name, [])
-            batch.append(document)
-            if len(batch) >= BATCH:
-                counts[name] = counts.get(name, 0) + _flush(db, name, batch)
-        for name, batch in pending.items():
-            counts[name] = counts.get(name, 0) + _flush(db, name, batch)
+        for name, batch in _batches(dump.documents(database, only)):
+            restored.insert(db, name, batch)
+            counts[name] = counts.get(name, 0) + len(batch)
     except FileExistsError as error:
         raise DumpError(f"{dump.path}: {error}") from None
     return counts
 
 
-def _flush(db, name, batch):
-    written = len(batch)
-    if batch:
-        restored.insert(db, name, batch)
-        batch.clear()
-    return written
+def _batches(pairs):
+    """Group `(collection, item)` pairs, in order, into `(collection, list)` of at most
+    BATCH items each; what is left of each collection comes last."""
+    pending = {}
+    for name, item in pairs:
+        batch = pending.setdefault(name, [])
+        batch.append(item)
+        if len(batch) >= BATCH:
+            yield name, batch
+            pending[name] = []
+    for name, batch in pending.items():
+        if batch:
+            yield name, batch
 
 
 def check(dump, database, user=None, only=None):
@@ -97,28 +99,25 @@ def check(dump, database, user=None, only=None):
 def survey(db, dump, database):
     """Read a dump's database through (every check made, nothing written); return
     (documents, documents db already holds, clashes as "collection: n (first: id)")."""
-    total, existing, clashes = 0, 0, []
-    found, seen, pending = {}, {}, {}
+    seen, found = {}, {}
+    for name, batch in _batches(_ids_once(dump, database, seen)):
+        if existing_ids := restored.existing_ids(db, name, batch):
+            found.setdefault(name, []).extend(existing_ids)
+    total = sum(len(ids) for ids in seen.values())
+    existing = sum(len(ids) for ids in found.values())
+    clashes = [f"{name}: {len(ids)} (first: {ids[0]})" for name, ids in sorted(found.items())]
+    return total, existing, clashes
+
+
+def _ids_once(dump, database, seen):
+    """Yield `(collection, _id)` of every document; a dump holding an _id twice is refused."""
     for name, document in dump.documents(database):
-        total += 1
         ids = seen.setdefault(name, set())
         key = repr(document.get("_id"))
         if key in ids:
             raise DumpError(f"{dump.path}: {name}: _id {document.get('_id')!r} appears twice")
         ids.add(key)
-        batch = pending.setdefault(name, [])
-        batch.append(document.get("_id"))
-        if len(batch) >= BATCH:
-            found.setdefault(name, []).extend(restored.existing_ids(db, name, batch))
-            batch.clear()
-    for name, batch in pending.items():
-        if batch:
-            found.setdefault(name, []).extend(restored.existing_ids(db, name, batch))
-    for name, ids in sorted(found.items()):
-        existing += len(ids)
-        if ids:
-            clashes.append(f"{name}: {len(ids)} (first: {ids[0]})")
-    return total, existing, clashes
+        yield name, document.get("_id")
 
 
 def seed(db, dump, database):

@@ -9,7 +9,7 @@ from app.models import staging, users
 from app.models.db_errors import is_unavailable
 from app.services import accounts, clock, states
 from app.services.conflicts import Holders, lookup_of
-from app.services.lease import Lease, Stopped
+from app.services.lease import INVALIDATED, Lease, Stopped
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +71,7 @@ class ImportRun:
             if is_unavailable(error):
                 raise  # the worker waits for the database and resumes the run
             log.exception("import run failed")
-            self._release({"status": states.FAILED, **self._counts()})
+            self.lease.release({"status": states.FAILED, **self._counts()})
 
     def _run_steps(self):
         status = self.operation.get("status")
@@ -84,7 +84,7 @@ class ImportRun:
             start = states.LATER_STEPS.index(status) if status in states.LATER_STEPS else 0
         for step in states.LATER_STEPS[start:]:
             self._progress({"status": step})
-        self._release({"status": states.DONE, **self._counts()})
+        self.lease.release({"status": states.DONE, **self._counts()})
         log.info("import run done: %s created, %s failed", self.completed, self.failed)
 
     def _start_counts(self, first_start):
@@ -117,9 +117,7 @@ class ImportRun:
         self._progress(self._counts())
         if self.worker.on_batch:
             self.worker.on_batch(self)
-        if self.worker.stopping():
-            # Hand the run over at once rather than when the lease expires.
-            self._stop("the worker is shutting down", {})
+        self.lease.stop_if_worker_stopping()
 
     def _process(self, staged, holders):
         outcome, planned = Outcome(), []
@@ -190,21 +188,11 @@ class ImportRun:
 
     def _progress(self, changes):
         """Write progress, then stop if the operation was invalidated or cancelled."""
-        self._stop_if_asked(self._write_progress(changes))
-
-    def _write_progress(self, changes):
-        return self.lease.write(changes)
+        self._stop_if_asked(self.lease.write(changes))
 
     def _stop_if_asked(self, state):
         if state.get("valid") is not True:
-            self._stop("the operation was invalidated (import.clear or import.new)", {})
+            self.lease.stop(INVALIDATED)
         if state.get(states.CANCEL):
             cancelled = {"status": states.CANCELLED, **self._counts()}
-            self._stop("the operation was cancelled (import.cancel)", cancelled)
-
-    def _stop(self, reason, last_changes):
-        self._release(last_changes)
-        raise Stopped(reason)
-
-    def _release(self, changes):
-        self.lease.release(changes)
+            self.lease.stop("the operation was cancelled (import.cancel)", cancelled)

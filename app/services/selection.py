@@ -8,15 +8,13 @@ imports, and counts, exactly those.
 import uuid
 from datetime import timedelta
 
-from app import importers
-from app.errors import ActionRefused, ImporterNotDefined, MethodError
+from app.errors import ActionRefused, MethodError
 from app.models import import_operations, staging
 from app.services import clock, states
-from app.services.file_imports import NOT_IMPORTED_KINDS
+from app.services.file_imports import NOT_IMPORTED_KINDS, importer_for
 
 FILE_DATA = "getImportFileData"
 START = "startImport"
-DIRECT_MESSAGES = "__directMessages__"
 _HOLD_SECONDS = 60  # how long startImport keeps workers off while it applies the selection
 _DELETE_CHUNK = 1000
 # What the selection shows of a staged record.
@@ -29,8 +27,8 @@ def _current(db, method):
     if operation is None:
         raise MethodError("Import Operation Not Found", "error-operation-not-found", method)
     key = operation.get("importerKey") or "api"
-    if key != "api" and importers.find(key) is None:
-        raise ImporterNotDefined(key, method)
+    if key != "api":
+        importer_for(key, method)  # refused as Rocket.Chat refuses an importer it lacks
     return operation
 
 
@@ -47,12 +45,12 @@ def file_data(db):
         raise MethodError(reason, "error-import-failed", FILE_DATA)
     if status not in states.SELECTABLE:
         raise _invalid()
+    users = staging.all_of_type(db, staging.USER, _USER_FIELDS)
+    channels = staging.all_of_type(db, staging.CHANNEL, _CHANNEL_FIELDS)
     return {
         "name": operation.get("type"),
-        "users": [_user_entry(r["data"]) for r in staging.all_of_type(db, "user", _USER_FIELDS)],
-        "channels": [
-            _channel_entry(r["data"]) for r in staging.all_of_type(db, "channel", _CHANNEL_FIELDS)
-        ],
+        "users": [_user_entry(record["data"]) for record in users],
+        "channels": [_channel_entry(record["data"]) for record in channels],
         "message_count": (operation.get("count") or {}).get("messages") or 0,
         "notImported": NOT_IMPORTED_KINDS,
     }
@@ -133,7 +131,7 @@ def _keep_selected(db, import_ids, operation_id, holder):
         return
     unselected = [
         record["_id"]
-        for record in staging.all_of_type(db, "user", ("importIds",))
+        for record in staging.all_of_type(db, staging.USER, ("importIds",))
         if _first(record["data"].get("importIds")) not in import_ids
     ]
     for start_at in range(0, len(unselected), _DELETE_CHUNK):
