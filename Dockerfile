@@ -17,5 +17,5 @@ RUN pip install . \
 USER 10001:10001
 EXPOSE 3000
 # API_WORKERS processes on MONGO_URL's database; a single one without MONGO_URL, since each
-# process would otherwise hold an embedded database of its own (app/gunicorn_conf.py).
-CMD ["gunicorn", "--config", "python:app.gunicorn_conf"]
+# process would otherwise hold an embedded database of its own (app/serving/gunicorn_conf.py).
+CMD ["gunicorn", "--config", "python:app.serving.gunicorn_conf"]

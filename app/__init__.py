@@ -10,9 +10,10 @@ def create_app(test_config=None):
     """Build the app: settings, logging, the database, the API and its error handlers."""
     from flask import Flask
 
-    from app import api, console, db, headers, logs, proxy, ratelimit, worker_binding
+    from app import api, console
     from app.config import load_settings
-    from app.json_provider import RocketChatJSON
+    from app.extensions import db, headers, logs, proxy, ratelimit, worker_binding
+    from app.extensions.json_provider import RocketChatJSON
 
     app = Flask(__name__, static_folder=None)
     app.json = RocketChatJSON(app)
@@ -30,7 +31,7 @@ def create_app(test_config=None):
 
 def close_app(app):
     """Release what an app holds: its import worker, rate-limit storage and database client."""
-    from app import db, ratelimit, worker_binding
+    from app.extensions import db, ratelimit, worker_binding
 
     worker_binding.get_worker_of(app).stop(timeout=30)
     ratelimit.close()

@@ -1,7 +1,14 @@
-"""Settings: class defaults, overridden by the environment, overridden by test_config."""
+"""Settings: each written once below, with its default and a line of help; the environment
+overrides the default, test_config overrides the environment.
+
+docs/settings.md and .env.example are generated from SETTINGS (tools/settings_doc.py); a
+test fails when either is out of date.
+"""
 
 import os
 import sys
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 
 def _flag(raw):
@@ -19,105 +26,261 @@ def _list(raw):
     return tuple(item.strip() for item in raw.split(",") if item.strip())
 
 
-# Every setting the service reads from the environment, with its parser.
-ENV_SETTINGS = {
-    "MONGO_URL": str,
-    "MONGO_TIMEOUT_MS": int,
-    "LOG_LEVEL": str,
-    "LOG_FORMAT": str,
-    "EXPORT_DIR": str,
-    "EXPORT_DB": str,
-    "BCRYPT_ROUNDS": int,
-    "IMPORT_WORKER": str,
-    "IMPORT_BATCH_SIZE": int,
-    "IMPORT_LEASE_SECONDS": float,
-    "IMPORT_POLL_SECONDS": float,
-    "RATE_LIMIT_ENABLED": _flag,
-    "RATE_LIMIT_CALLS": int,
-    "RATE_LIMIT_PERIOD_SECONDS": int,
-    "RATE_LIMIT_STORAGE_URI": str,
-    "MAX_BODY_BYTES": int,
-    "MAX_USERS_PER_REQUEST": int,
-    # the file importers (uploadImportFile, downloadPublicImportFile)
-    "MAX_IMPORT_FILE_BYTES": int,
-    "IMPORT_MAX_UNPACKED_BYTES": int,
-    "IMPORT_MAX_ZIP_RATIO": int,
-    "IMPORT_MAX_ZIP_ENTRIES": int,
-    "IMPORT_URL_ALLOWLIST": _list,
-    "IMPORT_DOWNLOAD_TIMEOUT_SECONDS": float,
-    "IMPORT_FILE_FOLDER": str,
-    "HTTP_FORWARDED_COUNT": int,
+class Setting(NamedTuple):
+    """One environment variable the service reads."""
+
+    name: str
+    parse: Callable[[str], Any]
+    default: Any
+    help: str
+    section: str
+    choices: tuple = ()  # the only values allowed, when it is one of a few words
+    positive: bool = False  # a number that must be above 0
+    example: str | None = None  # what .env.example proposes, when not the default
+
+
+_DB, _LOG, _IMPORT, _FILES, _HTTP, _RUN = (
+    "Database",
+    "Logs",
+    "Imports",
+    "File importers",
+    "HTTP and rate limits",
+    "Processes (gunicorn, docker compose)",
+)
+
+SETTINGS = (
+    Setting(
+        "MONGO_URL",
+        str,
+        None,
+        "MongoDB URL, the database in its path (default `rocketchat`); unset: the embedded"
+        " in-memory demo database.",
+        _DB,
+        example="mongodb://mongo:27017/rocketchat",
+    ),
+    Setting(
+        "MONGO_TIMEOUT_MS",
+        int,
+        5000,
+        "How long a call waits for an unreachable MongoDB before answering 503.",
+        _DB,
+        positive=True,
+    ),
+    Setting(
+        "EXPORT_DIR",
+        str,
+        None,
+        "Embedded database only: load this Rocket.Chat backup (mongodump archive, folder or"
+        " tar, maybe gzipped, or a mongoexport folder) instead of the demo fixtures.",
+        _DB,
+    ),
+    Setting(
+        "EXPORT_DB",
+        str,
+        None,
+        "Which database of EXPORT_DIR to load, when several hold `users` and"
+        " `rocketchat_settings`.",
+        _DB,
+    ),
+    Setting("LOG_LEVEL", str, "INFO", "Python log level (DEBUG, INFO, WARNING, ERROR).", _LOG),
+    Setting(
+        "LOG_FORMAT",
+        str,
+        None,
+        "`json` (one object per line, with `request_id`) or `text` (one short line per"
+        " event); unset: text on a terminal, JSON elsewhere.",
+        _LOG,
+        choices=("json", "text"),
+        example="json",
+    ),
+    Setting("BCRYPT_ROUNDS", int, 10, "bcrypt cost of imported passwords (4 to 31).", _IMPORT),
+    Setting(
+        "IMPORT_WORKER",
+        str,
+        "thread",
+        "`thread`: this process runs imports on a background thread; `off`: it never imports"
+        " (a separate `bulk-import-server worker` does).",
+        _IMPORT,
+        choices=("thread", "off"),
+    ),
+    Setting(
+        "IMPORT_BATCH_SIZE",
+        int,
+        50,
+        "Users created per batch; counts are written after each batch.",
+        _IMPORT,
+        positive=True,
+    ),
+    Setting(
+        "IMPORT_LEASE_SECONDS",
+        float,
+        60.0,
+        "A run whose worker has been silent this long is taken over by another worker.",
+        _IMPORT,
+        positive=True,
+    ),
+    Setting(
+        "IMPORT_POLL_SECONDS",
+        float,
+        1.0,
+        "How often an idle worker looks for runs (import.run wakes a worker of the same"
+        " process at once).",
+        _IMPORT,
+        positive=True,
+    ),
+    Setting(
+        "MAX_USERS_PER_REQUEST",
+        int,
+        10_000,
+        "import.addUsers refuses more users in one call.",
+        _IMPORT,
+        positive=True,
+    ),
+    Setting(
+        "MAX_IMPORT_FILE_BYTES",
+        int,
+        256 * 1024 * 1024,
+        "The largest file uploadImportFile stores or downloadPublicImportFile fetches (its"
+        " base64 JSON body may exceed MAX_BODY_BYTES as far as the file needs).",
+        _FILES,
+        positive=True,
+    ),
+    Setting(
+        "IMPORT_MAX_UNPACKED_BYTES",
+        int,
+        1024 * 1024 * 1024,
+        "A zip whose entries unpack to more, in all, is a zip bomb: its preparation fails.",
+        _FILES,
+        positive=True,
+    ),
+    Setting(
+        "IMPORT_MAX_ZIP_RATIO",
+        int,
+        100,
+        "An entry that unpacks to more than this many times its packed size is a zip bomb.",
+        _FILES,
+        positive=True,
+    ),
+    Setting(
+        "IMPORT_MAX_ZIP_ENTRIES",
+        int,
+        10_000,
+        "A zip with more entries is refused.",
+        _FILES,
+        positive=True,
+    ),
+    Setting(
+        "IMPORT_URL_ALLOWLIST",
+        _list,
+        (),
+        "Comma-separated hosts or CIDRs (`files.intranet,10.0.0.0/8`) downloadPublicImportFile"
+        " may reach although loopback, private or link-local; empty: public addresses only.",
+        _FILES,
+    ),
+    Setting(
+        "IMPORT_DOWNLOAD_TIMEOUT_SECONDS",
+        float,
+        30.0,
+        "A download whose server does not connect or send data for this long fails.",
+        _FILES,
+        positive=True,
+    ),
+    Setting(
+        "IMPORT_FILE_FOLDER",
+        str,
+        None,
+        "The folder downloadPublicImportFile may read server paths from (a fileUrl not"
+        " starting with http); unset: server paths are refused.",
+        _FILES,
+    ),
+    Setting(
+        "RATE_LIMIT_ENABLED",
+        _flag,
+        True,
+        "Rocket.Chat's API rate limiter (1/true/yes/on, 0/false/no/off).",
+        _HTTP,
+    ),
+    Setting(
+        "RATE_LIMIT_CALLS",
+        int,
+        10,
+        "Calls allowed per client address, route and method...",
+        _HTTP,
+        positive=True,
+    ),
+    Setting(
+        "RATE_LIMIT_PERIOD_SECONDS",
+        int,
+        60,
+        "...per fixed window of this many seconds.",
+        _HTTP,
+        positive=True,
+    ),
+    Setting(
+        "RATE_LIMIT_STORAGE_URI",
+        str,
+        None,
+        "Where the rate-limit counters live; unset: MONGO_URL (shared by every process), else"
+        " memory.",
+        _HTTP,
+    ),
+    Setting(
+        "MAX_BODY_BYTES",
+        int,
+        16 * 1024 * 1024,
+        "Larger request bodies are refused with 413 before they are read.",
+        _HTTP,
+        positive=True,
+    ),
+    Setting(
+        "HTTP_FORWARDED_COUNT",
+        int,
+        0,
+        "How many reverse proxies in front append to X-Forwarded-For (Rocket.Chat's setting);"
+        " 0 ignores the header.",
+        _HTTP,
+    ),
+    Setting(
+        "API_WORKERS",
+        int,
+        4,
+        "gunicorn processes of the image's command and of compose's `api` (one when MONGO_URL"
+        " is unset: each would hold its own embedded database).",
+        _RUN,
+        positive=True,
+    ),
+    Setting("API_PORT", int, 3000, "docker compose: the host port of the API.", _RUN),
+)
+
+# Values no environment variable sets (tests and the embedded database change them).
+INTERNAL = {
+    "SEED_DEMO": True,  # seed the embedded database with the demo fixtures
+    "VERSION": "6.3.0",  # the Rocket.Chat API version clients see in /api/info
 }
 
-
-class Defaults:
-    """Values used when neither the environment nor test_config sets them."""
-
-    MONGO_URL = None  # no URL: the embedded in-memory database
-    MONGO_TIMEOUT_MS = 5000  # how long a request waits for an unreachable MongoDB
-    LOG_LEVEL = "INFO"
-    LOG_FORMAT = None  # "text" or "json"; unset: text on a terminal, JSON elsewhere
-    EXPORT_DIR = None  # a dump (mongodump folder, archive, tar) or mongoexport folder to load
-    EXPORT_DB = None  # which database of EXPORT_DIR, when several look like Rocket.Chat's
-    SEED_DEMO = True  # seed the embedded database with the demo fixtures
-    BCRYPT_ROUNDS = 10
-    IMPORT_WORKER = "thread"  # run imports on a thread of this process; "off": workers elsewhere
-    IMPORT_BATCH_SIZE = 50  # users per batch; counts are written after each batch
-    IMPORT_LEASE_SECONDS = 60.0  # a run whose worker is silent this long is taken over
-    IMPORT_POLL_SECONDS = 1.0  # how often an idle worker looks for runs
-    RATE_LIMIT_ENABLED = True  # Rocket.Chat's API_Enable_Rate_Limiter
-    RATE_LIMIT_CALLS = 10  # calls per client, route and method...
-    RATE_LIMIT_PERIOD_SECONDS = 60  # ...per window
-    RATE_LIMIT_STORAGE_URI = None  # default: MONGO_URL (shared by all processes) or memory
-    MAX_BODY_BYTES = 16 * 1024 * 1024  # larger bodies are refused with 413
-    MAX_USERS_PER_REQUEST = 10_000  # import.addUsers refuses more in one call
-    # The file importers. A file larger than this is refused at upload or download; the
-    # base64 JSON body of uploadImportFile may be as large as this file needs.
-    MAX_IMPORT_FILE_BYTES = 256 * 1024 * 1024
-    IMPORT_MAX_UNPACKED_BYTES = 1024 * 1024 * 1024  # a zip's entries, unpacked, in all
-    IMPORT_MAX_ZIP_RATIO = 100  # unpacked / packed size of one entry: more is a zip bomb
-    IMPORT_MAX_ZIP_ENTRIES = 10_000  # entries in one zip
-    IMPORT_URL_ALLOWLIST = ()  # hosts or CIDRs a download may reach although internal
-    IMPORT_DOWNLOAD_TIMEOUT_SECONDS = 30.0  # connect, and each wait for data
-    IMPORT_FILE_FOLDER = None  # server paths downloadPublicImportFile may read; None: none
-    HTTP_FORWARDED_COUNT = 0  # reverse proxies in front, trusted for X-Forwarded-For
-    VERSION = "6.3.0"  # the Rocket.Chat API version clients see in /api/info
+BY_NAME = {setting.name: setting for setting in SETTINGS}
 
 
 class SettingsError(ValueError):
     """A setting has a value the service cannot run with."""
 
 
-# Settings restricted to a few words, and numbers that must be positive.
-_CHOICES = {"IMPORT_WORKER": ("thread", "off"), "LOG_FORMAT": ("json", "text")}
-_POSITIVE = (
-    "MONGO_TIMEOUT_MS",
-    "IMPORT_BATCH_SIZE",
-    "IMPORT_LEASE_SECONDS",
-    "IMPORT_POLL_SECONDS",
-    "RATE_LIMIT_CALLS",
-    "RATE_LIMIT_PERIOD_SECONDS",
-    "MAX_BODY_BYTES",
-    "MAX_USERS_PER_REQUEST",
-    "MAX_IMPORT_FILE_BYTES",
-    "IMPORT_MAX_UNPACKED_BYTES",
-    "IMPORT_MAX_ZIP_RATIO",
-    "IMPORT_MAX_ZIP_ENTRIES",
-    "IMPORT_DOWNLOAD_TIMEOUT_SECONDS",
-)
+def defaults():
+    """Return every setting at its default."""
+    return {**{s.name: s.default for s in SETTINGS}, **INTERNAL}
 
 
 def load_settings(test_config=None):
     """Return the settings dict: defaults, then environment, then test_config; refuse
     values the service cannot run with, naming the setting."""
-    settings = {k: v for k, v in vars(Defaults).items() if k.isupper()}
-    for name, parse in ENV_SETTINGS.items():
-        raw = os.environ.get(name)
+    settings = defaults()
+    for setting in SETTINGS:
+        raw = os.environ.get(setting.name)
         if raw not in (None, ""):
             try:
-                settings[name] = parse(raw)
+                settings[setting.name] = setting.parse(raw)
             except ValueError:
-                raise SettingsError(f"{name}={raw!r} is not a valid value") from None
+                raise SettingsError(f"{setting.name}={raw!r} is not a valid value") from None
     settings.update(test_config or {})
     if settings["LOG_FORMAT"] is None:
         # A person reads a terminal; a log collector reads everything else.
@@ -127,12 +290,12 @@ def load_settings(test_config=None):
 
 
 def _check(settings):
-    for name, allowed in _CHOICES.items():
-        if settings[name] not in allowed:
-            raise SettingsError(f"{name} must be one of {', '.join(allowed)}")
-    for name in _POSITIVE:
-        if not settings[name] > 0:
-            raise SettingsError(f"{name} must be a positive number")
+    for setting in SETTINGS:
+        value = settings[setting.name]
+        if setting.choices and value not in setting.choices:
+            raise SettingsError(f"{setting.name} must be one of {', '.join(setting.choices)}")
+        if setting.positive and not value > 0:
+            raise SettingsError(f"{setting.name} must be a positive number")
     if not 4 <= settings["BCRYPT_ROUNDS"] <= 31:
         raise SettingsError("BCRYPT_ROUNDS must be between 4 and 31")
     if settings["HTTP_FORWARDED_COUNT"] < 0:

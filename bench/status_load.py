@@ -12,8 +12,9 @@ from pathlib import Path
 from pymongo import monitoring
 
 from app import close_app, create_app
+from app.contract import states
 from app.models import import_operations
-from app.services import imports, states
+from app.services import imports
 from bench.common import (
     CommandCounter,
     insert_admin,

@@ -15,8 +15,8 @@ import pymongo
 from flask import Flask, Response, request
 
 from app import create_app
-from app.db import get_db_of
-from app.services.states import state_of
+from app.contract.states import state_of
+from app.extensions.db import get_db_of
 from app.services.tokens import hash_token
 
 api = create_app()

@@ -30,7 +30,7 @@ def make_worker(db, *, worker_id=None, **settings):
 
 def run_server_command(args, **env):
     """Run `bulk-import-server ARGS` in-process with these environment variables."""
-    from app.cli import main
+    from app.serving.cli import main
 
     return CliRunner().invoke(main, args, env={"MONGO_URL": None, **env})
 

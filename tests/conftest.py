@@ -7,7 +7,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from app import close_app
-from app.db import get_db
+from app.extensions.db import get_db
 from app.services import migrations
 from tests import factories
 from tests.apps import Caller, make_app, make_worker

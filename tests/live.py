@@ -9,8 +9,8 @@ from click.testing import CliRunner
 from werkzeug.serving import make_server
 
 from app.client.main import main
-from app.db import get_db_of
-from app.worker_binding import get_worker
+from app.extensions.db import get_db_of
+from app.extensions.worker_binding import get_worker
 from tests import factories
 from tests.accounts import PASSWORD, insert_user_with_password
 from tests.apps import make_app

@@ -2,9 +2,9 @@
 
 import pytest
 
-from app import rules
 from app.client.checks import check, identity_of
 from app.client.sources import Record
+from app.contract import rules
 from app.services import imports
 
 GOOD = {"emails": ["a@x.org"], "importIds": ["1"]}

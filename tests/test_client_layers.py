@@ -16,7 +16,15 @@ SERVER_ONLY = (
 )
 # What of the app the importer may load: itself, the shared rules, the state names, and
 # the schemas of import.addUsers with the envelope they extend (marshmallow only).
-SHARED = ("app.client", "app.rules", "app.schemas", "app.envelope", "app.services.states")
+SHARED = (
+    "app.client",
+    "app.contract",
+    "app.contract.identities",
+    "app.contract.rules",
+    "app.contract.states",
+    "app.schemas",
+    "app.schemas.envelope",
+)
 PACKAGES = ("app", "app.services")
 
 _PROBE = (

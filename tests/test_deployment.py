@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from app.config import ENV_SETTINGS
+from app.config import BY_NAME
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSE = ROOT / "docker-compose.yml"
@@ -93,7 +93,7 @@ def test_the_demo_profile_seeds_the_fixtures_before_migrating(compose):
 def test_every_variable_the_services_set_is_a_setting(compose):
     for name, service in compose["services"].items():
         for variable in service.get("environment") or {}:
-            assert variable in ENV_SETTINGS, f"{name} sets unknown {variable}"
+            assert variable in BY_NAME, f"{name} sets unknown {variable}"
 
 
 def test_the_image_runs_as_a_non_root_user():
@@ -108,13 +108,13 @@ def _image_gunicorn_settings(monkeypatch, **env):
         monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
-    return runpy.run_module("app.gunicorn_conf")
+    return runpy.run_module("app.serving.gunicorn_conf")
 
 
 def test_the_image_serves_the_app_with_its_gunicorn_settings():
     dockerfile = (ROOT / "Dockerfile").read_text()
     (command,) = re.findall(r"^CMD\s+(.+)$", dockerfile, re.MULTILINE)
-    assert json.loads(command) == ["gunicorn", "--config", "python:app.gunicorn_conf"]
+    assert json.loads(command) == ["gunicorn", "--config", "python:app.serving.gunicorn_conf"]
 
 
 def test_without_mongo_url_the_image_starts_one_process(monkeypatch):

@@ -9,8 +9,9 @@ import pymongo
 import pytest
 import requests
 
-from app import close_app, server
+from app import close_app
 from app.services.tokens import hash_token
+from app.serving import server
 from tests import dumps
 from tests.apps import make_app, run_server_command
 from tests.dumps import make

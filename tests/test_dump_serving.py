@@ -3,8 +3,8 @@ logs in with the dump's own password and imports users that collide with the dum
 
 import pytest
 
-from app.db import get_db_of
 from app.dumps import DumpError
+from app.extensions.db import get_db_of
 from app.services import clock
 from tests import dumps
 from tests.apps import make_app, run_server_command

@@ -4,8 +4,8 @@ import json
 
 import pytest
 
+from app.dumps.export import ExportError, read_export
 from app.fixtures import DEMO_CREDENTIALS, DEMO_DIR
-from app.fixtures.export import ExportError, read_export
 from app.services.tokens import hash_token
 from tests.apps import make_app
 

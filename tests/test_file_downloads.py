@@ -7,8 +7,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from app.contract import states
 from app.models import import_files
-from app.services import states
 from tests import factories, importfiles
 from tests.apps import make_worker
 from tests.factories import snapshot

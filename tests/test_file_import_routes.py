@@ -6,8 +6,8 @@ import os
 
 import pytest
 
+from app.contract import states
 from app.models import import_files
-from app.services import states
 from app.services.preparation import Preparation, record_id
 from tests import factories, importfiles
 from tests.factories import snapshot

@@ -7,7 +7,7 @@ import time
 import pytest
 
 from app import close_app
-from app.logs import JsonFormatter
+from app.extensions.logs import JsonFormatter
 from tests.apps import make_app
 
 

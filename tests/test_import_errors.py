@@ -157,7 +157,7 @@ def test_openapi_documents_import_errors(client):
 
 @pytest.mark.wire
 def test_pages_over_real_pymongo_without_passwords(wire_app):
-    from app.db import get_db
+    from app.extensions.db import get_db
     from tests.apps import Caller
 
     db = get_db()

@@ -7,7 +7,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from app.services import states
+from app.contract import states
 from tests import factories
 
 SCHEMA = json.loads(

@@ -7,8 +7,8 @@ import sys
 import pytest
 import requests
 
-from app import logs
 from app.config import load_settings
+from app.extensions import logs
 from app.services.passwords import digest
 from app.services.tokens import hash_token
 from tests.processes import serve, wait_for
@@ -40,12 +40,14 @@ def test_the_log_format_setting_wins(monkeypatch, tty):
     assert load_settings()["LOG_FORMAT"] == "text"
 
 
-def test_a_text_line_is_time_level_logger_and_message():
-    record = logging.LogRecord("app.db", logging.WARNING, __file__, 1, "demo %s", ("ok",), None)
+def test_a_text_line_is_time_level_module_and_message():
+    record = logging.LogRecord(
+        "app.extensions.db", logging.WARNING, __file__, 1, "demo %s", ("ok",), None
+    )
     line = logs.TextFormatter().format(record)
     time, level, rest = line.split(" ", 2)
     assert len(time) == 8 and time.count(":") == 2
-    assert (level, rest) == ("WARNING", "app.db: demo ok")
+    assert (level, rest) == ("WARNING", "db: demo ok")
 
 
 def test_a_whole_session_logs_no_token_and_no_password(tmp_path):

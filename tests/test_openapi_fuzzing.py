@@ -8,7 +8,7 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
 )
 
-from app.db import get_db
+from app.extensions.db import get_db
 from tests import factories
 from tests.apps import make_app
 

@@ -4,7 +4,7 @@ import logging
 
 import pytest
 
-from app.db import get_db
+from app.extensions.db import get_db
 from tests import factories
 from tests.accounts import PASSWORD, insert_user_with_password
 from tests.apps import make_app

@@ -6,7 +6,7 @@ import time
 import pytest
 
 from app import close_app
-from app.db import get_db
+from app.extensions.db import get_db
 from tests import factories
 from tests.apps import Caller, make_app
 

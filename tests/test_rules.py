@@ -1,7 +1,7 @@
-"""The rules the server and the importer share are one set, spelled once in app/rules.py."""
+"""The rules the server and the importer share: one set, spelled once in app/contract/rules.py."""
 
-from app import rules
 from app.client import sources
+from app.contract import rules
 from app.schemas.imports import UserIn
 
 

@@ -6,11 +6,11 @@ from datetime import timedelta
 import bcrypt
 import pytest
 
+from app.extensions.worker_binding import get_worker_of
 from app.models import staging, users
 from app.services import imports
 from app.services.accounts import METEOR_ALPHABET
 from app.services.passwords import check
-from app.worker_binding import get_worker_of
 from tests import factories
 from tests.apps import make_worker
 from tests.factories import snapshot

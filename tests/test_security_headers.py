@@ -2,7 +2,7 @@
 
 import pytest
 
-from app import headers
+from app.extensions import headers
 from tests.accounts import PASSWORD, insert_user_with_password
 
 

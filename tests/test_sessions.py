@@ -346,7 +346,7 @@ def test_rocketchat_api_client_reports_a_wrong_password(live_url, person):
 
 @pytest.mark.wire
 def test_login_me_and_logout_over_real_pymongo(wire_app):
-    from app.db import get_db
+    from app.extensions.db import get_db
 
     db = get_db()
     factories.create_rocketchat_user_indexes(db)

@@ -1,9 +1,9 @@
-"""Every set of statuses or states is spelled once, in app/services/states.py."""
+"""Every set of statuses or states is spelled once, in app/contract/states.py."""
 
 import ast
 from pathlib import Path
 
-from app.services import states
+from app.contract import states
 
 APP = Path(__file__).resolve().parent.parent / "app"
 WORDS = set(states.STATE_OF_STATUS) | set(states.REPORTED_STATES)
@@ -21,7 +21,7 @@ def test_no_module_but_states_spells_a_set_of_statuses_or_states():
     found = [
         f"{path.relative_to(APP)}:{line} {values}"
         for path in sorted(APP.rglob("*.py"))
-        if path != APP / "services" / "states.py"
+        if path != APP / "contract" / "states.py"
         for line, values in _literal_sets(path)
     ]
     assert found == []

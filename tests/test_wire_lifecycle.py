@@ -7,8 +7,8 @@ import pytest
 from pymongo import monitoring
 
 from app import close_app
-from app.db import get_db
 from app.errors import ActionRefused
+from app.extensions.db import get_db
 from app.services import imports
 from tests import factories
 from tests.apps import Caller, make_app, make_worker

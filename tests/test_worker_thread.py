@@ -2,8 +2,8 @@
 
 import threading
 
-from app.db import get_db
-from app.worker_binding import get_worker
+from app.extensions.db import get_db
+from app.extensions.worker_binding import get_worker
 from tests import factories
 from tests.apps import Caller, make_app
 

@@ -16,8 +16,8 @@ from app.api import (
     session_routes,
 )
 from app.api.blueprint import SECURITY_SCHEMES
-from app.envelope import FailureOut
 from app.schemas import ajv
+from app.schemas.envelope import FailureOut
 
 # Generated from the marshmallow schemas; served at /api/v1/openapi.json.
 OPENAPI_SETTINGS = {

@@ -7,11 +7,11 @@ from flask import current_app, g, request
 from marshmallow.utils import missing
 from webargs.flaskparser import FlaskParser
 
-from app import ratelimit
 from app.api.body import parse_json
-from app.db import get_db
-from app.envelope import FailureOut
 from app.errors import InvalidParams
+from app.extensions import ratelimit
+from app.extensions.db import get_db
+from app.schemas.envelope import FailureOut
 from app.services import auth
 
 SECURITY_SCHEMES = {

@@ -6,7 +6,6 @@ from flask import current_app, jsonify, request
 from flask_limiter.errors import RateLimitExceeded
 from werkzeug.exceptions import HTTPException
 
-from app import envelope, ratelimit
 from app.errors import (
     CodedError,
     Forbidden,
@@ -15,6 +14,7 @@ from app.errors import (
     ServiceError,
     Unauthorized,
 )
+from app.extensions import ratelimit
 from app.models.db_errors import DatabaseError, is_unavailable
 
 log = logging.getLogger(__name__)
@@ -22,6 +22,32 @@ log = logging.getLogger(__name__)
 # Rocket.Chat's wording where it has one; werkzeug's names otherwise.
 _HTTP_MESSAGES = {404: "Resource not found", 500: "Internal server error"}
 _UNAVAILABLE = "Service unavailable: the database cannot be reached. Try again later."
+
+
+def failure(error, *, error_type=None, details=None):
+    """Return the body of a failed call: `{success: false, error[, errorType][, details]}`."""
+    body = {"success": False, "error": error}
+    if error_type:
+        body["errorType"] = error_type
+    if details:
+        body["details"] = details  # Meteor.Error's details: the method that refused
+    return body
+
+
+def unauthorized(message):
+    """Return the 401 body; it carries both the 7.x and the 6.x keys."""
+    return {"success": False, "error": message, "status": "error", "message": message}
+
+
+def login_refused(error, details, message):
+    """Return the 401 of a login refused with a reason Rocket.Chat names (a block)."""
+    return {
+        "success": False,
+        "error": error,
+        "status": "error",
+        "details": details,
+        "message": message,
+    }
 
 
 def _reply(body, status, headers=None):
@@ -33,14 +59,14 @@ def _reply(body, status, headers=None):
 
 def _service_error(error):
     if isinstance(error, LoginBlocked):
-        return _reply(envelope.login_refused(error.error, error.details, error.message), 401)
+        return _reply(login_refused(error.error, error.details, error.message), 401)
     if isinstance(error, Unauthorized):
-        return _reply(envelope.unauthorized(error.message), 401)
+        return _reply(unauthorized(error.message), 401)
     if isinstance(error, Forbidden):
-        return _reply(envelope.failure(error.message), 403)
+        return _reply(failure(error.message), 403)
     error_type = error.error_type if isinstance(error, InvalidParams | CodedError) else None
     details = getattr(error, "details", None)
-    return _reply(envelope.failure(error.message, error_type=error_type, details=details), 400)
+    return _reply(failure(error.message, error_type=error_type, details=details), 400)
 
 
 def _http_error(error):
@@ -49,7 +75,7 @@ def _http_error(error):
         limit = request.max_content_length or current_app.config["MAX_BODY_BYTES"]
         message = f"Request body too large: the limit is {limit} bytes [error-request-too-large]"
     allow = [("Allow", value) for key, value in error.get_headers() if key == "Allow"]
-    return _reply(envelope.failure(message), error.code, allow)
+    return _reply(failure(message), error.code, allow)
 
 
 def _too_many_requests(error):
@@ -58,12 +84,12 @@ def _too_many_requests(error):
         "Error, too many requests. Please slow down. You must wait "
         f"{seconds} seconds before trying this endpoint again. [error-too-many-requests]"
     )
-    return _reply(envelope.failure(message), 429)
+    return _reply(failure(message), 429)
 
 
 def _unavailable(error):
     log.error("database unavailable: %s", error)
-    return _reply(envelope.failure(_UNAVAILABLE), 503, {"Retry-After": "5"})
+    return _reply(failure(_UNAVAILABLE), 503, {"Retry-After": "5"})
 
 
 def _database_error(error):
@@ -73,7 +99,7 @@ def _database_error(error):
 def _unexpected(error):
     # The traceback goes to the log, never to the client.
     log.exception("unexpected error")
-    return _reply(envelope.failure(_HTTP_MESSAGES[500]), 500)
+    return _reply(failure(_HTTP_MESSAGES[500]), 500)
 
 
 def register_error_handlers(app):

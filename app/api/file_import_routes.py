@@ -9,8 +9,9 @@ from marshmallow import RAISE
 from app import importers
 from app.api import uploads
 from app.api.bulk_import import blp
-from app.db import get_db
-from app.envelope import FailureOut
+from app.extensions.db import get_db
+from app.extensions.worker_binding import get_worker
+from app.schemas.envelope import FailureOut
 from app.schemas.file_imports import (
     DownloadBody,
     ImporterOut,
@@ -23,7 +24,6 @@ from app.schemas.file_imports import (
 from app.schemas.imports import SuccessOut
 from app.services import file_imports, selection
 from app.services.file_imports import FileSettings
-from app.worker_binding import get_worker
 
 _REFUSED = {"schema": FailureOut, "description": "Refused: the message says why"}
 _STREAMED = {"type": "string", "format": "binary"}

@@ -3,8 +3,8 @@
 from marshmallow import fields
 
 from app.api.blueprint import Blueprint
-from app.db import get_db
-from app.envelope import SuccessEnvelope
+from app.extensions.db import get_db
+from app.schemas.envelope import SuccessEnvelope
 from app.services import health
 
 blp = Blueprint(

@@ -1,7 +1,7 @@
 """import.errors (ours; Rocket.Chat has none): the users an import could not create, and why."""
 
 from app.api.bulk_import import blp
-from app.db import get_db
+from app.extensions.db import get_db
 from app.schemas.import_errors import ImportErrorsOut, PageQuery
 from app.services import import_errors
 

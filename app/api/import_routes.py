@@ -3,11 +3,11 @@
 from flask import current_app, g
 
 from app.api.bulk_import import blp
-from app.db import get_db
-from app.envelope import FailureOut
+from app.extensions.db import get_db
+from app.extensions.worker_binding import get_worker
+from app.schemas.envelope import FailureOut
 from app.schemas.imports import AddUsersBody, NewOperationOut, SuccessOut
 from app.services import imports
-from app.worker_binding import get_worker
 
 _REFUSED = {"schema": FailureOut, "description": "Refused in the operation's current state"}
 

@@ -3,8 +3,8 @@
 from marshmallow import RAISE
 
 from app.api.bulk_import import blp
-from app.db import get_db
-from app.envelope import FailureOut
+from app.extensions.db import get_db
+from app.schemas.envelope import FailureOut
 from app.schemas.file_imports import NoQuery
 from app.schemas.operations import CurrentOperationOut, OperationOut, ProgressOut, StatusOut
 from app.services import operations

@@ -3,8 +3,8 @@
 from flask import g, request
 
 from app.api.blueprint import AUTHENTICATED, Blueprint, public
-from app.db import get_db
-from app.envelope import FailureOut
+from app.extensions.db import get_db
+from app.schemas.envelope import FailureOut
 from app.schemas.sessions import LoginBody, LoginOut, LogoutOut, MeOut
 from app.services import sessions
 

@@ -2,8 +2,7 @@
 backup, or with an earlier record, read offline with the rules the import run applies."""
 
 from app.client.report import Failure
-from app.services.accounts import identity
-from app.services.conflicts import Holders
+from app.contract.identities import Holders, identity
 
 
 class AgainstError(Exception):

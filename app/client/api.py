@@ -6,7 +6,7 @@ import time
 
 import requests
 
-from app.rules import MAX_COUNT
+from app.contract.rules import MAX_COUNT
 
 MAX_RETRIES = 5
 MAX_WAIT_SECONDS = 120.0

@@ -4,7 +4,8 @@ from dataclasses import dataclass
 
 from marshmallow import ValidationError
 
-from app.rules import MISSING_DATA, Identity, missing_required_data
+from app.contract.identities import Identity
+from app.contract.rules import MISSING_DATA, missing_required_data
 from app.schemas.imports import UserIn
 
 _SCHEMA = UserIn()

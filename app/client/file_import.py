@@ -13,7 +13,7 @@ from app.client.api import ApiError, Unreachable
 from app.client.importer import Importer, Outcome, Refused
 from app.client.output import plural
 from app.client.uploads import Base64JsonBody, RawBody
-from app.services import states
+from app.contract import states
 
 # Rocket.Chat 7.0's short selection: every user, no channel (this service imports users).
 ALL_USERS = {"users": {"all": True}, "channels": {"all": False}}

@@ -8,8 +8,8 @@ from app.client.api import ApiError
 from app.client.checks import check, identity_of
 from app.client.progress import duration
 from app.client.report import Failure, place
-from app.rules import INVALID_ROLES, MISSING_DATA
-from app.services.states import FINISHED_STATES
+from app.contract.rules import INVALID_ROLES, MISSING_DATA
+from app.contract.states import FINISHED_STATES
 
 STALL_SECONDS = 60.0
 # import.addUsers refuses a whole call for these, because of some of its users: the

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.client.jsonarray import JsonSyntaxError, iter_array
-from app.rules import REQUIRED_LISTS
+from app.contract.rules import REQUIRED_LISTS
 
 FORMATS = ("auto", "csv", "rocketchat-csv", "json", "jsonl")
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from flask import Blueprint, redirect, send_from_directory, url_for
 
-from app import headers
+from app.extensions import headers
 
 STATIC_DIR = Path(__file__).parent / "static"
 PREFIX = "/admin/import"
@@ -27,7 +27,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     )
 )
-# Sent by app/headers.py, the one place for response headers (nosniff is on every answer).
+# Sent by app/extensions/headers.py, the one place for response headers (nosniff on all).
 CONSOLE_HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "Referrer-Policy": "no-referrer",
@@ -56,6 +56,6 @@ def asset(filename):
 
 
 def init_app(app):
-    """Register the console's routes on app, and its headers with app/headers.py."""
+    """Register the console's routes on app, and its headers with app/extensions/headers.py."""
     headers.EXTRA_HEADERS_BY_PREFIX[PREFIX] = CONSOLE_HEADERS
     app.register_blueprint(blp)

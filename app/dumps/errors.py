@@ -1,6 +1,6 @@
 """The one error of the dump reader."""
 
-from app.fixtures.export import ExportError
+from app.dumps.export import ExportError
 
 
 class DumpError(ExportError):

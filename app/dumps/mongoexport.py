@@ -1,13 +1,13 @@
 """A folder of mongoexport files, one `<collection>.json`/`.jsonl` each (the older way in)."""
 
 from app.dumps.base import Collection, Dump
-from app.fixtures.export import read_export
+from app.dumps.export import read_export
 
 _SUFFIXES = (".json", ".jsonl")
 
 
 class MongoexportDump(Dump):
-    """mongoexport files: one database, no indexes, read by app.fixtures.export."""
+    """mongoexport files: one database, no indexes, read by app.dumps.export."""
 
     kind = "mongoexport folder"
 

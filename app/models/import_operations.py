@@ -3,7 +3,7 @@
 import pymongo
 from pymongo import ReturnDocument
 
-from app.services.states import CANCEL, FILE_ID, LEASE
+from app.contract.states import CANCEL, FILE_ID, LEASE
 
 COLLECTION = "rocketchat_import"
 LATEST_LIMIT = 20  # getLatestImportOperations returns at most this many

@@ -2,8 +2,8 @@
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validates_schema
 
-from app.envelope import SuccessEnvelope
 from app.schemas import ajv
+from app.schemas.envelope import SuccessEnvelope
 
 
 class UploadBody(ajv.AjvSchema):

@@ -2,8 +2,8 @@
 
 from marshmallow import EXCLUDE, Schema, fields
 
-from app.envelope import SuccessEnvelope
 from app.schemas import ajv
+from app.schemas.envelope import SuccessEnvelope
 
 
 class PageQuery(ajv.AjvSchema):

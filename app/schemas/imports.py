@@ -2,8 +2,8 @@
 
 from marshmallow import EXCLUDE, fields
 
-from app.envelope import SuccessEnvelope
 from app.schemas import ajv
+from app.schemas.envelope import SuccessEnvelope
 from app.schemas.operations import OperationOut
 
 # Ours, not Rocket.Chat's: no value a chat account needs comes near these, and they keep a

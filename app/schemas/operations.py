@@ -2,9 +2,9 @@
 
 from marshmallow import Schema, fields
 
-from app.envelope import SuccessEnvelope
+from app.contract.states import REPORTED_STATES
+from app.schemas.envelope import SuccessEnvelope
 from app.schemas.fields import RcDate
-from app.services.states import REPORTED_STATES
 
 _EXAMPLE_ID = "64d51ea91558939980aab371"
 

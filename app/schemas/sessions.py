@@ -2,8 +2,8 @@
 
 from marshmallow import INCLUDE, Schema, fields
 
-from app.envelope import SuccessEnvelope
 from app.models.users import PROFILE_FIELDS
+from app.schemas.envelope import SuccessEnvelope
 from app.schemas.fields import RcDate
 
 

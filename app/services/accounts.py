@@ -2,7 +2,7 @@
 
 import hashlib
 
-from app.rules import Identity
+from app.contract.identities import identity
 
 METEOR_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTWXYZabcdefghijkmnopqrstuvwxyz"
 METEOR_ID_LENGTH = 17
@@ -20,25 +20,6 @@ def user_id_for(operation_id, record_id):
         number, index = divmod(number, len(METEOR_ALPHABET))
         chars.append(METEOR_ALPHABET[index])
     return "".join(chars)
-
-
-def identity(data):
-    """Return the Identity of staged data, empty values dropped."""
-    # One address per user whatever its case (the first spelling is kept), as the
-    # case-insensitive index would see it.
-    return Identity(
-        username=data.get("username") or None,
-        emails=_unique(data.get("emails"), str.casefold),
-        import_ids=_unique(data.get("importIds"), str),
-    )
-
-
-def _unique(values, key):
-    first = {}
-    for value in values or []:
-        if value:
-            first.setdefault(key(value), value)
-    return list(first.values())
 
 
 def new_user(user_id, data, bcrypt_hash, now):

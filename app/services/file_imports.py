@@ -10,13 +10,14 @@ from dataclasses import dataclass
 from bson import ObjectId
 
 from app import importers
-from app.config import Defaults
+from app.config import defaults
+from app.contract import states
 from app.errors import ActionRefused, ImporterNotDefined, MethodError
 from app.importers.base import FileLimits, ImportFileError
 from app.importers.download import UrlRefused, check_url, public_url, resolve_import_path
 from app.importers.names import check_file_name, stored_file_name
 from app.models import import_files, import_operations
-from app.services import clock, imports, states
+from app.services import clock, imports
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +42,7 @@ class FileSettings:
     @classmethod
     def default(cls):
         """Return the settings of app/config.py's defaults."""
-        return cls.from_settings(vars(Defaults))
+        return cls.from_settings(defaults())
 
     @classmethod
     def from_settings(cls, settings):

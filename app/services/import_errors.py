@@ -2,9 +2,9 @@
 
 import math
 
+from app.contract.rules import DEFAULT_COUNT, MAX_COUNT
 from app.errors import InvalidParams
 from app.models import staging
-from app.rules import DEFAULT_COUNT, MAX_COUNT
 
 
 def failed_users(db, offset=None, count=None):

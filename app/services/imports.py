@@ -4,9 +4,8 @@ from datetime import datetime, timedelta
 
 from bson import ObjectId
 
-from app.errors import ActionRefused, InvalidParams
-from app.models import import_files, import_operations, roles, settings, staging
-from app.rules import (
+from app.contract import states
+from app.contract.rules import (
     ALREADY_FINISHED,
     CANNOT_CANCEL_LOADING,
     CANNOT_RECEIVE,
@@ -16,8 +15,10 @@ from app.rules import (
     NOTHING_TO_CANCEL,
     missing_required_data,
 )
-from app.services import clock, passwords, states
-from app.services.states import state_of
+from app.contract.states import state_of
+from app.errors import ActionRefused, InvalidParams
+from app.models import import_files, import_operations, roles, settings, staging
+from app.services import clock, passwords
 
 DEFAULT_ROLES_SETTING = "Accounts_Registration_Users_Default_Roles"
 

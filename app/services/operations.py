@@ -1,9 +1,9 @@
 """Read-only views of import operations: status, current, latest and progress."""
 
 from app import importers
+from app.contract.states import state_of
 from app.errors import OperationNotFound
 from app.models import import_operations
-from app.services.states import state_of
 
 # Importer keys Rocket.Chat ships, with the names getImportProgress reports: the file
 # importers' own names, and those of the API and of Rocket.Chat's Slack export importer.

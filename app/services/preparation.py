@@ -11,12 +11,13 @@ import logging
 import time
 
 from app import importers
+from app.contract import states
 from app.importers import download as downloads
 from app.importers.base import Channels, ImportFileError, Messages, Step, Users
 from app.importers.names import stored_file_name
 from app.models import import_files, import_operations, staging
 from app.models.db_errors import is_unavailable
-from app.services import clock, states
+from app.services import clock
 from app.services.imports import default_roles, merge_roles
 from app.services.lease import INVALIDATED, Lease, Stopped
 

@@ -5,10 +5,11 @@ import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from app.contract import states
+from app.contract.identities import Holders, identity, lookup_of
 from app.models import staging, users
 from app.models.db_errors import is_unavailable
-from app.services import accounts, clock, states
-from app.services.conflicts import Holders, lookup_of
+from app.services import accounts, clock
 from app.services.lease import INVALIDATED, Lease, Stopped
 
 log = logging.getLogger(__name__)
@@ -103,7 +104,7 @@ class ImportRun:
         size = self.settings.batch_size
         cursor = staging.pending_users(self.db, batch_size=size * READ_AHEAD)
         while chunk := list(itertools.islice(cursor, size * READ_AHEAD)):
-            staged = [(record, accounts.identity(record["data"])) for record in chunk]
+            staged = [(record, identity(record["data"])) for record in chunk]
             # One lookup serves the ten batches of a chunk; Holders then follows what
             # they create, and the unique indexes catch what a concurrent writer adds.
             holders = Holders(users.find_holders(self.db, **lookup_of(i for _, i in staged)))
@@ -121,14 +122,14 @@ class ImportRun:
 
     def _process(self, staged, holders):
         outcome, planned = Outcome(), []
-        for record, identity in staged:
+        for record, who in staged:
             user_id = accounts.user_id_for(self.id, record["_id"])
             if user_id in holders.user_ids:  # created by this run before it was interrupted
                 outcome.created.append(record["_id"])
-            elif reason := holders.conflict(identity):
+            elif reason := holders.conflict(who):
                 outcome.reasons[record["_id"]] = reason
             else:
-                holders.take(user_id, identity)
+                holders.take(user_id, who)
                 planned.append((record, user_id))
         self._create(planned, outcome)
         staging.delete_ids(self.db, outcome.created)

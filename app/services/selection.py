@@ -8,9 +8,10 @@ imports, and counts, exactly those.
 import uuid
 from datetime import timedelta
 
+from app.contract import states
 from app.errors import ActionRefused, MethodError
 from app.models import import_operations, staging
-from app.services import clock, states
+from app.services import clock
 from app.services.file_imports import NOT_IMPORTED_KINDS, importer_for
 
 FILE_DATA = "getImportFileData"

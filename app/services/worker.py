@@ -7,9 +7,10 @@ import threading
 import uuid
 
 from app import context
+from app.contract import states
 from app.models import import_operations
 from app.models.db_errors import is_unavailable
-from app.services import clock, states
+from app.services import clock
 from app.services.file_imports import FileSettings
 from app.services.passwords import Hasher
 from app.services.preparation import Preparation

@@ -36,7 +36,14 @@ class TextFormatter(logging.Formatter):
     """One short line per event: time, level, where from, and the message."""
 
     def __init__(self):
-        super().__init__("%(asctime)s %(levelname)s %(name)s: %(message)s", "%H:%M:%S")
+        super().__init__("%(asctime)s %(levelname)s %(where)s: %(message)s", "%H:%M:%S")
+
+    def format(self, record):
+        # On a terminal the module's own name says enough: "embedded", not "app.extensions.…".
+        record.where = (
+            record.name.rpartition(".")[2] if record.name.startswith("app.") else record.name
+        )
+        return super().format(record)
 
 
 def configure(level, fmt):

@@ -5,18 +5,6 @@ No Flask, pymongo or database here: the importer's --dry-run applies these very 
 offline, and a reader finds them in one place.
 """
 
-from collections.abc import Sequence
-from typing import NamedTuple
-
-
-class Identity(NamedTuple):
-    """What tells a user apart: its username, emails and import ids (each unique)."""
-
-    username: str | None
-    emails: Sequence[str]
-    import_ids: Sequence[str]
-
-
 # The fields of a user in import.addUsers (UserIn's, in the published validator's order).
 USER_FIELDS = (
     "username",

@@ -1,4 +1,7 @@
-"""Rocket.Chat's response envelope: the only place that shapes success and failure bodies."""
+"""Rocket.Chat's response envelope as schemas: success bodies, and failures as documented.
+
+The failure bodies themselves are built by app/api/errors.py, the one place for errors.
+"""
 
 from marshmallow import Schema, fields, post_dump
 
@@ -14,32 +17,6 @@ class SuccessEnvelope(Schema):
         data.pop("success", None)
         data["success"] = True
         return data
-
-
-def failure(error, *, error_type=None, details=None):
-    """Return the body of a failed call: `{success: false, error[, errorType][, details]}`."""
-    body = {"success": False, "error": error}
-    if error_type:
-        body["errorType"] = error_type
-    if details:
-        body["details"] = details  # Meteor.Error's details: the method that refused
-    return body
-
-
-def unauthorized(message):
-    """Return the 401 body; it carries both the 7.x and the 6.x keys."""
-    return {"success": False, "error": message, "status": "error", "message": message}
-
-
-def login_refused(error, details, message):
-    """Return the 401 of a login refused with a reason Rocket.Chat names (a block)."""
-    return {
-        "success": False,
-        "error": error,
-        "status": "error",
-        "details": details,
-        "message": message,
-    }
 
 
 class FailureOut(Schema):

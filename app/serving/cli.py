@@ -5,11 +5,11 @@ import sys
 
 import click
 
-from app import logs
 from app.config import SettingsError, load_settings
-from app.db import get_db_of
+from app.dumps.export import ExportError
+from app.extensions import logs
+from app.extensions.db import get_db_of
 from app.fixtures import DEMO_DIR
-from app.fixtures.export import ExportError
 from app.models import connection
 from app.models.db_errors import DatabaseError
 from app.services import migrations, personal_tokens, restore
@@ -46,7 +46,8 @@ _DB_HELP = "Which database of the dump, when several look like Rocket.Chat's."
 )
 def serve(host, port, export_path, export_db, token_for):
     """Serve the API on gunicorn (embedded database unless MONGO_URL is set)."""
-    from app import create_app, server
+    from app import create_app
+    from app.serving import server
 
     overrides = {"EXPORT_DIR": export_path} if export_path else {}
     if export_db:

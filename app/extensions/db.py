@@ -4,7 +4,7 @@ import logging
 
 from flask import current_app
 
-from app.embedded import open_embedded
+from app.extensions.embedded import open_embedded
 from app.models import connection
 
 log = logging.getLogger(__name__)

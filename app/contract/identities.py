@@ -1,6 +1,37 @@
-"""Who already holds an email, a username or an import id: existing users and the batch."""
+"""What tells users apart, and who already holds an email, a username or an import id.
 
-from app.rules import Identity
+The runner and the command-line importer's --dry-run --against apply these same rules.
+"""
+
+from collections.abc import Sequence
+from typing import NamedTuple
+
+
+class Identity(NamedTuple):
+    """What tells a user apart: its username, emails and import ids (each unique)."""
+
+    username: str | None
+    emails: Sequence[str]
+    import_ids: Sequence[str]
+
+
+def identity(data):
+    """Return the Identity of staged data, empty values dropped."""
+    # One address per user whatever its case (the first spelling is kept), as the
+    # case-insensitive index would see it.
+    return Identity(
+        username=data.get("username") or None,
+        emails=_unique(data.get("emails"), str.casefold),
+        import_ids=_unique(data.get("importIds"), str),
+    )
+
+
+def _unique(values, key):
+    first = {}
+    for value in values or []:
+        if value:
+            first.setdefault(key(value), value)
+    return list(first.values())
 
 
 class Holders:

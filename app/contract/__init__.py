@@ -1,0 +1,1 @@
+"""What the server shares with its clients (CLI, console): states, rules, identities."""

@@ -1,0 +1,1 @@
+"""Flask bindings: the database client, rate limits, headers, logs and the worker, per app."""

@@ -1,0 +1,1 @@
+"""What starts processes: the server CLI, gunicorn and its settings."""
