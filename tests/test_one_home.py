@@ -36,8 +36,8 @@ def test_the_settings_page_and_env_example_are_generated_from_the_settings():
     assert done.returncode == 0, done.stdout
 
 
-def test_every_module_path_the_code_and_readme_name_exists():
-    texts = [ROOT / "README.md", *ROOT.glob("ARCHITECTURE.md")]
+def test_every_module_path_the_code_and_docs_name_exists():
+    texts = [ROOT / "README.md", *ROOT.glob("ARCHITECTURE.md"), *ROOT.glob("docs/*.md")]
     texts += [
         p
         for folder in ("app", "migrations", "tests", "bench")
