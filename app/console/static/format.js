@@ -6,7 +6,8 @@ const NUMBER = new Intl.NumberFormat("en-US");
 export const count = (value) => NUMBER.format(Math.round(value || 0));
 
 /** "1 user", "2 users": a count and its noun. */
-export const plural = (value, noun) => `${count(value)} ${noun}${Math.round(value || 0) === 1 ? "" : "s"}`;
+export const plural = (value, noun) =>
+  `${count(value)} ${noun}${Math.round(value || 0) === 1 ? "" : "s"}`;
 
 /** The state of import.status, in words. */
 export const STATES = {
@@ -47,9 +48,14 @@ const STEPS = {
 export const step = (status) => STEPS[status] || String(status || "–");
 
 const LOADING = new Set([
-  "importer_uploading", "importer_downloading_file", "importer_file_loaded",
-  "importer_preparing_started", "importer_preparing_users", "importer_preparing_channels",
-  "importer_preparing_messages", "importer_preparing_contacts",
+  "importer_uploading",
+  "importer_downloading_file",
+  "importer_file_loaded",
+  "importer_preparing_started",
+  "importer_preparing_users",
+  "importer_preparing_channels",
+  "importer_preparing_messages",
+  "importer_preparing_contacts",
 ]);
 
 /** The state import.status would report for an operation document. */
@@ -84,6 +90,6 @@ export function when(iso) {
 /** One CSV cell, quoted, and defused against spreadsheet formulas. */
 export function csvCell(value) {
   let text = value === null || value === undefined ? "" : String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = "'" + text;
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

@@ -4,13 +4,13 @@
 import { Api, ApiError } from "./api.js";
 import { byId, setText, show } from "./dom.js";
 import { Failures } from "./failures.js";
-import { STATES, count, duration, plural, step } from "./format.js";
+import { count, duration, plural, STATES, step } from "./format.js";
 import { History } from "./history.js";
 import { Poller } from "./poller.js";
 import { Selection } from "./selection.js";
 import * as session from "./session.js";
 import { stage } from "./stage.js";
-import { FileError, decode, readRecords } from "./users-file.js";
+import { decode, FileError, readRecords } from "./users-file.js";
 
 const API_IMPORTER = { key: "api", name: "API" };
 const IMPORTER_NAMES = {
@@ -75,7 +75,12 @@ function poll(tick) {
       showError(error);
       // A refusal (4xx) would be answered the same next second: stop. The service
       // unreachable, a 429 or a 5xx (503 while it restarts) may pass: keep polling.
-      return !(error instanceof ApiError && error.status >= 400 && error.status < 500 && error.status !== 429);
+      return !(
+        error instanceof ApiError &&
+        error.status >= 400 &&
+        error.status < 500 &&
+        error.status !== 429
+      );
     },
   });
   ui.poller.start();
@@ -92,7 +97,8 @@ const selection = new Selection((chosen) => {
 function signedOut(message = "") {
   stopPolling();
   session.clear();
-  for (const id of ["who", "no-permission", "start", "select", "watch", "fix", "history"]) show(byId(id), false);
+  for (const id of ["who", "no-permission", "start", "select", "watch", "fix", "history"])
+    show(byId(id), false);
   show(byId("sign-in"));
   byId("password").value = "";
   byId("token").value = "";
@@ -108,7 +114,12 @@ async function signInWithPassword(event) {
   try {
     const answer = await api.post("login", { user, password });
     const data = answer.data || {};
-    session.save({ userId: data.userId, token: data.authToken, username: data.me?.username || user, kind: "login" });
+    session.save({
+      userId: data.userId,
+      token: data.authToken,
+      username: data.me?.username || user,
+      kind: "login",
+    });
   } catch (error) {
     byId("password").value = "";
     return showError(`Sign-in refused: ${error.message}`);
@@ -147,7 +158,11 @@ async function signOut() {
       // Already invalid: nothing to revoke.
     }
   }
-  signedOut(current && current.kind === "token" ? "Signed out. The personal access token was forgotten by this tab; it is still valid." : "Signed out.");
+  signedOut(
+    current && current.kind === "token"
+      ? "Signed out. The personal access token was forgotten by this tab; it is still valid."
+      : "Signed out.",
+  );
   focusHeading("sign-in-title");
 }
 
@@ -162,9 +177,13 @@ async function enter() {
   try {
     status = await api.get("import.status");
   } catch (error) {
-    if (error instanceof ApiError && error.status === 401) return signedOut(`Your session has ended: ${error.message}`);
+    if (error instanceof ApiError && error.status === 401)
+      return signedOut(`Your session has ended: ${error.message}`);
     if (error instanceof ApiError && error.status === 403) {
-      setText(byId("no-permission-text"), `${who.username} is signed in but may not import users: the account lacks the run-import permission (held by the admin role by default). Ask an administrator, or sign in as one. The server said: ${error.message}`);
+      setText(
+        byId("no-permission-text"),
+        `${who.username} is signed in but may not import users: the account lacks the run-import permission (held by the admin role by default). Ask an administrator, or sign in as one. The server said: ${error.message}`,
+      );
       show(byId("no-permission"));
       focusHeading("no-permission-title");
       await history.load();
@@ -226,12 +245,17 @@ function bar(barId, textId, labelId, label, done, total, unit) {
   setText(byId(textId), `${percent}% · ${count(done)} of ${count(total)} ${unit}`);
 }
 
-const uploadBar = (label, done, total, unit = "bytes") => bar("upload-bar", "upload-text", "upload-label", label, done, total, unit);
+const uploadBar = (label, done, total, unit = "bytes") =>
+  bar("upload-bar", "upload-text", "upload-label", label, done, total, unit);
 
 async function confirmReplacing() {
   const status = await api.get("import.status");
   if (status.state !== "importing") return true;
-  return confirmed("Stop the running import?", "An import is running. Starting a new one stops it at its next batch; the users it created stay.", "Stop it and go on");
+  return confirmed(
+    "Stop the running import?",
+    "An import is running. Starting a new one stops it at its next batch; the users it created stay.",
+    "Stop it and go on",
+  );
 }
 
 async function readChosenFile(event) {
@@ -258,7 +282,8 @@ async function readUsersFile(file) {
   const valid = records.filter((r) => !r.problem);
   const refused = records.filter((r) => r.problem);
   const whereOf = new Map();
-  for (const r of records) for (const id of r.user?.importIds || []) if (typeof id === "string") whereOf.set(id, r.where);
+  for (const r of records)
+    for (const id of r.user?.importIds || []) if (typeof id === "string") whereOf.set(id, r.where);
   failures.reset(refused, whereOf);
   await failures.refresh();
   ui.kind = "api";
@@ -270,7 +295,9 @@ async function readUsersFile(file) {
     deleted: r.user.deleted === true,
     bot: r.user.type === "bot" || (Array.isArray(r.user.roles) && r.user.roles.includes("bot")),
   }));
-  announce(`${file.name}: ${count(records.length)} records read, ${count(valid.length)} can be imported, ${count(refused.length)} cannot (listed under “Users that were not imported”).`);
+  announce(
+    `${file.name}: ${count(records.length)} records read, ${count(valid.length)} can be imported, ${count(refused.length)} cannot (listed under “Users that were not imported”).`,
+  );
   await showSelection(users, []);
 }
 
@@ -281,7 +308,10 @@ async function uploadToImporter(file, key) {
   const body = new FormData();
   body.append("importerKey", key);
   body.append("fileName", file.name);
-  body.append("contentType", file.type || (file.name.toLowerCase().endsWith(".zip") ? "application/zip" : "text/csv"));
+  body.append(
+    "contentType",
+    file.type || (file.name.toLowerCase().endsWith(".zip") ? "application/zip" : "text/csv"),
+  );
   body.append("file", file, file.name);
   failures.reset();
   show(byId("fix"), false);
@@ -297,7 +327,10 @@ function waitForSelection() {
   poll(async () => {
     const status = await api.get("import.status");
     if (status.state === "loading") {
-      setText(byId("upload-label"), `The server is reading the file: ${step(status.operation?.status)}`);
+      setText(
+        byId("upload-label"),
+        `The server is reading the file: ${step(status.operation?.status)}`,
+      );
       return true;
     }
     if (status.state === "error" || status.state === "canceled" || status.state === "none") {
@@ -310,8 +343,16 @@ function waitForSelection() {
     const data = await api.get("getImportFileData");
     if (data.waiting) return true;
     ui.kind = "file";
-    const users = (data.users || []).map((u) => ({ id: u.user_id, username: u.username, email: u.email, deleted: Boolean(u.is_deleted), bot: Boolean(u.is_bot) }));
-    announce(`The file holds ${plural(users.length, "user")} and ${plural((data.channels || []).length, "channel")}.`);
+    const users = (data.users || []).map((u) => ({
+      id: u.user_id,
+      username: u.username,
+      email: u.email,
+      deleted: Boolean(u.is_deleted),
+      bot: Boolean(u.is_bot),
+    }));
+    announce(
+      `The file holds ${plural(users.length, "user")} and ${plural((data.channels || []).length, "channel")}.`,
+    );
     await showSelection(users, data.channels || []);
     return false;
   });
@@ -320,7 +361,10 @@ function waitForSelection() {
 async function showSelection(users, channels) {
   show(byId("select"));
   byId("with-channels").checked = true;
-  setText(byId("with-channels-label"), `Also import the file's ${plural(channels.length, "channel")}`);
+  setText(
+    byId("with-channels-label"),
+    `Also import the file's ${plural(channels.length, "channel")}`,
+  );
   show(byId("channels-choice"), channels.length > 0);
   await selection.load(users);
   focusHeading("select-title");
@@ -362,7 +406,9 @@ async function stageAndRun(chosen) {
   resetCounters();
   setText(byId("state"), "Staging the users (import.addUsers)…");
   const records = chosen.map((u) => ui.records[u.id]);
-  const result = await stage(api, records, (done, total) => bar("import-bar", "import-percent", "import-bar-label", "Users staged", done, total, "users"));
+  const result = await stage(api, records, (done, total) =>
+    bar("import-bar", "import-percent", "import-bar-label", "Users staged", done, total, "users"),
+  );
   failures.local.push(...result.failures);
   await failures.refresh();
   if (!result.sent) {
@@ -379,7 +425,11 @@ function watch(operationId, expected) {
   ui.samples = [];
   ui.lastState = null;
   failures.withServer = true;
-  session.remember("operation", { id: operationId, expected, local: failures.local.slice(0, 2000) });
+  session.remember("operation", {
+    id: operationId,
+    expected,
+    local: failures.local.slice(0, 2000),
+  });
   show(byId("select"), false);
   show(byId("watch"));
   show(byId("summary"), false);
@@ -418,7 +468,15 @@ function renderStatus(status) {
     setText(byId("state"), STATES[status.state] || status.state);
   }
   const done = status.state === "done" ? Math.max(processed, total) : processed;
-  bar("import-bar", "import-percent", "import-bar-label", "Users processed", done, Math.max(total, done), "users");
+  bar(
+    "import-bar",
+    "import-percent",
+    "import-bar-label",
+    "Users processed",
+    done,
+    Math.max(total, done),
+    "users",
+  );
   setText(byId("count-created"), count(created));
   setText(byId("count-failed"), count(failed));
   setText(byId("count-total"), count(total));
@@ -428,7 +486,10 @@ function renderStatus(status) {
   setText(byId("count-eta"), rate ? duration(Math.max(total - processed, 0) / rate) : "–");
   show(byId("cancel"), ["new", "ready", "importing"].includes(status.state));
   show(byId("clear"), status.state !== "none");
-  show(byId("run-staged"), status.state === "ready" && operation.importerKey === "api" && !mine && ui.kind !== "api");
+  show(
+    byId("run-staged"),
+    status.state === "ready" && operation.importerKey === "api" && !mine && ui.kind !== "api",
+  );
 }
 
 async function finished(status) {
@@ -439,12 +500,20 @@ async function finished(status) {
   const mine = ui.operationId && operation._id === ui.operationId;
   const took = !mine || Number.isNaN(ts) ? null : (Date.parse(operation._updatedAt) - ts) / 1000;
   const refusedBefore = failures.local.length;
-  const parts = [`${plural(c.completed, "user")} created`, `${count((c.error || 0) + refusedBefore)} not imported`];
+  const parts = [
+    `${plural(c.completed, "user")} created`,
+    `${count((c.error || 0) + refusedBefore)} not imported`,
+  ];
   if (refusedBefore) parts.push(`of which ${count(refusedBefore)} were refused before the import`);
-  const left = (mine && ui.expected ? ui.expected : c.total || 0) - (c.completed || 0) - (c.error || 0);
-  if (status.state !== "done" && left > 0) parts.push(`${plural(left, "user")} not processed (still staged)`);
+  const left =
+    (mine && ui.expected ? ui.expected : c.total || 0) - (c.completed || 0) - (c.error || 0);
+  if (status.state !== "done" && left > 0)
+    parts.push(`${plural(left, "user")} not processed (still staged)`);
   const verb = { done: "Finished", canceled: "Cancelled", error: "Stopped" }[status.state];
-  setText(byId("summary"), `${verb}${took !== null && took >= 0 ? ` after ${duration(took)}` : ""}: ${parts.join(", ")}.`);
+  setText(
+    byId("summary"),
+    `${verb}${took !== null && took >= 0 ? ` after ${duration(took)}` : ""}: ${parts.join(", ")}.`,
+  );
   show(byId("summary"));
   announce(byId("summary").textContent);
   await failures.refresh();
@@ -497,7 +566,14 @@ function confirmed(title, text, yes) {
 }
 
 async function cancelImport() {
-  if (!(await confirmed("Cancel the import?", "The import stops at its next batch. Users already created stay; the others stay staged.", "Cancel the import"))) return;
+  if (
+    !(await confirmed(
+      "Cancel the import?",
+      "The import stops at its next batch. Users already created stay; the others stay staged.",
+      "Cancel the import",
+    ))
+  )
+    return;
   try {
     await api.post("import.cancel");
     announce("Cancelling: the import stops after its current batch.");
@@ -508,7 +584,14 @@ async function cancelImport() {
 }
 
 async function clearOperation() {
-  if (!(await confirmed("Clear the operation?", "Every import operation is invalidated and the staging area emptied; a running import stops. Users already created stay.", "Clear it"))) return;
+  if (
+    !(await confirmed(
+      "Clear the operation?",
+      "Every import operation is invalidated and the staging area emptied; a running import stops. Users already created stay.",
+      "Clear it",
+    ))
+  )
+    return;
   try {
     await api.post("import.clear");
     stopPolling();
@@ -545,7 +628,8 @@ function wireDropZone() {
       zone.classList.add("over");
     });
   }
-  for (const name of ["dragleave", "drop"]) zone.addEventListener(name, () => zone.classList.remove("over"));
+  for (const name of ["dragleave", "drop"])
+    zone.addEventListener(name, () => zone.classList.remove("over"));
   zone.addEventListener("drop", (event) => {
     event.preventDefault();
     const file = event.dataTransfer?.files?.[0];
@@ -556,7 +640,10 @@ function wireDropZone() {
   byId("file").addEventListener("change", () => {
     ui.file = null;
     const file = byId("file").files[0];
-    setText(byId("drop-help"), file ? `Chosen: ${file.name} (${count(file.size)} bytes).` : "Pick a file, or drop it here.");
+    setText(
+      byId("drop-help"),
+      file ? `Chosen: ${file.name} (${count(file.size)} bytes).` : "Pick a file, or drop it here.",
+    );
   });
 }
 

@@ -30,7 +30,10 @@ async function send(api, chunk, failures) {
       return 0;
     }
     const half = Math.floor(chunk.length / 2);
-    return (await send(api, chunk.slice(0, half), failures)) + (await send(api, chunk.slice(half), failures));
+    return (
+      (await send(api, chunk.slice(0, half), failures)) +
+      (await send(api, chunk.slice(half), failures))
+    );
   }
 }
 

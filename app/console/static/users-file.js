@@ -130,7 +130,12 @@ function headerUser(line, header, cells) {
 
 function rocketChatUser(line, cells) {
   if (cells.length < 3) {
-    return { where: `line ${line}`, line, user: null, problem: `${cells.length} values where username,email,name are expected` };
+    return {
+      where: `line ${line}`,
+      line,
+      user: null,
+      problem: `${cells.length} values where username,email,name are expected`,
+    };
   }
   const [username, email, name] = cells.slice(0, 3).map((c) => c.trim());
   const user = { type: "user", importIds: [username], emails: [email], username, name };
@@ -161,7 +166,12 @@ function jsonArrayRecords(text) {
     throw new FileError(`The file is not a JSON array (${error.message}).`);
   }
   if (!Array.isArray(items)) throw new FileError("The file is not a JSON array.");
-  return items.map((item, index) => ({ where: `record ${index + 1}`, line: null, user: item, problem: null }));
+  return items.map((item, index) => ({
+    where: `record ${index + 1}`,
+    line: null,
+    user: item,
+    problem: null,
+  }));
 }
 
 function jsonLinesRecords(text) {
@@ -190,7 +200,8 @@ function formatOf(name, text) {
 export function readRecords(name, text) {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const format = formatOf(name, text);
-  const records = { json: jsonArrayRecords, jsonl: jsonLinesRecords }[format]?.(text) ?? csvRecords(text);
+  const records =
+    { json: jsonArrayRecords, jsonl: jsonLinesRecords }[format]?.(text) ?? csvRecords(text);
   return records.map(checkRecord);
 }
 
@@ -235,10 +246,14 @@ function checkRecord(record) {
     }
   }
   const missing = REQUIRED_LISTS.filter(
-    (name) => !Array.isArray(fixed[name]) || !fixed[name].some((v) => typeof v === "string" && v.trim()),
+    (name) =>
+      !Array.isArray(fixed[name]) || !fixed[name].some((v) => typeof v === "string" && v.trim()),
   );
   if (missing.length) {
-    return { ...record, problem: `${MISSING_DATA} (${missing.map((m) => `no ${m}`).join(" and ")})` };
+    return {
+      ...record,
+      problem: `${MISSING_DATA} (${missing.map((m) => `no ${m}`).join(" and ")})`,
+    };
   }
   return { ...record, user: fixed };
 }
