@@ -1,12 +1,19 @@
-"""Every set of statuses or states is spelled once, in app/contract/states.py."""
+"""Every set of statuses or states is spelled once, in app/contract/states.py (the console's
+JavaScript reads it from contract.js, generated from that module)."""
 
 import ast
+import re
 from pathlib import Path
 
+from app.console import STATIC_DIR
 from app.contract import states
 
 APP = Path(__file__).resolve().parent.parent / "app"
 WORDS = set(states.STATE_OF_STATUS) | set(states.REPORTED_STATES)
+GENERATED = {APP / "contract" / "states.py", STATIC_DIR / "contract.js"}
+# A JavaScript array of two or more string literals (a Set is built from one).
+_STRING = r"""(?:"[^"\n]*"|'[^'\n]*')"""
+_JS_ARRAY = re.compile(rf"\[\s*{_STRING}(?:\s*,\s*{_STRING})+\s*,?\s*\]")
 
 
 def _literal_sets(path):
@@ -17,12 +24,30 @@ def _literal_sets(path):
                 yield node.lineno, values
 
 
+def _js_literal_sets(path):
+    text = path.read_text(encoding="utf-8")
+    for match in _JS_ARRAY.finditer(text):
+        values = [v[1:-1] for v in re.findall(_STRING, match.group())]
+        if len(WORDS.intersection(values)) > 1:
+            yield text.count("\n", 0, match.start()) + 1, values
+
+
 def test_no_module_but_states_spells_a_set_of_statuses_or_states():
     found = [
         f"{path.relative_to(APP)}:{line} {values}"
         for path in sorted(APP.rglob("*.py"))
-        if path != APP / "contract" / "states.py"
+        if path not in GENERATED
         for line, values in _literal_sets(path)
+    ]
+    assert found == []
+
+
+def test_no_console_script_spells_a_set_of_statuses_or_states():
+    found = [
+        f"{path.name}:{line} {values}"
+        for path in sorted(STATIC_DIR.glob("*.js"))
+        if path not in GENERATED
+        for line, values in _js_literal_sets(path)
     ]
     assert found == []
 

@@ -2,8 +2,12 @@
 // here), then the current operation's import.errors (the server's), paged, and as a CSV.
 
 import { ApiError } from "./api.js";
+import { rules } from "./contract.js";
 import { byId, PagedTable, setText, show } from "./dom.js";
 import { count, csvCell, plural } from "./format.js";
+
+// The largest page import.errors gives (Rocket.Chat's API_Upper_Count_Limit).
+const PAGE = rules.MAX_COUNT;
 
 const first = (list) => (Array.isArray(list) && list.length ? list[0] : "");
 const reasonOf = (failed) =>
@@ -84,7 +88,7 @@ export class Failures {
     const rows = this.local.slice(offset, offset + size).map((r) => this.localRow(r));
     const serverOffset = Math.max(0, offset - this.local.length);
     const wanted = size - rows.length;
-    const server = await this.serverPage(serverOffset, Math.max(1, Math.min(100, wanted)));
+    const server = await this.serverPage(serverOffset, Math.max(1, Math.min(PAGE, wanted)));
     if (wanted > 0) rows.push(...server.slice(0, wanted).map((f) => this.serverRow(f)));
     return { rows, total: this.local.length + this.serverTotal };
   }
@@ -110,10 +114,10 @@ export class Failures {
 
   async everything() {
     const rows = this.local.map((r) => this.localRow(r));
-    for (let offset = 0; ; offset += 100) {
-      const users = await this.serverPage(offset, 100);
+    for (let offset = 0; ; offset += PAGE) {
+      const users = await this.serverPage(offset, PAGE);
       rows.push(...users.map((f) => this.serverRow(f)));
-      if (!users.length || offset + 100 >= this.serverTotal) break;
+      if (!users.length || offset + PAGE >= this.serverTotal) break;
     }
     return rows;
   }

@@ -2,6 +2,8 @@
 // It calls only the public REST API, so it works the same against any deployment.
 
 import { Api, ApiError } from "./api.js";
+import { checkRecord } from "./checks.js";
+import { states } from "./contract.js";
 import { byId, setText, show } from "./dom.js";
 import { Failures } from "./failures.js";
 import { count, duration, plural, STATES, step } from "./format.js";
@@ -23,7 +25,6 @@ const IMPORTER_HELP = {
   csv: "A .zip holding users.csv (username,email,name, no header) and optionally channels.csv. It is uploaded and read by the server.",
   "slack-users": "The CSV of Slack's “Export member list”. It is uploaded and read by the server.",
 };
-const FINISHED = new Set(["done", "error", "canceled"]);
 
 const api = new Api(() => session.load());
 const ui = {
@@ -278,7 +279,7 @@ async function readChosenFile(event) {
 async function readUsersFile(file) {
   const buffer = await readFile(file, (done, total) => uploadBar("Reading the file", done, total));
   uploadBar("Reading the file", file.size, file.size);
-  const records = readRecords(file.name, decode(new Uint8Array(buffer)));
+  const records = readRecords(file.name, decode(new Uint8Array(buffer))).map(checkRecord);
   const valid = records.filter((r) => !r.problem);
   const refused = records.filter((r) => r.problem);
   const whereOf = new Map();
@@ -437,7 +438,7 @@ function watch(operationId, expected) {
   poll(async () => {
     const status = await api.get("import.status");
     renderStatus(status);
-    if (FINISHED.has(status.state)) {
+    if (states.FINISHED_STATES.includes(status.state)) {
       await finished(status);
       await history.load(); // the operation's last line
       return false;
@@ -484,7 +485,7 @@ function renderStatus(status) {
   const rate = status.state === "importing" ? rateOf(processed) : null;
   setText(byId("count-rate"), rate === null ? "–" : rate.toFixed(rate < 10 ? 1 : 0));
   setText(byId("count-eta"), rate ? duration(Math.max(total - processed, 0) / rate) : "–");
-  show(byId("cancel"), ["new", "ready", "importing"].includes(status.state));
+  show(byId("cancel"), states.CANCELLABLE_STATES.includes(status.state));
   show(byId("clear"), status.state !== "none");
   show(
     byId("run-staged"),
@@ -536,7 +537,7 @@ function resume(status) {
   }
   if (status.state === "ready" && status.operation.importerKey !== "api") return waitForSelection();
   renderStatus(status);
-  if (FINISHED.has(status.state)) return finished(status);
+  if (states.FINISHED_STATES.includes(status.state)) return finished(status);
 }
 
 async function runStaged() {
