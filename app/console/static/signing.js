@@ -106,11 +106,14 @@ export async function enter() {
   await loadImporters();
   await history.load();
   focusHeading("start-title");
-  resume(status); // may move the focus on, to a running import
+  // Not awaited: it may go on watching (and move the focus on, to a running import). What
+  // fails there is shown, not left unhandled: a sign-out while a finished import's failures
+  // load makes import.errors answer 401.
+  resume(status).catch(showError);
 }
 
 /** After sign-in or a reload (enter() has loaded the history): show the operation where it stands. */
-function resume(status) {
+async function resume(status) {
   if (status.state === "none") return;
   const kept = session.recall("operation");
   if (kept && kept.id === status.operation?._id) {
