@@ -10,7 +10,8 @@ from app.contract import states
 
 APP = Path(__file__).resolve().parent.parent / "app"
 WORDS = set(states.STATE_OF_STATUS) | set(states.REPORTED_STATES)
-GENERATED = {APP / "contract" / "states.py", STATIC_DIR / "contract.js"}
+# The one spelling, and the module generated from it.
+HOMES = {APP / "contract" / "states.py", STATIC_DIR / "contract.js"}
 # A JavaScript array of two or more string literals (a Set is built from one).
 _STRING = r"""(?:"[^"\n]*"|'[^'\n]*')"""
 _JS_ARRAY = re.compile(rf"\[\s*{_STRING}(?:\s*,\s*{_STRING})+\s*,?\s*\]")
@@ -32,24 +33,21 @@ def _js_literal_sets(path):
             yield text.count("\n", 0, match.start()) + 1, values
 
 
-def test_no_module_but_states_spells_a_set_of_statuses_or_states():
-    found = [
+def _spelled(paths, literal_sets):
+    return [
         f"{path.relative_to(APP)}:{line} {values}"
-        for path in sorted(APP.rglob("*.py"))
-        if path not in GENERATED
-        for line, values in _literal_sets(path)
+        for path in sorted(paths)
+        if path not in HOMES
+        for line, values in literal_sets(path)
     ]
-    assert found == []
+
+
+def test_no_module_but_states_spells_a_set_of_statuses_or_states():
+    assert _spelled(APP.rglob("*.py"), _literal_sets) == []
 
 
 def test_no_console_script_spells_a_set_of_statuses_or_states():
-    found = [
-        f"{path.name}:{line} {values}"
-        for path in sorted(STATIC_DIR.glob("*.js"))
-        if path not in GENERATED
-        for line, values in _js_literal_sets(path)
-    ]
-    assert found == []
+    assert _spelled(STATIC_DIR.glob("*.js"), _js_literal_sets) == []
 
 
 def test_a_worker_claims_exactly_the_steps_the_runner_walks_and_the_files_to_prepare():
