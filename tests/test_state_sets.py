@@ -1,12 +1,20 @@
-"""Every set of statuses or states is spelled once, in app/contract/states.py."""
+"""Every set of statuses or states is spelled once, in app/contract/states.py (the console's
+JavaScript reads it from contract.js, generated from that module)."""
 
 import ast
+import re
 from pathlib import Path
 
+from app.console import STATIC_DIR
 from app.contract import states
 
 APP = Path(__file__).resolve().parent.parent / "app"
 WORDS = set(states.STATE_OF_STATUS) | set(states.REPORTED_STATES)
+# The one spelling, and the module generated from it.
+HOMES = {APP / "contract" / "states.py", STATIC_DIR / "contract.js"}
+# A JavaScript array of two or more string literals (a Set is built from one).
+_STRING = r"""(?:"[^"\n]*"|'[^'\n]*')"""
+_JS_ARRAY = re.compile(rf"\[\s*{_STRING}(?:\s*,\s*{_STRING})+\s*,?\s*\]")
 
 
 def _literal_sets(path):
@@ -17,14 +25,29 @@ def _literal_sets(path):
                 yield node.lineno, values
 
 
-def test_no_module_but_states_spells_a_set_of_statuses_or_states():
-    found = [
+def _js_literal_sets(path):
+    text = path.read_text(encoding="utf-8")
+    for match in _JS_ARRAY.finditer(text):
+        values = [v[1:-1] for v in re.findall(_STRING, match.group())]
+        if len(WORDS.intersection(values)) > 1:
+            yield text.count("\n", 0, match.start()) + 1, values
+
+
+def _spelled(paths, literal_sets):
+    return [
         f"{path.relative_to(APP)}:{line} {values}"
-        for path in sorted(APP.rglob("*.py"))
-        if path != APP / "contract" / "states.py"
-        for line, values in _literal_sets(path)
+        for path in sorted(paths)
+        if path not in HOMES
+        for line, values in literal_sets(path)
     ]
-    assert found == []
+
+
+def test_no_module_but_states_spells_a_set_of_statuses_or_states():
+    assert _spelled(APP.rglob("*.py"), _literal_sets) == []
+
+
+def test_no_console_script_spells_a_set_of_statuses_or_states():
+    assert _spelled(STATIC_DIR.glob("*.js"), _js_literal_sets) == []
 
 
 def test_a_worker_claims_exactly_the_steps_the_runner_walks_and_the_files_to_prepare():

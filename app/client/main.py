@@ -11,6 +11,7 @@ from app.client.file_import import FileImporter
 from app.client.importer import Importer, Refused, scan
 from app.client.progress import Progress
 from app.client.sources import FORMATS, InputError, Source
+from app.contract.rules import ADD_USERS_CHUNK
 
 OK, FAILURES, STOPPED = 0, 1, 2
 
@@ -78,7 +79,7 @@ OK, FAILURES, STOPPED = 0, 1, 2
 @click.option(
     "--chunk-size",
     type=click.IntRange(1, 10_000),
-    default=500,
+    default=ADD_USERS_CHUNK,
     show_default=True,
     help="Users per import.addUsers call.",
 )

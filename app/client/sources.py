@@ -11,30 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.client.jsonarray import JsonSyntaxError, iter_array
+from app.contract.columns import COLUMNS, LIST_FIELDS, ROCKETCHAT_COLUMNS
 from app.contract.rules import REQUIRED_LISTS
 
 FORMATS = ("auto", "csv", "rocketchat-csv", "json", "jsonl")
-
-# Header names (compared without case, spaces, dashes or underscores) -> user fields.
-COLUMNS = {
-    "username": "username",
-    "email": "emails",
-    "emails": "emails",
-    "importid": "importIds",
-    "importids": "importIds",
-    "name": "name",
-    "password": "password",
-    "role": "roles",
-    "roles": "roles",
-    "utcoffset": "utcOffset",
-    "avatarurl": "avatarUrl",
-    "deleted": "deleted",
-    "statustext": "statusText",
-    "type": "type",
-    "bio": "bio",
-}
-LIST_FIELDS = ("emails", "importIds", "roles")
-_ROCKETCHAT_COLUMNS = ("username", "email", "name")
 
 
 class InputError(Exception):
@@ -161,8 +141,8 @@ def _header_user(line, header, cells, split):
 
 def _rocketchat_user(line, cells):
     # Rocket.Chat's CSV importer: the username is also the user's import id.
-    if len(cells) < len(_ROCKETCHAT_COLUMNS):
-        expected = ",".join(_ROCKETCHAT_COLUMNS)
+    if len(cells) < len(ROCKETCHAT_COLUMNS):
+        expected = ",".join(ROCKETCHAT_COLUMNS)
         return Record(line, problem=f"{len(cells)} values where {expected} are expected")
     username, email, name = (cell.strip() for cell in cells[:3])
     user = {"type": "user", "importIds": [username], "emails": [email], "username": username}

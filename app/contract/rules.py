@@ -29,6 +29,14 @@ MAX_COUNT = 100
 # A user needs a non-empty value in each of these lists (Rocket.Chat's rule).
 REQUIRED_LISTS = ("emails", "importIds")
 
+# Ours, not Rocket.Chat's: no value a chat account needs comes near this, and it keeps a
+# hostile body from filling the staging area with megabyte strings.
+MAX_STRING = 2048
+
+# Users per import.addUsers call that the importer and the console send (the importer's
+# --chunk-size default): a body far below the body limit, a refusal halved in few steps.
+ADD_USERS_CHUNK = 500
+
 # Rocket.Chat's refusals, word for word: the importer recognises them in answers.
 NOT_INITIALIZED = "Import operation not initialized."
 CANNOT_RECEIVE = "The current import operation can not receive new data."

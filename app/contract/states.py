@@ -13,11 +13,14 @@ PREPARING_STARTED = "importer_preparing_started"
 PREPARING_USERS = "importer_preparing_users"
 PREPARING_CHANNELS = "importer_preparing_channels"
 PREPARING_MESSAGES = "importer_preparing_messages"
+PREPARING_CONTACTS = "importer_preparing_contacts"  # Rocket.Chat's omnichannel contacts
 USER_SELECTION = "importer_user_selection"
 IMPORTING_STARTED = "importer_importing_started"
 IMPORTING_USERS = "importer_importing_users"
 IMPORTING_CHANNELS = "importer_importing_channels"
 IMPORTING_MESSAGES = "importer_importing_messages"
+IMPORTING_CONTACTS = "importer_importing_contacts"
+IMPORTING_FILES = "importer_importing_files"
 FINISHING = "importer_finishing"
 DONE = "importer_done"
 FAILED = "importer_import_failed"
@@ -35,15 +38,15 @@ PREPARABLE = (
     PREPARING_CHANNELS,
     PREPARING_MESSAGES,
 )
-# Every step import.status reports as `loading` (contacts: Rocket.Chat's omnichannel).
-LOADING = (*PREPARABLE, "importer_preparing_contacts")
+# Every step import.status reports as `loading`.
+LOADING = (*PREPARABLE, PREPARING_CONTACTS)
 IMPORTING = (
     IMPORTING_STARTED,
     IMPORTING_USERS,
     IMPORTING_CHANNELS,
     IMPORTING_MESSAGES,
-    "importer_importing_contacts",
-    "importer_importing_files",
+    IMPORTING_CONTACTS,
+    IMPORTING_FILES,
     FINISHING,
 )
 
@@ -76,6 +79,9 @@ BUSY_STATES = ("loading", "importing")
 FINISHED_STATES = ("done", "error", "canceled")
 # States an operation reaches once import.run or startImport took effect.
 STARTED_STATES = ("importing", *FINISHED_STATES)
+# States import.cancel acts in: those of the steps it may finish (a file being loaded and a
+# finished operation are refused).
+CANCELLABLE_STATES = tuple(dict.fromkeys(STATE_OF_STATUS[status] for status in WAITING))
 
 # Our own fields on an operation document (Rocket.Chat has neither).
 LEASE = "_importLease"  # which worker runs the operation, until when

@@ -2,13 +2,12 @@
 
 from marshmallow import EXCLUDE, fields
 
+from app.contract.rules import MAX_STRING
 from app.schemas import ajv
 from app.schemas.envelope import SuccessEnvelope
 from app.schemas.operations import OperationOut
 
-# Ours, not Rocket.Chat's: no value a chat account needs comes near these, and they keep a
-# hostile body from filling the staging area with megabyte strings.
-MAX_STRING = 2048
+# Ours, not Rocket.Chat's, as MAX_STRING: a hostile body cannot stage megabyte lists.
 MAX_VALUES = 100
 
 

@@ -62,6 +62,17 @@ def test_sign_out_revokes_the_login_token(page, admin_api, console_url, shot):
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
 
 
+def test_a_session_ending_while_the_last_import_is_shown_is_said_not_a_script_error(page):
+    # A quick sign-out's race: import.status is answered, then import.errors refused (401).
+    operation = {"_id": "earlier", "status": "importer_done", "valid": True, "count": {}}
+    done = {"success": True, "state": "done", "operation": operation}
+    refused = {"success": False, "error": "You must be logged in to do this."}
+    page.route(re.compile(r"/api/v1/import\.status$"), lambda r: r.fulfill(json=done))
+    page.route(re.compile(r"/api/v1/import\.errors"), lambda r: r.fulfill(status=401, json=refused))
+    sign_in(page)
+    expect(page.get_by_role("alert")).to_have_text("You must be logged in to do this.")
+
+
 def test_a_personal_access_token_signs_in_and_is_only_forgotten_on_sign_out(
     page, admin_api, console_url
 ):

@@ -15,14 +15,14 @@ export class ApiError extends Error {
 /** The message of a failed answer: Rocket.Chat's `error` (or `message`), never an object. */
 export function messageOf(status, body, statusText) {
   for (const key of ["error", "message", "reason"]) {
-    const value = body && body[key];
+    const value = body?.[key];
     if (typeof value === "string" && value) return value;
   }
-  if (body && body.error && typeof body.error === "object") {
+  if (body?.error && typeof body.error === "object") {
     const inner = body.error.message || body.error.reason;
     if (typeof inner === "string" && inner) return inner;
   }
-  return `The server answered ${status}${statusText ? " " + statusText : ""}.`;
+  return `The server answered ${status}${statusText ? ` ${statusText}` : ""}.`;
 }
 
 /** Seconds to wait after a 429; `header(name)` reads one of the answer's headers. */
@@ -75,7 +75,7 @@ export class Api {
   /** Call a route; resolve with its JSON body, or reject with an ApiError. */
   async call(method, route, body = undefined, query = undefined) {
     let url = BASE + route;
-    if (query) url += "?" + new URLSearchParams(query).toString();
+    if (query) url += `?${new URLSearchParams(query).toString()}`;
     let response;
     try {
       response = await fetch(url, {
@@ -89,7 +89,9 @@ export class Api {
       throw new ApiError(0, "The service cannot be reached. Check that it is running.");
     }
     const data = parseJson(await response.text());
-    return answerOf(response.status, response.statusText, data, (name) => response.headers.get(name));
+    return answerOf(response.status, response.statusText, data, (name) =>
+      response.headers.get(name),
+    );
   }
 
   get(route, query) {
@@ -121,7 +123,11 @@ export class Api {
       );
       xhr.addEventListener("load", () => {
         try {
-          resolve(answerOf(xhr.status, xhr.statusText, parseJson(xhr.responseText), (name) => xhr.getResponseHeader(name)));
+          resolve(
+            answerOf(xhr.status, xhr.statusText, parseJson(xhr.responseText), (name) =>
+              xhr.getResponseHeader(name),
+            ),
+          );
         } catch (error) {
           reject(error);
         }

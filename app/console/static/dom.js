@@ -72,7 +72,11 @@ export class PagedTable {
     this.total = total;
     const lastNow = Math.max(0, Math.ceil(total / this.size) - 1);
     if (this.page > lastNow) return this.go(lastNow);
-    this.body.replaceChildren(...(rows.length ? rows.map((cells) => (cells instanceof Node ? cells : row(cells))) : [emptyRow(this.columns, this.empty)]));
+    this.body.replaceChildren(
+      ...(rows.length
+        ? rows.map((cells) => (cells instanceof Node ? cells : row(cells)))
+        : [emptyRow(this.columns, this.empty)]),
+    );
     const first = total ? this.page * this.size + 1 : 0;
     const end = Math.min(total, (this.page + 1) * this.size);
     this.label.textContent = `${count(first)}–${count(end)} of ${count(total)} · page ${count(this.page + 1)} of ${count(lastNow + 1)}`;

@@ -2,12 +2,19 @@
 // here), then the current operation's import.errors (the server's), paged, and as a CSV.
 
 import { ApiError } from "./api.js";
-import { PagedTable, byId, setText, show } from "./dom.js";
+import { rules } from "./contract.js";
+import { byId, PagedTable, setText, show } from "./dom.js";
 import { count, csvCell, plural } from "./format.js";
+
+// The largest page import.errors gives (Rocket.Chat's API_Upper_Count_Limit).
+const PAGE = rules.MAX_COUNT;
 
 const first = (list) => (Array.isArray(list) && list.length ? list[0] : "");
 const reasonOf = (failed) =>
-  (failed.errors || []).map((e) => (e && typeof e.message === "string" ? e.message : "")).filter(Boolean).join("; ") || "refused";
+  (failed.errors || [])
+    .map((e) => (e && typeof e.message === "string" ? e.message : ""))
+    .filter(Boolean)
+    .join("; ") || "refused";
 
 export class Failures {
   constructor(api, showError) {
@@ -17,7 +24,9 @@ export class Failures {
     this.whereOf = new Map(); // import id -> where it is in the file
     this.serverTotal = 0;
     this.withServer = false; // import.errors belongs to the operation being watched
-    this.table = PagedTable.named("errors", 5, "No failed user.", (offset, size) => this.page(offset, size));
+    this.table = PagedTable.named("errors", 5, "No failed user.", (offset, size) =>
+      this.page(offset, size),
+    );
     byId("download-errors").addEventListener("click", () => this.download().catch(showError));
   }
 
@@ -35,19 +44,34 @@ export class Failures {
 
   localRow(record) {
     const user = record.user && typeof record.user === "object" ? record.user : {};
-    return [record.where, user.username ?? "", first(user.emails), first(user.importIds), record.problem];
+    return [
+      record.where,
+      user.username ?? "",
+      first(user.emails),
+      first(user.importIds),
+      record.problem,
+    ];
   }
 
   serverRow(failed) {
     const data = failed.data || {};
     const importId = first(data.importIds);
-    return [this.whereOf.get(importId) || "–", data.username ?? "", first(data.emails), importId, reasonOf(failed)];
+    return [
+      this.whereOf.get(importId) || "–",
+      data.username ?? "",
+      first(data.emails),
+      importId,
+      reasonOf(failed),
+    ];
   }
 
   async serverPage(offset, size) {
     if (!this.withServer) return [];
     try {
-      const answer = await this.api.get("import.errors", { offset: String(offset), count: String(size) });
+      const answer = await this.api.get("import.errors", {
+        offset: String(offset),
+        count: String(size),
+      });
       this.serverTotal = answer.total ?? 0;
       return answer.users || [];
     } catch (error) {
@@ -64,7 +88,7 @@ export class Failures {
     const rows = this.local.slice(offset, offset + size).map((r) => this.localRow(r));
     const serverOffset = Math.max(0, offset - this.local.length);
     const wanted = size - rows.length;
-    const server = await this.serverPage(serverOffset, Math.max(1, Math.min(100, wanted)));
+    const server = await this.serverPage(serverOffset, Math.max(1, Math.min(PAGE, wanted)));
     if (wanted > 0) rows.push(...server.slice(0, wanted).map((f) => this.serverRow(f)));
     return { rows, total: this.local.length + this.serverTotal };
   }
@@ -75,18 +99,25 @@ export class Failures {
     const total = this.table.total;
     show(byId("fix"), total > 0);
     const parts = [];
-    if (this.local.length) parts.push(`${count(this.local.length)} refused before the import (checked in the browser or by import.addUsers)`);
-    if (this.serverTotal) parts.push(`${count(this.serverTotal)} refused by the import (import.errors)`);
-    setText(byId("fix-summary"), `${plural(total, "user")} ${total === 1 ? "was" : "were"} not imported: ${parts.join("; ")}.`);
+    if (this.local.length)
+      parts.push(
+        `${count(this.local.length)} refused before the import (checked in the browser or by import.addUsers)`,
+      );
+    if (this.serverTotal)
+      parts.push(`${count(this.serverTotal)} refused by the import (import.errors)`);
+    setText(
+      byId("fix-summary"),
+      `${plural(total, "user")} ${total === 1 ? "was" : "were"} not imported: ${parts.join("; ")}.`,
+    );
     return total;
   }
 
   async everything() {
     const rows = this.local.map((r) => this.localRow(r));
-    for (let offset = 0; ; offset += 100) {
-      const users = await this.serverPage(offset, 100);
+    for (let offset = 0; ; offset += PAGE) {
+      const users = await this.serverPage(offset, PAGE);
       rows.push(...users.map((f) => this.serverRow(f)));
-      if (!users.length || offset + 100 >= this.serverTotal) break;
+      if (!users.length || offset + PAGE >= this.serverTotal) break;
     }
     return rows;
   }
@@ -94,8 +125,10 @@ export class Failures {
   /** Offer every failed user as a CSV file: where, username, email, import id, reason. */
   async download() {
     const rows = await this.everything();
-    const lines = [["where", "username", "email", "importId", "reason"], ...rows].map((r) => r.map(csvCell).join(","));
-    const blob = new Blob([lines.join("\r\n") + "\r\n"], { type: "text/csv;charset=utf-8" });
+    const lines = [["where", "username", "email", "importId", "reason"], ...rows].map((r) =>
+      r.map(csvCell).join(","),
+    );
+    const blob = new Blob([`${lines.join("\r\n")}\r\n`], { type: "text/csv;charset=utf-8" });
     const link = document.createElement("a");
     link.href = URL.createObjectURL(blob);
     link.download = "failed-users.csv";

@@ -1,12 +1,15 @@
 // Words and numbers for people: states, steps, counts, durations, CSV cells.
 
+import { states } from "./contract.js";
+
 const NUMBER = new Intl.NumberFormat("en-US");
 
 /** A whole number with thousands separators. */
 export const count = (value) => NUMBER.format(Math.round(value || 0));
 
 /** "1 user", "2 users": a count and its noun. */
-export const plural = (value, noun) => `${count(value)} ${noun}${Math.round(value || 0) === 1 ? "" : "s"}`;
+export const plural = (value, noun) =>
+  `${count(value)} ${noun}${Math.round(value || 0) === 1 ? "" : "s"}`;
 
 /** The state of import.status, in words. */
 export const STATES = {
@@ -20,49 +23,40 @@ export const STATES = {
   canceled: "Cancelled: the import was stopped.",
 };
 
+// Every step the contract names, in words (tests/console/format.test.js checks each has some).
 const STEPS = {
-  importer_new: "New operation",
-  importer_uploading: "Receiving the file",
-  importer_downloading_file: "Downloading the file",
-  importer_file_loaded: "File received",
-  importer_preparing_started: "Reading the file",
-  importer_preparing_users: "Reading the users",
-  importer_preparing_channels: "Reading the channels",
-  importer_preparing_messages: "Reading the messages",
-  importer_preparing_contacts: "Reading the contacts",
-  importer_user_selection: "Waiting for the selection",
-  importer_importing_started: "Starting the import",
-  importer_importing_users: "Importing the users",
-  importer_importing_channels: "Importing the channels",
-  importer_importing_messages: "Importing the messages",
-  importer_importing_contacts: "Importing the contacts",
-  importer_importing_files: "Importing the files",
-  importer_finishing: "Finishing",
-  importer_done: "Done",
-  importer_import_failed: "Failed",
-  importer_import_cancelled: "Cancelled",
+  [states.NEW]: "New operation",
+  [states.UPLOADING]: "Receiving the file",
+  [states.DOWNLOADING_FILE]: "Downloading the file",
+  [states.FILE_LOADED]: "File received",
+  [states.PREPARING_STARTED]: "Reading the file",
+  [states.PREPARING_USERS]: "Reading the users",
+  [states.PREPARING_CHANNELS]: "Reading the channels",
+  [states.PREPARING_MESSAGES]: "Reading the messages",
+  [states.PREPARING_CONTACTS]: "Reading the contacts",
+  [states.USER_SELECTION]: "Waiting for the selection",
+  [states.IMPORTING_STARTED]: "Starting the import",
+  [states.IMPORTING_USERS]: "Importing the users",
+  [states.IMPORTING_CHANNELS]: "Importing the channels",
+  [states.IMPORTING_MESSAGES]: "Importing the messages",
+  [states.IMPORTING_CONTACTS]: "Importing the contacts",
+  [states.IMPORTING_FILES]: "Importing the files",
+  [states.FINISHING]: "Finishing",
+  [states.DONE]: "Done",
+  [states.FAILED]: "Failed",
+  [states.CANCELLED]: "Cancelled",
 };
 
 /** A step (an operation's `status`), in words; an unknown one as it is. */
-export const step = (status) => STEPS[status] || String(status || "–");
+export const step = (status) =>
+  Object.hasOwn(STEPS, status) ? STEPS[status] : String(status || "–");
 
-const LOADING = new Set([
-  "importer_uploading", "importer_downloading_file", "importer_file_loaded",
-  "importer_preparing_started", "importer_preparing_users", "importer_preparing_channels",
-  "importer_preparing_messages", "importer_preparing_contacts",
-]);
-
-/** The state import.status would report for an operation document. */
+/** The state import.status would report for an operation document (states.state_of). */
 export function stateOf(operation) {
   const status = operation.status;
-  if (operation.valid !== true && status !== "importer_done") return "error";
-  if (status === "importer_new") return "new";
-  if (LOADING.has(status)) return "loading";
-  if (status === "importer_user_selection") return "ready";
-  if (status === "importer_done") return "done";
-  if (status === "importer_import_failed") return "error";
-  if (status === "importer_import_cancelled") return "canceled";
-  return "importing";
+  if (operation.valid !== true && status !== states.DONE) return "error";
+  // An unknown step (a newer Rocket.Chat's) is an error, as the server reports it.
+  return Object.hasOwn(states.STATE_OF_STATUS, status) ? states.STATE_OF_STATUS[status] : "error";
 }
 
 /** A duration in seconds as "1 min 5 s" or "12 s". */
@@ -84,6 +78,6 @@ export function when(iso) {
 /** One CSV cell, quoted, and defused against spreadsheet formulas. */
 export function csvCell(value) {
   let text = value === null || value === undefined ? "" : String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = "'" + text;
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

@@ -22,7 +22,10 @@ export class History {
       if (error instanceof ApiError && error.status === 403) {
         show(byId("history-table").parentElement, false);
         show(byId("history-refresh"), false);
-        setText(byId("history-note"), "Your account may not see past operations (it lacks the view-import-operations permission).");
+        setText(
+          byId("history-note"),
+          "Your account may not see past operations (it lacks the view-import-operations permission).",
+        );
         return;
       }
       this.showError(error);
@@ -36,7 +39,15 @@ export class History {
       ...(list.length
         ? list.map((op) => {
             const c = op.count || {};
-            return row([when(op._updatedAt), op.type || op.importerKey || "–", stateOf(op), step(op.status), count(c.completed), count(c.error), count(c.total)]);
+            return row([
+              when(op._updatedAt),
+              op.type || op.importerKey || "–",
+              stateOf(op),
+              step(op.status),
+              count(c.completed),
+              count(c.error),
+              count(c.total),
+            ]);
           })
         : [emptyRow(7, "No operation yet.")]),
     );

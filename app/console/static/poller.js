@@ -50,7 +50,7 @@ export class Poller {
       if (goOn === false) this.running = false;
     } catch (error) {
       // A 429 says when to come back; other errors are shown and retried.
-      if (error && error.retryAfter) delay = error.retryAfter * 1000;
+      if (error?.retryAfter) delay = error.retryAfter * 1000;
       if (this.onError(error) === false) this.running = false;
     } finally {
       this.busy = false;

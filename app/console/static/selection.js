@@ -1,7 +1,7 @@
 // Who to import: the users of a file as a paged table, with select all / none / by search.
 // Selection and search work on typed arrays, so 100,000 users stay quick.
 
-import { PagedTable, byId, row, setText } from "./dom.js";
+import { byId, PagedTable, row, setText } from "./dom.js";
 import { count } from "./format.js";
 
 const yesNo = (value) => (value ? "yes" : "no");
@@ -10,7 +10,9 @@ export class Selection {
   constructor(onChange) {
     this.onChange = onChange;
     this.users = [];
-    this.table = PagedTable.named("users", 5, "No user matches.", (offset, size) => this.page(offset, size));
+    this.table = PagedTable.named("users", 5, "No user matches.", (offset, size) =>
+      this.page(offset, size),
+    );
     let timer = null;
     byId("search").addEventListener("input", () => {
       clearTimeout(timer);

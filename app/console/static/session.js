@@ -6,7 +6,7 @@ const KEY = "rc-bulk-import.session";
 export function load() {
   try {
     const value = JSON.parse(sessionStorage.getItem(KEY));
-    return value && value.userId && value.token ? value : null;
+    return value?.userId && value.token ? value : null;
   } catch {
     return null;
   }

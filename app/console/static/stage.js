@@ -3,13 +3,11 @@
 // others are staged (roles, for one, only the server can check).
 
 import { ApiError } from "./api.js";
-import { MISSING_DATA } from "./users-file.js";
+import { rules } from "./contract.js";
 
-const ABOUT_THE_USERS = new Set([
-  MISSING_DATA,
-  "One or more of the users have been assigned invalid roles.",
-]);
-const CHUNK = 500;
+// Rocket.Chat's refusals of a chunk because of some of its users (its validator's are
+// invalid-params): the others can be staged without them.
+const ABOUT_THE_USERS = new Set([rules.MISSING_DATA, rules.INVALID_ROLES]);
 
 function aboutTheUsers(error) {
   return (
@@ -30,7 +28,10 @@ async function send(api, chunk, failures) {
       return 0;
     }
     const half = Math.floor(chunk.length / 2);
-    return (await send(api, chunk.slice(0, half), failures)) + (await send(api, chunk.slice(half), failures));
+    return (
+      (await send(api, chunk.slice(0, half), failures)) +
+      (await send(api, chunk.slice(half), failures))
+    );
   }
 }
 
@@ -43,10 +44,10 @@ export async function stage(api, records, onProgress) {
   const failures = [];
   let sent = 0;
   onProgress(0, records.length);
-  for (let start = 0; start < records.length; start += CHUNK) {
-    const chunk = records.slice(start, start + CHUNK);
+  for (let start = 0; start < records.length; start += rules.ADD_USERS_CHUNK) {
+    const chunk = records.slice(start, start + rules.ADD_USERS_CHUNK);
     sent += await send(api, chunk, failures);
-    onProgress(Math.min(start + CHUNK, records.length), records.length);
+    onProgress(Math.min(start + rules.ADD_USERS_CHUNK, records.length), records.length);
   }
   return { operation, sent, failures };
 }

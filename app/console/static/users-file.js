@@ -1,36 +1,18 @@
 // Files of users in the formats of bulk-import-users, read in the browser for the API
 // importer: a CSV with a header row, Rocket.Chat's header-less users.csv
-// (username,email,name), a JSON array, or JSON Lines. Each record is checked with the
-// rules of import.addUsers that can be checked offline; the server checks the rest.
+// (username,email,name), a JSON array, or JSON Lines; the records it yields are those of
+// app/client/sources.py (tests/console/users-file.test.js holds it to that). checks.js
+// then checks them.
 
-export const MISSING_DATA = "Users are missing required data.";
-
-// Header names (compared without case, spaces, dashes or underscores) -> user fields.
-const COLUMNS = {
-  username: "username",
-  email: "emails",
-  emails: "emails",
-  importid: "importIds",
-  importids: "importIds",
-  name: "name",
-  password: "password",
-  role: "roles",
-  roles: "roles",
-  utcoffset: "utcOffset",
-  avatarurl: "avatarUrl",
-  deleted: "deleted",
-  statustext: "statusText",
-  type: "type",
-  bio: "bio",
-};
-const LIST_FIELDS = ["emails", "importIds", "roles"];
-const REQUIRED_LISTS = ["emails", "importIds"];
-const MAX_STRING = 2048;
+import { columns, rules } from "./contract.js";
 
 /** A file that cannot be read to its end; nothing of it is sent. */
 export class FileError extends Error {}
 
 const canonical = (cell) => cell.replace(/[\s_-]/g, "").toLowerCase();
+// The user field a header cell names, or undefined (own keys only: "constructor" is no field).
+const fieldOf = (cell) =>
+  Object.hasOwn(columns.COLUMNS, canonical(cell)) ? columns.COLUMNS[canonical(cell)] : undefined;
 
 /** Decode a file's bytes as UTF-8 (with or without a BOM), or throw a FileError. */
 export function decode(bytes) {
@@ -95,11 +77,11 @@ function* csvRows(text) {
 function headerOf(cells) {
   const fields = [];
   cells.forEach((cell, index) => {
-    const field = COLUMNS[canonical(cell)];
+    const field = fieldOf(cell);
     if (!field) {
       throw new FileError(`line 1: column ${index + 1} "${cell.trim()}" is not a user field`);
     }
-    if (fields.includes(field) && !LIST_FIELDS.includes(field)) {
+    if (fields.includes(field) && !columns.LIST_FIELDS.includes(field)) {
       throw new FileError(`line 1: column "${cell.trim()}" appears twice`);
     }
     fields.push(field);
@@ -111,11 +93,11 @@ function headerUser(line, header, cells) {
   const problem =
     cells.length > header.length ? `${cells.length} values for ${header.length} columns` : null;
   const user = {};
-  for (const name of header) if (REQUIRED_LISTS.includes(name)) user[name] = [];
+  for (const name of header) if (rules.REQUIRED_LISTS.includes(name)) user[name] = [];
   header.forEach((field, index) => {
     const raw = cells[index] ?? "";
     const value = field === "password" ? raw : raw.trim();
-    if (LIST_FIELDS.includes(field)) {
+    if (columns.LIST_FIELDS.includes(field)) {
       const pieces = value
         .split(";")
         .map((p) => p.trim())
@@ -129,8 +111,15 @@ function headerUser(line, header, cells) {
 }
 
 function rocketChatUser(line, cells) {
-  if (cells.length < 3) {
-    return { where: `line ${line}`, line, user: null, problem: `${cells.length} values where username,email,name are expected` };
+  // Rocket.Chat's CSV importer: the username is also the user's import id.
+  const expected = columns.ROCKETCHAT_COLUMNS;
+  if (cells.length < expected.length) {
+    return {
+      where: `line ${line}`,
+      line,
+      user: null,
+      problem: `${cells.length} values where ${expected.join(",")} are expected`,
+    };
   }
   const [username, email, name] = cells.slice(0, 3).map((c) => c.trim());
   const user = { type: "user", importIds: [username], emails: [email], username, name };
@@ -143,7 +132,7 @@ function csvRecords(text) {
   if (first.done) return [];
   const [line, cells] = first.value;
   const records = [];
-  if (!cells.some((cell) => canonical(cell) in COLUMNS)) {
+  if (!cells.some((cell) => fieldOf(cell) !== undefined)) {
     records.push(rocketChatUser(line, cells));
     for (const [l, c] of rows) records.push(rocketChatUser(l, c));
     return records;
@@ -161,7 +150,12 @@ function jsonArrayRecords(text) {
     throw new FileError(`The file is not a JSON array (${error.message}).`);
   }
   if (!Array.isArray(items)) throw new FileError("The file is not a JSON array.");
-  return items.map((item, index) => ({ where: `record ${index + 1}`, line: null, user: item, problem: null }));
+  return items.map((item, index) => ({
+    where: `record ${index + 1}`,
+    line: null,
+    user: item,
+    problem: null,
+  }));
 }
 
 function jsonLinesRecords(text) {
@@ -190,55 +184,7 @@ function formatOf(name, text) {
 export function readRecords(name, text) {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const format = formatOf(name, text);
-  const records = { json: jsonArrayRecords, jsonl: jsonLinesRecords }[format]?.(text) ?? csvRecords(text);
-  return records.map(checkRecord);
-}
-
-function isObject(value) {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
-}
-
-function coerceNumber(value) {
-  if (typeof value === "number") return Number.isFinite(value) ? value : undefined;
-  if (typeof value === "string" && value.trim() !== "" && Number.isFinite(Number(value))) {
-    return Number(value);
-  }
-  return undefined;
-}
-
-function coerceBoolean(value) {
-  if (typeof value === "boolean") return value;
-  if (value === "true") return true;
-  if (value === "false") return false;
-  return undefined;
-}
-
-/** Check one record offline with the rules of import.addUsers that need no server. */
-function checkRecord(record) {
-  if (record.problem) return record;
-  const user = record.user;
-  if (!isObject(user)) return { ...record, problem: "must be object" };
-  const fixed = { ...user };
-  if (fixed.utcOffset !== undefined && fixed.utcOffset !== null) {
-    const number = coerceNumber(fixed.utcOffset);
-    if (number === undefined) return { ...record, problem: "utcOffset: must be number" };
-    fixed.utcOffset = number;
-  }
-  if (fixed.deleted !== undefined && fixed.deleted !== null) {
-    const flag = coerceBoolean(fixed.deleted);
-    if (flag === undefined) return { ...record, problem: "deleted: must be boolean" };
-    fixed.deleted = flag;
-  }
-  for (const [key, value] of Object.entries(fixed)) {
-    if (typeof value === "string" && value.length > MAX_STRING) {
-      return { ...record, problem: `${key}: must NOT have more than ${MAX_STRING} characters` };
-    }
-  }
-  const missing = REQUIRED_LISTS.filter(
-    (name) => !Array.isArray(fixed[name]) || !fixed[name].some((v) => typeof v === "string" && v.trim()),
-  );
-  if (missing.length) {
-    return { ...record, problem: `${MISSING_DATA} (${missing.map((m) => `no ${m}`).join(" and ")})` };
-  }
-  return { ...record, user: fixed };
+  const records =
+    { json: jsonArrayRecords, jsonl: jsonLinesRecords }[format]?.(text) ?? csvRecords(text);
+  return records;
 }

@@ -1,0 +1,64 @@
+// What can be done to an operation once it exists: cancel it, clear it, or start another.
+
+import { byId, show } from "./dom.js";
+import { announce, confirmed, showError } from "./page.js";
+import { api, failures, history } from "./parts.js";
+import { stopPolling } from "./polling.js";
+import { state } from "./state.js";
+import { renderStatus, watch } from "./watch.js";
+
+/** Cancel the import once confirmed; it stops at its next batch (the "Cancel" button). */
+export async function cancelImport() {
+  if (
+    !(await confirmed(
+      "Cancel the import?",
+      "The import stops at its next batch. Users already created stay; the others stay staged.",
+      "Cancel the import",
+    ))
+  )
+    return;
+  try {
+    await api.post("import.cancel");
+    announce("Cancelling: the import stops after its current batch.");
+    if (!state.poller) watch(state.operationId, state.expected);
+  } catch (error) {
+    showError(error);
+  }
+}
+
+/** Clear every operation and the staging area once confirmed (the "Clear" button). */
+export async function clearOperation() {
+  if (
+    !(await confirmed(
+      "Clear the operation?",
+      "Every import operation is invalidated and the staging area emptied; a running import stops. Users already created stay.",
+      "Clear it",
+    ))
+  )
+    return;
+  try {
+    await api.post("import.clear");
+    stopPolling();
+    failures.reset();
+    show(byId("fix"), false);
+    show(byId("select"), false);
+    const status = await api.get("import.status");
+    renderStatus(status);
+    show(byId("summary"), false);
+    announce("The operation was cleared.");
+    await history.load();
+  } catch (error) {
+    showError(error);
+  }
+}
+
+/** Go back to choosing a file (the "Start another import" button). */
+export function anotherImport() {
+  stopPolling();
+  state.file = null;
+  byId("file").value = "";
+  show(byId("select"), false);
+  show(byId("upload-progress"), false);
+  announce("");
+  byId("importer").focus();
+}

@@ -1,0 +1,228 @@
+// What the server shares with its clients, for the console: generated from app/contract by
+// tools/console_contract.py. Do not edit: change the Python, then run
+// `python tools/console_contract.py` (a test fails while this file is out of date).
+
+// Frozen all the way down, as the Python tuples are: no module can change the contract.
+const frozen = (value) => {
+  if (value !== null && typeof value === "object") Object.values(value).forEach(frozen);
+  return Object.freeze(value);
+};
+
+// app/contract/states.py
+export const states = frozen({
+  "NEW": "importer_new",
+  "UPLOADING": "importer_uploading",
+  "DOWNLOADING_FILE": "importer_downloading_file",
+  "FILE_LOADED": "importer_file_loaded",
+  "PREPARING_STARTED": "importer_preparing_started",
+  "PREPARING_USERS": "importer_preparing_users",
+  "PREPARING_CHANNELS": "importer_preparing_channels",
+  "PREPARING_MESSAGES": "importer_preparing_messages",
+  "PREPARING_CONTACTS": "importer_preparing_contacts",
+  "USER_SELECTION": "importer_user_selection",
+  "IMPORTING_STARTED": "importer_importing_started",
+  "IMPORTING_USERS": "importer_importing_users",
+  "IMPORTING_CHANNELS": "importer_importing_channels",
+  "IMPORTING_MESSAGES": "importer_importing_messages",
+  "IMPORTING_CONTACTS": "importer_importing_contacts",
+  "IMPORTING_FILES": "importer_importing_files",
+  "FINISHING": "importer_finishing",
+  "DONE": "importer_done",
+  "FAILED": "importer_import_failed",
+  "CANCELLED": "importer_import_cancelled",
+  "PREPARABLE": [
+    "importer_uploading",
+    "importer_downloading_file",
+    "importer_file_loaded",
+    "importer_preparing_started",
+    "importer_preparing_users",
+    "importer_preparing_channels",
+    "importer_preparing_messages"
+  ],
+  "LOADING": [
+    "importer_uploading",
+    "importer_downloading_file",
+    "importer_file_loaded",
+    "importer_preparing_started",
+    "importer_preparing_users",
+    "importer_preparing_channels",
+    "importer_preparing_messages",
+    "importer_preparing_contacts"
+  ],
+  "IMPORTING": [
+    "importer_importing_started",
+    "importer_importing_users",
+    "importer_importing_channels",
+    "importer_importing_messages",
+    "importer_importing_contacts",
+    "importer_importing_files",
+    "importer_finishing"
+  ],
+  "USER_STEPS": [
+    "importer_importing_started",
+    "importer_importing_users"
+  ],
+  "LATER_STEPS": [
+    "importer_importing_channels",
+    "importer_importing_messages",
+    "importer_finishing"
+  ],
+  "CLAIMABLE": [
+    "importer_importing_started",
+    "importer_importing_users",
+    "importer_importing_channels",
+    "importer_importing_messages",
+    "importer_finishing",
+    "importer_uploading",
+    "importer_downloading_file",
+    "importer_file_loaded",
+    "importer_preparing_started",
+    "importer_preparing_users",
+    "importer_preparing_channels",
+    "importer_preparing_messages"
+  ],
+  "SELECTABLE": [
+    "importer_user_selection",
+    "importer_importing_started",
+    "importer_importing_users",
+    "importer_importing_channels",
+    "importer_importing_messages",
+    "importer_importing_contacts",
+    "importer_importing_files",
+    "importer_finishing",
+    "importer_done"
+  ],
+  "WAITING": [
+    "importer_new",
+    "importer_user_selection",
+    "importer_importing_started",
+    "importer_importing_users",
+    "importer_importing_channels",
+    "importer_importing_messages",
+    "importer_importing_contacts",
+    "importer_importing_files",
+    "importer_finishing"
+  ],
+  "STATE_OF_STATUS": {
+    "importer_new": "new",
+    "importer_uploading": "loading",
+    "importer_downloading_file": "loading",
+    "importer_file_loaded": "loading",
+    "importer_preparing_started": "loading",
+    "importer_preparing_users": "loading",
+    "importer_preparing_channels": "loading",
+    "importer_preparing_messages": "loading",
+    "importer_preparing_contacts": "loading",
+    "importer_user_selection": "ready",
+    "importer_importing_started": "importing",
+    "importer_importing_users": "importing",
+    "importer_importing_channels": "importing",
+    "importer_importing_messages": "importing",
+    "importer_importing_contacts": "importing",
+    "importer_importing_files": "importing",
+    "importer_finishing": "importing",
+    "importer_done": "done",
+    "importer_import_failed": "error",
+    "importer_import_cancelled": "canceled"
+  },
+  "REPORTED_STATES": [
+    "none",
+    "new",
+    "loading",
+    "ready",
+    "importing",
+    "done",
+    "error",
+    "canceled"
+  ],
+  "BUSY_STATES": [
+    "loading",
+    "importing"
+  ],
+  "FINISHED_STATES": [
+    "done",
+    "error",
+    "canceled"
+  ],
+  "STARTED_STATES": [
+    "importing",
+    "done",
+    "error",
+    "canceled"
+  ],
+  "CANCELLABLE_STATES": [
+    "new",
+    "ready",
+    "importing"
+  ],
+  "LEASE": "_importLease",
+  "CANCEL": "_cancelRequested",
+  "FILE_ID": "_fileId",
+  "DOWNLOAD": "_download",
+  "ERROR_MESSAGE": "errorMessage",
+  "NOT_IMPORTED": "notImported"
+});
+
+// app/contract/rules.py
+export const rules = frozen({
+  "USER_FIELDS": [
+    "username",
+    "emails",
+    "importIds",
+    "name",
+    "utcOffset",
+    "avatarUrl",
+    "deleted",
+    "statusText",
+    "roles",
+    "type",
+    "bio",
+    "password"
+  ],
+  "DEFAULT_COUNT": 50,
+  "MAX_COUNT": 100,
+  "REQUIRED_LISTS": [
+    "emails",
+    "importIds"
+  ],
+  "MAX_STRING": 2048,
+  "ADD_USERS_CHUNK": 500,
+  "NOT_INITIALIZED": "Import operation not initialized.",
+  "CANNOT_RECEIVE": "The current import operation can not receive new data.",
+  "ALREADY_FINISHED": "The current import operation is already finished.",
+  "MISSING_DATA": "Users are missing required data.",
+  "INVALID_ROLES": "One or more of the users have been assigned invalid roles.",
+  "NOTHING_TO_CANCEL": "There is no import operation to cancel.",
+  "CANNOT_CANCEL_LOADING": "The current import operation is loading data and cannot be cancelled."
+});
+
+// app/contract/columns.py
+export const columns = frozen({
+  "COLUMNS": {
+    "username": "username",
+    "email": "emails",
+    "emails": "emails",
+    "importid": "importIds",
+    "importids": "importIds",
+    "name": "name",
+    "password": "password",
+    "role": "roles",
+    "roles": "roles",
+    "utcoffset": "utcOffset",
+    "avatarurl": "avatarUrl",
+    "deleted": "deleted",
+    "statustext": "statusText",
+    "type": "type",
+    "bio": "bio"
+  },
+  "LIST_FIELDS": [
+    "emails",
+    "importIds",
+    "roles"
+  ],
+  "ROCKETCHAT_COLUMNS": [
+    "username",
+    "email",
+    "name"
+  ]
+});

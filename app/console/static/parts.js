@@ -1,0 +1,20 @@
+// The page's parts that live as long as it: the API client and the three paged lists.
+
+import { Api } from "./api.js";
+import { byId } from "./dom.js";
+import { Failures } from "./failures.js";
+import { History } from "./history.js";
+import { showError } from "./page.js";
+import { Selection } from "./selection.js";
+import * as session from "./session.js";
+
+/** The REST API, called as this tab's signed-in user. */
+export const api = new Api(() => session.load());
+/** The users that were not imported. */
+export const failures = new Failures(api, showError);
+/** The recent operations. */
+export const history = new History(api, showError);
+/** Who to import: the import button waits for one user at least. */
+export const selection = new Selection((chosen) => {
+  byId("start-import").disabled = chosen === 0;
+});

@@ -1,0 +1,111 @@
+"""Write what the console's JavaScript takes from the Python side, so that it copies nothing:
+
+- app/console/static/contract.js, the constants of app/contract (states, rules, columns);
+- tests/golden/users-files.json, what the importer's reader and checks make of the files in
+  tests/data, which the console's reader must match (tests/console/*.test.js).
+
+python tools/console_contract.py          # rewrite both files
+python tools/console_contract.py --check  # exit 1 if either is out of date (the tests do this)
+"""
+
+import hashlib
+import json
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from app.client.checks import check  # noqa: E402
+from app.client.sources import Source  # noqa: E402
+from app.contract import columns, rules, states  # noqa: E402
+
+MODULES = {"states": states, "rules": rules, "columns": columns}
+DATA_FILES = ("crafted.csv", "crafted.jsonl", "people-2000.csv")
+CONTRACT_JS = ROOT / "app" / "console" / "static" / "contract.js"
+USERS_FILES_GOLDEN = ROOT / "tests" / "golden" / "users-files.json"
+SMALL = 50  # records: a file this small has its users in full in the golden
+
+CONTRACT_HEAD = """\
+// What the server shares with its clients, for the console: generated from app/contract by
+// tools/console_contract.py. Do not edit: change the Python, then run
+// `python tools/console_contract.py` (a test fails while this file is out of date).
+
+// Frozen all the way down, as the Python tuples are: no module can change the contract.
+const frozen = (value) => {
+  if (value !== null && typeof value === "object") Object.values(value).forEach(frozen);
+  return Object.freeze(value);
+};
+"""
+
+
+def constants(module):
+    """Return a module's public constants (UPPER_CASE names, JSON values), in order."""
+    return {
+        name: value
+        for name, value in vars(module).items()
+        if re.fullmatch(r"[A-Z][A-Z0-9_]*", name)
+        and isinstance(value, str | int | float | bool | tuple | list | dict)
+    }
+
+
+def contract_module():
+    """Return app/console/static/contract.js: one frozen object per module of app/contract."""
+    parts = [CONTRACT_HEAD]
+    for name, module in MODULES.items():
+        body = json.dumps(constants(module), indent=2, ensure_ascii=False)
+        parts.append(f"// app/contract/{name}.py\nexport const {name} = frozen({body});\n")
+    return "\n".join(parts)
+
+
+def users_files_golden():
+    """Return tests/golden/users-files.json: what the reader and the checks make of each file.
+
+    Per file: each record's line, the reader's problems and the checks' by line, and a digest
+    of the users read; a small file's users in full too, so that a difference shows where.
+    """
+    files = {}
+    for name in DATA_FILES:
+        records = list(Source(ROOT / "tests" / "data" / name).records())
+        checked = [check(record) for record in records]
+        users = [record.user for record in records]
+        files[name] = {
+            "lines": [record.line for record in records],
+            "problems": {r.line: r.problem for r in records if r.problem},
+            "checked": {c.line: c.problem for c in checked if c.problem},
+            "users_sha256": hashlib.sha256(_compact(users).encode()).hexdigest(),
+        }
+        if len(records) <= SMALL:
+            files[name]["users"] = users
+            files[name]["checked_users"] = {c.line: c.user for c in checked if c.user}
+    return json.dumps(files, indent=1, ensure_ascii=False) + "\n"
+
+
+def _compact(value):
+    # As JavaScript's JSON.stringify writes it (the node tests hash the same text).
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+TARGETS = {CONTRACT_JS: contract_module, USERS_FILES_GOLDEN: users_files_golden}
+
+
+def main(argv):
+    """Rewrite the out-of-date targets, or (--check) list them and exit 1."""
+    stale = [path for path, make in TARGETS.items() if not _current(path, make())]
+    for path in stale:
+        where = path.relative_to(ROOT)
+        if "--check" in argv:
+            print(f"{where} is out of date: run python tools/console_contract.py")
+        else:
+            path.write_text(TARGETS[path](), encoding="utf-8")
+            print(f"wrote {where}")
+    return 1 if stale and "--check" in argv else 0
+
+
+def _current(path, text):
+    return path.exists() and path.read_text(encoding="utf-8") == text
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
