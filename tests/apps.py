@@ -21,6 +21,18 @@ def make_app(**overrides):
     return create_app({**TEST_SETTINGS, **overrides})
 
 
+def documented_routes(authenticated):
+    """Return (method, path) of every route the OpenAPI document says needs (or not) both
+    headers, whatever blueprint serves it."""
+    spec = make_app().test_client().get("/api/v1/openapi.json").json
+    return sorted(
+        (method.upper(), path)
+        for path, operations in spec["paths"].items()
+        for method, operation in operations.items()
+        if ("security" in operation) == authenticated
+    )
+
+
 def make_worker(db, *, worker_id=None, **settings):
     """Return an import worker on db: the settings' defaults, a cheap bcrypt, these changed."""
     return Worker.from_settings(

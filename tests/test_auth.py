@@ -3,6 +3,7 @@
 import pytest
 
 from tests import factories
+from tests.apps import documented_routes
 
 UNAUTHORIZED = (
     b'{"success":false,"error":"You must be logged in to do this.",'
@@ -33,6 +34,17 @@ def test_no_headers_is_401_with_exact_body(client, admin, path):
     assert response.status_code == 401
     assert response.data == UNAUTHORIZED
     assert response.content_type == "application/json"
+
+
+@pytest.mark.parametrize(("method", "path"), documented_routes(authenticated=True))
+def test_every_authenticated_route_of_every_area_is_401_without_headers(client, method, path):
+    response = client.open(path, method=method, json={})
+    assert (response.status_code, response.data) == (401, UNAUTHORIZED)
+
+
+@pytest.mark.parametrize(("method", "path"), documented_routes(authenticated=False))
+def test_the_open_routes_answer_without_headers(client, method, path):
+    assert client.open(path, method=method, json={}).data != UNAUTHORIZED
 
 
 @pytest.mark.parametrize("missing", ["X-User-Id", "X-Auth-Token"])

@@ -62,3 +62,20 @@ def test_the_password_is_documented_as_write_only(client):
     assert user["properties"]["emails"] == {"type": "array", "items": {"type": "string"}}
     assert user["properties"]["utcOffset"]["type"] == "number"
     assert user["required"] == ["emails", "importIds"]
+
+
+def test_each_area_of_routes_is_one_tag_with_its_description(client):
+    spec = client.get("/api/v1/openapi.json").json
+    tags_of = {
+        path: operation["tags"]
+        for path, operations in spec["paths"].items()
+        for operation in operations.values()
+    }
+    assert tags_of["/api/v1/import.addUsers"] == ["Imports"]
+    assert tags_of["/api/v1/import.status"] == ["Operations"]
+    assert tags_of["/api/v1/import.errors"] == ["Import errors"]
+    assert tags_of["/api/v1/startImport"] == ["File imports"]
+    assert tags_of["/api/v1/login"] == ["Sessions"]
+    assert tags_of["/healthz"] == ["Health"]
+    assert tags_of["/api/info"] == ["Server"]
+    assert all(tag["description"] for tag in spec["tags"])

@@ -8,7 +8,7 @@ import pytest
 from app import close_app
 from app.extensions.db import get_db
 from tests import factories
-from tests.apps import Caller, make_app
+from tests.apps import Caller, documented_routes, make_app
 
 MESSAGE = re.compile(
     r"Error, too many requests\. Please slow down\. You must wait (\d+) seconds before trying "
@@ -80,6 +80,19 @@ def test_429_comes_before_body_validation_and_permission(db, importer, regular):
         response = caller.post("import.addUsers", json={})
         assert response.status_code == 429
         assert MESSAGE.fullmatch(response.json["error"])
+
+
+# logout would end the session its next calls count with.
+LIMITED = [r for r in documented_routes(authenticated=True) if r != ("POST", "/api/v1/logout")]
+
+
+@pytest.mark.parametrize(("method", "path"), LIMITED)
+def test_every_authenticated_route_of_every_area_is_limited(regular, method, path):
+    for _ in range(10):
+        regular.client.open(path, method=method, headers=regular.headers, json={})
+    response = regular.client.open(path, method=method, headers=regular.headers, json={})
+    assert response.status_code == 429
+    assert MESSAGE.fullmatch(response.json["error"])
 
 
 def test_a_refused_call_still_counts(regular):
