@@ -6,8 +6,8 @@ import logging
 
 import pytest
 
-from tests import factories
-from tests.factories import snapshot
+from tests.support import factories
+from tests.support.factories import snapshot
 
 JOHN = {
     "username": "john.doe",

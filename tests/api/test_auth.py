@@ -2,8 +2,8 @@
 
 import pytest
 
-from tests import factories
-from tests.apps import documented_routes
+from tests.support import factories
+from tests.support.apps import documented_routes
 
 UNAUTHORIZED = (
     b'{"success":false,"error":"You must be logged in to do this.",'

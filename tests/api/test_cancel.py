@@ -4,8 +4,8 @@ import pytest
 
 from app.models import users
 from app.services import imports
-from tests import factories
-from tests.factories import snapshot
+from tests.support import factories
+from tests.support.factories import snapshot
 
 
 def person(n):

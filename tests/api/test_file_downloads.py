@@ -9,10 +9,10 @@ import pytest
 
 from app.contract import states
 from app.models import import_files
-from tests import factories, importfiles
-from tests.apps import make_worker
-from tests.factories import snapshot
-from tests.fileroutes import imported, status
+from tests.support import factories, importfiles
+from tests.support.apps import make_worker
+from tests.support.factories import snapshot
+from tests.support.fileroutes import imported, status
 
 ZIP = importfiles.users_zip(rows=3)
 

@@ -9,9 +9,9 @@ import pytest
 from app.contract import states
 from app.models import import_files
 from app.services.preparation import Preparation, record_id
-from tests import factories, importfiles
-from tests.factories import snapshot
-from tests.fileroutes import imported, status, upload_json
+from tests.support import factories, importfiles
+from tests.support.factories import snapshot
+from tests.support.fileroutes import imported, status, upload_json
 
 
 def upload_raw(caller, content, importer="csv", name="export.zip"):

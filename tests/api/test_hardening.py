@@ -8,9 +8,9 @@ from pymongo.errors import AutoReconnect, BulkWriteError
 from app import close_app
 from app.extensions.db import get_db
 from app.models import users
-from tests import factories
-from tests.apps import Caller, make_app
-from tests.factories import snapshot
+from tests.support import factories
+from tests.support.apps import Caller, make_app
+from tests.support.factories import snapshot
 
 GOOD = {"emails": ["a@example.com"], "importIds": ["1"]}
 

@@ -4,8 +4,8 @@ import pymongo
 import pytest
 
 from app import close_app
-from tests.apps import make_app
-from tests.wire import free_port, start, url_for, wait_until_up
+from tests.support.apps import make_app
+from tests.support.wire import free_port, start, url_for, wait_until_up
 
 
 def test_healthz_answers_without_credentials(client):

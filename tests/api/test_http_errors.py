@@ -8,7 +8,7 @@ import pytest
 
 from app import close_app
 from app.extensions.logs import JsonFormatter
-from tests.apps import make_app
+from tests.support.apps import make_app
 
 
 def test_unknown_route_is_json_404(client):

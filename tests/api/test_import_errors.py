@@ -4,8 +4,8 @@ import pytest
 from bson import ObjectId
 
 from app.services.passwords import digest
-from tests import factories
-from tests.factories import snapshot
+from tests.support import factories
+from tests.support.factories import snapshot
 
 
 def person(n, **fields):
@@ -158,7 +158,7 @@ def test_openapi_documents_import_errors(client):
 @pytest.mark.wire
 def test_pages_over_real_pymongo_without_passwords(wire_app):
     from app.extensions.db import get_db
-    from tests.apps import Caller
+    from tests.support.apps import Caller
 
     db = get_db()
     factories.insert_permissions(db)

@@ -5,8 +5,8 @@ from datetime import timedelta
 import pytest
 
 from app.services import clock
-from tests import factories
-from tests.factories import snapshot
+from tests.support import factories
+from tests.support.factories import snapshot
 
 USERS = [
     {"username": f"user{n}", "emails": [f"user{n}@example.com"], "importIds": [str(n)]}

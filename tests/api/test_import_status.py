@@ -2,19 +2,17 @@
 
 import json
 from datetime import datetime
-from pathlib import Path
 
 import jsonschema
 import pytest
 
 from app.contract import states
-from tests import factories
+from tests.support import factories
+from tests.support.paths import GOLDEN
 
-SCHEMA = json.loads(
-    Path(__file__).with_name("golden").joinpath("import.status.openapi.json").read_text()
-)["paths"]["/api/v1/import.status"]["get"]["responses"]["200"]["content"]["application/json"][
-    "schema"
-]
+SCHEMA = json.loads((GOLDEN / "import.status.openapi.json").read_text())["paths"][
+    "/api/v1/import.status"
+]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
 
 STATES = {
     "importer_new": "new",

@@ -10,9 +10,9 @@ from datetime import datetime, timedelta
 import pytest
 
 from app.services import clock
-from tests import factories
-from tests.accounts import PASSWORD, insert_user_with_password
-from tests.apps import make_app
+from tests.support import factories
+from tests.support.accounts import PASSWORD, insert_user_with_password
+from tests.support.apps import make_app
 
 WRONG = {"success": False, "error": "Unauthorized", "status": "error", "message": "Unauthorized"}
 DETAILS = {"function": "Accounts.validateLoginAttempt"}

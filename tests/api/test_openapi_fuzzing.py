@@ -9,8 +9,8 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from app.extensions.db import get_db
-from tests import factories
-from tests.apps import make_app
+from tests.support import factories
+from tests.support.apps import make_app
 
 APP = make_app(SEED_DEMO=True, LOG_LEVEL="CRITICAL")
 with APP.app_context():

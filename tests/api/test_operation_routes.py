@@ -3,7 +3,7 @@
 from datetime import datetime, timedelta
 
 from app.services import clock
-from tests import factories
+from tests.support import factories
 
 
 def test_current_operation_without_one_has_no_operation_key(admin):

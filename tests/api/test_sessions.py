@@ -9,8 +9,8 @@ from rocketchat_API.rocketchat import RocketChat
 
 from app.services.passwords import digest
 from app.services.tokens import hash_token
-from tests import factories
-from tests.accounts import PASSWORD, insert_user_with_password
+from tests.support import factories
+from tests.support.accounts import PASSWORD, insert_user_with_password
 
 WRONG_CREDENTIALS = (
     b'{"success":false,"error":"Unauthorized","status":"error","message":"Unauthorized"}'

@@ -5,9 +5,9 @@ import json
 from click.testing import CliRunner
 
 from app.client.main import main
-from tests import dumps
-from tests.apps import make_app
-from tests.dumps import make
+from tests.support import dumps
+from tests.support.apps import make_app
+from tests.support.dumps import make
 
 USERS = [
     *dumps.COLLIDING_USERS,

@@ -8,7 +8,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from app.client.api import ApiError, RocketChat, Unreachable
-from tests.wire import free_port
+from tests.support.wire import free_port
 
 OK = ("200 OK", [], {"success": True})
 

@@ -2,10 +2,10 @@
 
 import pytest
 
-from tests import factories, importfiles
-from tests.factories import snapshot
-from tests.live import LiveService, read_report, run
-from tests.wire import free_port
+from tests.support import factories, importfiles
+from tests.support.factories import snapshot
+from tests.support.live import LiveService, read_report, run
+from tests.support.wire import free_port
 
 SLACK_ROLES = {"Admin": ["admin"], "Bot": ["bot"]}
 

@@ -1,6 +1,6 @@
 """bulk-import-users --importer against a scripted server: what a real Rocket.Chat answers.
 
-The live service has every route of the file path (tests/test_client_file_import.py); a
+The live service has every route of the file path (tests/client/test_client_file_import.py); a
 Rocket.Chat differs: it takes only the base64 JSON body, prepares inside getImportFileData,
 and 6.x knows only the full selection. These answers are scripted here, from its validators.
 """

@@ -12,14 +12,14 @@ import pytest
 
 from app.client import importer
 from app.client.progress import Progress
-from tests import factories
-from tests.accounts import PASSWORD, insert_user_with_password
-from tests.apps import make_worker
-from tests.factories import snapshot
-from tests.live import LiveService, read_report, run
-from tests.wire import free_port
+from tests.support import factories
+from tests.support.accounts import PASSWORD, insert_user_with_password
+from tests.support.apps import make_worker
+from tests.support.factories import snapshot
+from tests.support.live import LiveService, read_report, run
+from tests.support.paths import DATA
+from tests.support.wire import free_port
 
-DATA = Path(__file__).parent / "data"
 PEOPLE = DATA / "people-2000.csv"
 
 

@@ -11,8 +11,8 @@ import pytest
 from bson.int64 import Int64
 
 from app.dumps import DumpError, crc64, open_dump, rocketchat_database
-from tests import dumps
-from tests.dumps import SHAPES, make
+from tests.support import dumps
+from tests.support.dumps import SHAPES, make
 
 
 def read_all(path, database=None):

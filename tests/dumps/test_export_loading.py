@@ -7,7 +7,7 @@ import pytest
 from app.dumps.export import ExportError, read_export
 from app.fixtures import DEMO_CREDENTIALS, DEMO_DIR
 from app.services.tokens import hash_token
-from tests.apps import make_app
+from tests.support.apps import make_app
 
 ADMIN_TOKEN = "export-admin-token"
 ADMIN = {

@@ -11,8 +11,8 @@ from app.config import load_settings
 from app.extensions import logs
 from app.services.passwords import digest
 from app.services.tokens import hash_token
-from tests.processes import serve, wait_for
-from tests.wire import free_port
+from tests.support.processes import serve, wait_for
+from tests.support.wire import free_port
 
 # The demo's personal access token: printed at startup by design (README), used here so
 # that the secrets this session creates are the only other ones in play.

@@ -5,9 +5,9 @@ import logging
 import pytest
 
 from app.extensions.db import get_db
-from tests import factories
-from tests.accounts import PASSWORD, insert_user_with_password
-from tests.apps import make_app
+from tests.support import factories
+from tests.support.accounts import PASSWORD, insert_user_with_password
+from tests.support.apps import make_app
 
 PROXY = "10.0.0.1"  # the address every request connects from: the proxy's
 

@@ -7,8 +7,8 @@ import pytest
 
 from app import close_app
 from app.extensions.db import get_db
-from tests import factories
-from tests.apps import Caller, documented_routes, make_app
+from tests.support import factories
+from tests.support.apps import Caller, documented_routes, make_app
 
 MESSAGE = re.compile(
     r"Error, too many requests\. Please slow down\. You must wait (\d+) seconds before trying "

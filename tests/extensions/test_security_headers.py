@@ -3,7 +3,7 @@
 import pytest
 
 from app.extensions import headers
-from tests.accounts import PASSWORD, insert_user_with_password
+from tests.support.accounts import PASSWORD, insert_user_with_password
 
 
 def test_every_answer_says_nosniff(client, admin):

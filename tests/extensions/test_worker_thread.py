@@ -4,8 +4,8 @@ import threading
 
 from app.extensions.db import get_db
 from app.extensions.worker_binding import get_worker
-from tests import factories
-from tests.apps import Caller, make_app
+from tests.support import factories
+from tests.support.apps import Caller, make_app
 
 
 def test_the_worker_thread_imports_after_import_run():

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from app import importers
-from tests import importfiles
-from tests.importfiles import limits
+from tests.support import importfiles
+from tests.support.importfiles import limits
 
 
 def test_visible_lists_csv_then_slack_users_as_rocket_chat_does():

@@ -3,7 +3,7 @@
 import io
 
 from app import importers
-from tests import importfiles
+from tests.support import importfiles
 
 
 class Unbuffered(io.RawIOBase):

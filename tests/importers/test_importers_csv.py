@@ -18,8 +18,8 @@ from app.importers.base import (
     Step,
     Users,
 )
-from tests import importfiles
-from tests.importfiles import (
+from tests.support import importfiles
+from tests.support.importfiles import (
     BAD_USERS_CSV,
     ESCAPING_NAMES,
     limits,

@@ -6,8 +6,8 @@ import pytest
 
 from app.importers import find
 from app.importers.base import PREPARING_USERS, ImportFileError, Step, Users
-from tests import importfiles
-from tests.importfiles import BAD_SLACK_LISTS, SLACK_HEADER, limits, slack_csv, staged_users
+from tests.support import importfiles
+from tests.support.importfiles import BAD_SLACK_LISTS, SLACK_HEADER, limits, slack_csv, staged_users
 
 SLACK = find("slack-users")
 

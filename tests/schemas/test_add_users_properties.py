@@ -10,7 +10,6 @@ import json
 import math
 import shutil
 import subprocess
-from pathlib import Path
 
 import jsonschema
 import pytest
@@ -19,10 +18,10 @@ from hypothesis import strategies as st
 
 from app.schemas import ajv
 from app.schemas.imports import AddUsersBody
+from tests.support.paths import GOLDEN, ROOT
 
-GOLDEN = Path(__file__).with_name("golden")
 SCHEMA = json.loads((GOLDEN / "addusers_schema.json").read_text())
-ORACLE = Path(__file__).resolve().parent.parent / "tools" / "ajv-golden"
+ORACLE = ROOT / "tools" / "ajv-golden"
 USER = SCHEMA["properties"]["users"]["items"]
 KNOWN = list(USER["properties"])
 

@@ -6,14 +6,14 @@ tests/golden/addusers_inputs.json; each case is what the real validator says.
 
 import json
 import math
-from pathlib import Path
 
 import pytest
 
 from app.schemas import ajv
 from app.schemas.imports import AddUsersBody
+from tests.support import paths
 
-GOLDEN = json.loads(Path(__file__).with_name("golden").joinpath("addusers_ajv.json").read_text())
+GOLDEN = json.loads((paths.GOLDEN / "addusers_ajv.json").read_text())
 
 
 def as_js_json(value):

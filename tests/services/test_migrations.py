@@ -6,7 +6,7 @@ import pytest
 
 from app.models import connection
 from app.services import migrations
-from tests import factories
+from tests.support import factories
 
 
 def everything(db):

@@ -11,9 +11,9 @@ from app.models import staging, users
 from app.services import imports
 from app.services.accounts import METEOR_ALPHABET
 from app.services.passwords import check
-from tests import factories
-from tests.apps import make_worker
-from tests.factories import snapshot
+from tests.support import factories
+from tests.support.apps import make_worker
+from tests.support.factories import snapshot
 
 FIXTURE_HASH = "$2b$10$LNYaqDreDE7tt9EVEeaS9uw.C3hic9hcqFfIocMBPTMxJaDCC6QWW"
 

@@ -7,8 +7,8 @@ import pytest
 
 from app.models import staging
 from app.services import clock, imports
-from tests import importfiles
-from tests.fileroutes import imported, upload_json
+from tests.support import importfiles
+from tests.support.fileroutes import imported, upload_json
 
 # Two users selected of 1,003: the 1,001 others are deleted in two chunks of deletions.
 ROWS = 1003

@@ -5,7 +5,7 @@ import pytest
 
 from app import close_app
 from app.fixtures import DEMO_CREDENTIALS
-from tests.apps import make_app, run_server_command
+from tests.support.apps import make_app, run_server_command
 
 
 def counts(url):

@@ -12,8 +12,8 @@ import pytest
 import yaml
 
 from app.config import BY_NAME
+from tests.support.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 COMPOSE = ROOT / "docker-compose.yml"
 
 

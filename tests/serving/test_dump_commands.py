@@ -12,11 +12,11 @@ import requests
 from app import close_app
 from app.services.tokens import hash_token
 from app.serving import server
-from tests import dumps
-from tests.apps import make_app, run_server_command
-from tests.dumps import make
-from tests.processes import Process, wait_for
-from tests.wire import free_port
+from tests.support import dumps
+from tests.support.apps import make_app, run_server_command
+from tests.support.dumps import make
+from tests.support.processes import Process, wait_for
+from tests.support.wire import free_port
 
 TOKEN_LINE = re.compile(r"X-User-Id: (\S+)\n  X-Auth-Token: (\S+)")
 

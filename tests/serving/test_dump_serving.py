@@ -6,9 +6,9 @@ import pytest
 from app.dumps import DumpError
 from app.extensions.db import get_db_of
 from app.services import clock
-from tests import dumps
-from tests.apps import make_app, run_server_command
-from tests.dumps import SHAPES, make
+from tests.support import dumps
+from tests.support.apps import make_app, run_server_command
+from tests.support.dumps import SHAPES, make
 
 
 def served(path, **settings):

@@ -12,10 +12,10 @@ import pytest
 import requests
 
 from app.services import imports
-from tests import factories
-from tests.factories import person
-from tests.processes import COMMAND, Process, serve, wait_for
-from tests.wire import free_port
+from tests.support import factories
+from tests.support.factories import person
+from tests.support.processes import COMMAND, Process, serve, wait_for
+from tests.support.wire import free_port
 
 ADMIN = {
     "X-User-Id": "CH5vFudEketQswdDS",

@@ -3,7 +3,7 @@
 import bcrypt
 
 from app.services.passwords import digest
-from tests import factories
+from tests.support import factories
 
 PASSWORD = "correct horse battery staple"
 

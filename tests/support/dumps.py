@@ -266,7 +266,7 @@ def import_users(app, users):
     """Import users through the API as the dump's admin, a worker running the import;
     return (the client, the admin's headers)."""
     from app.extensions.db import get_db_of
-    from tests.apps import make_worker
+    from tests.support.apps import make_worker
 
     client = app.test_client()
     headers = admin_headers(client)

@@ -3,13 +3,12 @@ published schema, uploads in each form, and the users an import created."""
 
 import base64
 import json
-from pathlib import Path
 
 import jsonschema
 
-GOLDEN = json.loads(
-    Path(__file__).with_name("golden").joinpath("import.status.openapi.json").read_text()
-)
+from tests.support import paths
+
+GOLDEN = json.loads((paths.GOLDEN / "import.status.openapi.json").read_text())
 STATUS_SCHEMA = GOLDEN["paths"]["/api/v1/import.status"]["get"]["responses"]["200"]["content"][
     "application/json"
 ]["schema"]

@@ -11,9 +11,9 @@ from werkzeug.serving import make_server
 from app.client.main import main
 from app.extensions.db import get_db_of
 from app.extensions.worker_binding import get_worker
-from tests import factories
-from tests.accounts import PASSWORD, insert_user_with_password
-from tests.apps import make_app
+from tests.support import factories
+from tests.support.accounts import PASSWORD, insert_user_with_password
+from tests.support.apps import make_app
 
 ENVIRONMENT = (
     "ROCKETCHAT_URL",

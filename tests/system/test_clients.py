@@ -4,7 +4,7 @@ import pytest
 from rocketchat_API.APIExceptions.RocketExceptions import RocketApiException
 from rocketchat_API.rocketchat import RocketChat
 
-from tests import factories
+from tests.support import factories
 
 
 def test_rocketchat_api_client_reads_import_status(live_url, db, admin):

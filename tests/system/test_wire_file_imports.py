@@ -8,10 +8,10 @@ import pytest
 import requests
 
 from app.services import migrations
-from tests import factories, importfiles
-from tests.fileroutes import checked_status, imported, upload_body
-from tests.processes import Process, serve, wait_for
-from tests.wire import free_port
+from tests.support import factories, importfiles
+from tests.support.fileroutes import checked_status, imported, upload_body
+from tests.support.processes import Process, serve, wait_for
+from tests.support.wire import free_port
 
 pytestmark = pytest.mark.wire
 

@@ -10,8 +10,8 @@ from app import close_app
 from app.errors import ActionRefused
 from app.extensions.db import get_db
 from app.services import imports
-from tests import factories
-from tests.apps import Caller, make_app, make_worker
+from tests.support import factories
+from tests.support.apps import Caller, make_app, make_worker
 
 pytestmark = pytest.mark.wire
 

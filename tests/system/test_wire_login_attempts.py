@@ -7,9 +7,9 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from tests.accounts import PASSWORD, insert_user_with_password
-from tests.processes import serve
-from tests.wire import free_port
+from tests.support.accounts import PASSWORD, insert_user_with_password
+from tests.support.processes import serve
+from tests.support.wire import free_port
 
 pytestmark = pytest.mark.wire
 

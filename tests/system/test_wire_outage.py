@@ -8,10 +8,10 @@ import pytest
 from app import close_app
 from app.models import connection
 from app.services import imports, migrations
-from tests import factories
-from tests.apps import make_app
-from tests.processes import Process, wait_for
-from tests.wire import free_port, start, url_for, wait_until_up
+from tests.support import factories
+from tests.support.apps import make_app
+from tests.support.processes import Process, wait_for
+from tests.support.wire import free_port, start, url_for, wait_until_up
 
 pytestmark = pytest.mark.wire
 
