@@ -5,7 +5,7 @@ import json
 import pytest
 
 from app.dumps.export import ExportError, read_export
-from app.fixtures import DEMO_CREDENTIALS, DEMO_DIR
+from app.fixtures import DEMO_CREDENTIALS, DEMO_DIR, DEMO_PASSWORD
 from app.services.tokens import hash_token
 from tests.support.apps import make_app
 
@@ -188,6 +188,19 @@ def test_demo_credentials_match_the_demo_users():
     for credential in DEMO_CREDENTIALS:
         tokens = users[credential["user_id"]]["services"]["resume"]["loginTokens"]
         assert hash_token(credential["token"]) in {t["hashedToken"] for t in tokens}
+
+
+def test_the_demo_users_log_in_with_the_demo_password():
+    # Through login, which reads the hashes the fixtures hold: Rocket.Chat's form, bcrypt
+    # of the SHA-256 hex digest (the contract's test vector is admin's), is ours too.
+    client = make_app(SEED_DEMO=True, LOG_LEVEL="CRITICAL").test_client()
+    for credential in (DEMO_CREDENTIALS[0], DEMO_CREDENTIALS[2]):
+        user = credential["who"].split()[0]
+        login = client.post("/api/v1/login", json={"user": user, "password": DEMO_PASSWORD})
+        assert login.status_code == 200, login.json
+        assert login.json["data"]["userId"] == credential["user_id"]
+    wrong = client.post("/api/v1/login", json={"user": "admin", "password": "Password"})
+    assert wrong.status_code == 401
 
 
 def test_demo_admin_is_served_import_status():

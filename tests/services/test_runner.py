@@ -15,8 +15,6 @@ from tests.support import factories
 from tests.support.apps import make_worker
 from tests.support.factories import snapshot
 
-FIXTURE_HASH = "$2b$10$LNYaqDreDE7tt9EVEeaS9uw.C3hic9hcqFfIocMBPTMxJaDCC6QWW"
-
 
 def person(n, **fields):
     return {
@@ -106,18 +104,6 @@ def test_imported_password_is_bcrypt_of_the_sha256_hex(db, admin, worker):
     stored = imported(db)["person1"]["services"]["password"]["bcrypt"]
     assert bcrypt.checkpw(hashlib.sha256(b"P@ssw0rd").hexdigest().encode(), stored.encode())
     assert not check("wrong", stored)
-
-
-def test_the_contract_fixture_hash_is_the_password_password(client, db):
-    # Through login, which is what reads a stored hash: Rocket.Chat's form, bcrypt of the
-    # SHA-256 hex digest, is ours too.
-    user, _ = factories.insert_user(db, username="fixture", roles=("user",))
-    db.users.update_one({"_id": user["_id"]}, {"$set": {"services.password.bcrypt": FIXTURE_HASH}})
-    login = client.post("/api/v1/login", json={"user": "fixture", "password": "password"})
-    assert login.status_code == 200
-    assert login.json["data"]["userId"] == user["_id"]
-    wrong = client.post("/api/v1/login", json={"user": "fixture", "password": "Password"})
-    assert wrong.status_code == 401
 
 
 def test_bcrypt_cost_is_ten_by_default(app, db, admin):
