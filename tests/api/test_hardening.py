@@ -3,11 +3,9 @@
 import json
 
 import pytest
-from pymongo.errors import AutoReconnect, BulkWriteError
 
 from app import close_app
 from app.extensions.db import get_db
-from app.models import users
 from tests.support import factories
 from tests.support.apps import Caller, make_app
 from tests.support.factories import snapshot
@@ -200,32 +198,3 @@ def test_the_same_file_twice_creates_nobody_the_second_time(db, admin, worker):
     reasons = [r["errors"][0]["message"] for r in db.rocketchat_import_data.find()]
     assert len(reasons) == 70
     assert all(r.startswith("already imported: importId r") for r in reasons)
-
-
-def bulk_error(*write_errors, concern=()):
-    return BulkWriteError(
-        {"writeErrors": list(write_errors), "writeConcernErrors": list(concern), "nInserted": 0}
-    )
-
-
-def test_a_document_the_database_cannot_store_fails_alone():
-    error = bulk_error(
-        {"index": 0, "code": 11000, "keyPattern": {"username": 1}},
-        {"index": 2, "code": 17280, "errmsg": "key too large to index"},
-    )
-    assert users._refusals(error) == {
-        0: {"key": "username"},
-        2: {"message": "key too large to index"},
-    }
-
-
-@pytest.mark.parametrize(
-    "error",
-    [
-        bulk_error({"index": 0, "code": 11600, "errmsg": "interrupted at shutdown"}),
-        bulk_error(concern=[{"code": 64, "errmsg": "waiting for replication timed out"}]),
-    ],
-)
-def test_an_interrupted_insert_is_retried_not_blamed_on_the_users(error):
-    with pytest.raises(AutoReconnect):
-        users._refusals(error)

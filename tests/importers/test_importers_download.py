@@ -8,7 +8,6 @@ import time
 
 import pytest
 
-from app.importers import download as downloads
 from app.importers.base import ImportFileError
 from app.importers.download import (
     DownloadError,
@@ -321,21 +320,35 @@ def test_a_redirect_into_the_network_is_refused_before_following_it(server, rout
     assert set(connections) == {"127.0.0.1"}
 
 
-def test_a_name_that_resolves_elsewhere_when_connecting_is_refused(server, monkeypatch):
-    # The check sees a public address; the connection then reaches loopback: the
-    # connected peer is checked before any byte of the body is read.
-    monkeypatch.setattr(downloads, "_resolve", lambda host, port: ["93.184.215.14"])
+@pytest.fixture
+def rebinding_dns(monkeypatch):
+    """A name server that answers a public address to the first lookup and the truth to
+    the next ones (DNS rebinding): the check before connecting sees a public address,
+    the connection reaches loopback. Returns the names looked up."""
+    real, lookups = socket.getaddrinfo, []
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        lookups.append(host)
+        if len(lookups) == 1:
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.215.14", port))]
+        return real(host, port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    return lookups
+
+
+def test_a_name_that_resolves_elsewhere_when_connecting_is_refused(server, rebinding_dns):
+    # The connected peer is checked before any byte of the body is read.
     written = []
     with pytest.raises(UrlRefused) as raised:
         download(f"{server}/file", written.append, max_bytes=1 << 20, timeout=5, allowlist=())
     assert str(raised.value) == (
         "the host 127.0.0.1 is a loopback address: downloads reach only public addresses"
     )
-    assert written == []
+    assert written == [] and len(rebinding_dns) == 2  # the check's lookup, the connection's
 
 
-def test_an_https_connection_is_checked_before_its_handshake(server, monkeypatch):
-    monkeypatch.setattr(downloads, "_resolve", lambda host, port: ["93.184.215.14"])
+def test_an_https_connection_is_checked_before_its_handshake(server, rebinding_dns):
     url = server.replace("http://", "https://")
     assert refusal(f"{url}/file").startswith("the host 127.0.0.1 is a loopback address")
 
