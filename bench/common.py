@@ -15,8 +15,8 @@ import pymongo
 from pymongo import monitoring
 
 from app.services import imports, migrations
-from tests import factories
-from tests.wire import WireServer
+from tests.support import factories
+from tests.support.wire import WireServer
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -26,7 +26,7 @@ STAGING_CHUNK = 5000  # users per add_users call while staging
 
 @contextmanager
 def wire_server():
-    """Start a wire server of our own (tests.wire's launcher) for the duration of a block."""
+    """Start a wire server of our own (tests.support.wire's) for the duration of a block."""
     server = WireServer(own=True)
     try:
         yield server

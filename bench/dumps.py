@@ -2,7 +2,7 @@
 
 Usage: python -m bench.dumps [--users 10000 100000] [--load-shapes archive tar.gz] [--out DIR]
 
-For each size, one dump of N Rocket.Chat-shaped users (tests.dumps' documents, one bcrypt
+For each size, one dump of N Rocket.Chat-shaped users (tests.support.dumps' documents, one bcrypt
 hash shared by all, archives in segments of 500) is written in every shape; then, for
 each shape, each measurement in a fresh process:
 - compare: bson.decode_file_iter alone over the same users' bytes (a plain .bson, or
@@ -27,23 +27,22 @@ from pathlib import Path
 import bson
 
 from bench.common import RESULTS, log, machine
-from tests import dumps
+from tests.support import dumps
 
 SHAPES = ("archive", "archive.gz", "folder", "folder --gzip", "tar", "tar.gz")
 _GZIPPED = {"archive.gz", "folder --gzip", "tar.gz"}
 # Documents per archive segment: mongodump flushes a namespace's buffer (up to 16 MiB) as
 # one segment; 500 users (about 300 KiB) is a conservative stand-in.
 ARCHIVE_SEGMENT = 500
-_HASH = "$2b$10$LNYaqDreDE7tt9EVEeaS9uw.C3hic9hcqFfIocMBPTMxJaDCC6QWW"
 
 
 def databases(count):
-    """Return a Rocket.Chat database of count users (the admin first), as tests.dumps does."""
+    """Return a Rocket.Chat database of count users (the admin first), as tests.support.dumps."""
     collections = dumps.rocketchat(users=1)
     metadata, (admin,) = collections["users"]
-    people = [admin]
+    people, shared_hash = [admin], admin["services"]["password"]["bcrypt"]  # 60 bytes, any cost
     for n in range(1, count):
-        user = dumps._user(f"u{n:016d}", f"user_{n}", _HASH)
+        user = dumps._user(f"u{n:016d}", f"user_{n}", shared_hash)
         people.append(user)
     collections["users"] = (metadata, people)
     return {"rocketchat": collections}

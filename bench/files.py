@@ -33,7 +33,7 @@ from bench.common import (
 )
 from bench.serving import Gunicorn, gunicorn
 from bench.status_load import caller
-from tests import importfiles
+from tests.support import importfiles
 
 RATE_TARGET = 0.5  # of import.addUsers' staging rate
 ADD_USERS_CHUNK = 10_000  # MAX_USERS_PER_REQUEST

@@ -8,6 +8,7 @@ import json
 import os
 import statistics
 
+from app.contract.identities import identity
 from app.models import staging
 from app.services import accounts, clock
 from app.services.passwords import Hasher
@@ -34,7 +35,11 @@ def users_the_runner_would_create(db, operation, bcrypt_hash):
     now = clock.now()
     return [
         accounts.new_user(
-            accounts.user_id_for(operation["_id"], record["_id"]), record["data"], bcrypt_hash, now
+            accounts.user_id_for(operation["_id"], record["_id"]),
+            record["data"],
+            identity(record["data"]),
+            bcrypt_hash,
+            now,
         )
         for record in staging.pending_users(db, batch_size=1000)
     ]

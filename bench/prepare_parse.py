@@ -17,7 +17,7 @@ import tracemalloc
 from pathlib import Path
 
 from app import importers
-from tests import importfiles
+from tests.support import importfiles
 
 
 def build(kind, rows, folder):

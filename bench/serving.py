@@ -12,7 +12,7 @@ from pathlib import Path
 import requests
 
 from bench.common import ROOT
-from tests.wire import free_port
+from tests.support.wire import free_port
 
 # The API's flags in docker-compose.yml; only the bind address differs.
 GUNICORN_FLAGS = ("--workers=4", "--threads=4", "--timeout=60")

@@ -25,8 +25,8 @@ from bench.common import (
     wire_server,
 )
 from bench.serving import gunicorn, wrk
-from tests import factories
-from tests.processes import Process, wait_for
+from tests.support import factories
+from tests.support.processes import Process, wait_for
 
 STATUS = "/api/v1/import.status"
 ROUTES = {"bare": "/bench/bare", "raw": "/bench/raw-status", "import.status": STATUS}

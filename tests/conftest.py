@@ -9,9 +9,9 @@ from werkzeug.serving import make_server
 from app import close_app
 from app.extensions.db import get_db
 from app.services import migrations
-from tests import factories
-from tests.apps import Caller, make_app, make_worker
-from tests.wire import WireServer
+from tests.support import factories
+from tests.support.apps import Caller, make_app, make_worker
+from tests.support.wire import WireServer
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 import pytest
 
 from app.config import SettingsError, load_settings
-from tests.apps import run_server_command
+from tests.support.apps import run_server_command
 
 
 def test_defaults_then_environment_then_test_config(monkeypatch):

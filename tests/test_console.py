@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from app.console import CONTENT_SECURITY_POLICY, STATIC_DIR
-from tests.apps import make_app
+from tests.support.apps import make_app
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPTS = sorted(STATIC_DIR.glob("*.js"))

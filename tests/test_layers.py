@@ -53,8 +53,8 @@ def imported_modules(path):
         if isinstance(node, ast.Import):
             yield from (alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module:
-            if node.module == "app":  # `from app import x`: x is the folder or module
-                yield from (f"app.{alias.name}" for alias in node.names)
+            if node.module in ("app", "tests"):  # `from app import x`: x is a folder or module
+                yield from (f"{node.module}.{alias.name}" for alias in node.names)
             else:
                 yield node.module
 
@@ -107,14 +107,34 @@ def test_only_models_import_pymongo():
     assert offenders == [Path("extensions/embedded.py")] or offenders == []
 
 
+TESTS = APP.parent / "tests"
+# Test folders that mirror no app/ folder: helpers, whole-system tests over the wire and
+# real processes, the console in a browser, and bench/'s own tests.
+NOT_MIRRORS = {"support", "system", "browser", "bench"}
+SHARED = ("tests.support", "tests.browser.console")  # the only test code others import
+
+
 def test_no_test_module_imports_another():
-    # Shared test code lives in helpers (apps, factories, accounts, wire, processes), so
-    # that running one test file never runs, or depends on, another.
-    tests = APP.parent / "tests"
+    # Shared test code lives in tests/support/ (the browser tests' in tests/browser/console.py),
+    # so that running one test file never runs, or depends on, another.
     offenders = [
-        f"{path.name} imports {module}"
-        for path in sorted(tests.rglob("*.py"))
+        f"{path.relative_to(TESTS)} imports {module}"
+        for path in sorted(TESTS.rglob("*.py"))
         for module in imported_modules(path)
-        if module.startswith(("tests.test_", "tests.conftest"))
+        if module.startswith("tests.") and not module.startswith(SHARED)
     ]
     assert offenders == []
+
+
+def test_test_folders_mirror_app_and_hold_only_tests():
+    folders = {p.name for p in TESTS.iterdir() if (p / "__init__.py").exists()}
+    assert folders - NOT_MIRRORS <= set(MAY_IMPORT)
+    helpers = [
+        str(path.relative_to(TESTS))
+        for path in sorted(TESTS.rglob("*.py"))
+        if path.parent.name not in ("support", "data")
+        and not path.name.startswith("test_")
+        and path.name not in ("__init__.py", "conftest.py")
+        and path != TESTS / "browser" / "console.py"
+    ]
+    assert helpers == []

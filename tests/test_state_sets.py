@@ -50,12 +50,6 @@ def test_no_console_script_spells_a_set_of_statuses_or_states():
     assert _spelled(STATIC_DIR.glob("*.js"), _js_literal_sets) == []
 
 
-def test_a_worker_claims_exactly_the_steps_the_runner_walks_and_the_files_to_prepare():
-    assert states.CLAIMABLE == (*states.USER_STEPS, *states.LATER_STEPS, *states.PREPARABLE)
-    assert set(states.USER_STEPS + states.LATER_STEPS) <= set(states.IMPORTING)
-    assert set(states.PREPARABLE) <= set(states.LOADING)
-
-
 def test_every_reported_state_but_none_comes_from_a_status():
     assert set(states.REPORTED_STATES) - {"none"} == set(states.STATE_OF_STATUS.values())
     assert set(states.FINISHED_STATES) | set(states.BUSY_STATES) < set(states.REPORTED_STATES)

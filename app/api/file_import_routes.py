@@ -8,49 +8,31 @@ from marshmallow import RAISE
 
 from app import importers
 from app.api import uploads
-from app.api.bulk_import import blp
+from app.api.blueprint import Blueprint
 from app.extensions.db import get_db
 from app.extensions.worker_binding import get_worker
 from app.schemas.envelope import FailureOut
 from app.schemas.file_imports import (
+    UPLOAD_REQUEST_BODY,
     DownloadBody,
     ImporterOut,
     NoQuery,
     SelectionOut,
     StartImportBody,
-    UploadBody,
     UploadQuery,
 )
 from app.schemas.imports import SuccessOut
 from app.services import file_imports, selection
 from app.services.file_imports import FileSettings
 
+blp = Blueprint(
+    "File imports",
+    __name__,
+    url_prefix="/api/v1",
+    description="Rocket.Chat's file importers: upload or download a file, review its users, start.",
+)
+
 _REFUSED = {"schema": FailureOut, "description": "Refused: the message says why"}
-_STREAMED = {"type": "string", "format": "binary"}
-_UPLOAD_BODY = {
-    "required": True,
-    "description": (
-        "Rocket.Chat's JSON body (the file in base64), or a streamed upload: "
-        "multipart/form-data (importerKey and fileName before the file part) or a raw "
-        "body with `?importerKey=` and `fileName=` in the query."
-    ),
-    "content": {
-        "application/json": {"schema": UploadBody},
-        "multipart/form-data": {
-            "schema": {
-                "type": "object",
-                "properties": {
-                    "importerKey": {"type": "string"},
-                    "fileName": {"type": "string"},
-                    "contentType": {"type": "string"},
-                    "file": _STREAMED,
-                },
-                "required": ["importerKey", "file"],
-            }
-        },
-        "application/octet-stream": {"schema": _STREAMED},
-    },
-}
 
 
 def _settings():
@@ -91,7 +73,7 @@ def _with_body_limit(view):
 @blp.post("/uploadImportFile")
 @_with_body_limit
 @blp.arguments(UploadQuery, location="query", unknown=RAISE)
-@blp.doc(requestBody=_UPLOAD_BODY)
+@blp.doc(requestBody=UPLOAD_REQUEST_BODY)
 @blp.response(200, SuccessOut)
 @blp.alt_response(400, **_REFUSED)
 @_upload_body

@@ -1,22 +1,13 @@
 """/healthz and /readyz for orchestrators; open to anyone, outside the header auth."""
 
-from marshmallow import fields
-
 from app.api.blueprint import Blueprint
 from app.extensions.db import get_db
-from app.schemas.envelope import SuccessEnvelope
+from app.schemas.server import HealthOut
 from app.services import health
 
 blp = Blueprint(
     "Health", __name__, authenticated=False, description="Liveness and readiness probes."
 )
-
-
-class HealthOut(SuccessEnvelope):
-    """A probe's answer."""
-
-    status = fields.String(required=True, metadata={"example": "ok"})
-    reasons = fields.List(fields.String())
 
 
 @blp.get("/healthz")

@@ -1,9 +1,16 @@
 """import.errors (ours; Rocket.Chat has none): the users an import could not create, and why."""
 
-from app.api.bulk_import import blp
+from app.api.blueprint import Blueprint
 from app.extensions.db import get_db
 from app.schemas.import_errors import ImportErrorsOut, PageQuery
 from app.services import import_errors
+
+blp = Blueprint(
+    "Import errors",
+    __name__,
+    url_prefix="/api/v1",
+    description="The users an import could not create, and why (ours: Rocket.Chat has none).",
+)
 
 
 @blp.get("/import.errors")

@@ -2,12 +2,19 @@
 
 from flask import current_app, g
 
-from app.api.bulk_import import blp
+from app.api.blueprint import Blueprint
 from app.extensions.db import get_db
 from app.extensions.worker_binding import get_worker
 from app.schemas.envelope import FailureOut
 from app.schemas.imports import AddUsersBody, NewOperationOut, SuccessOut
 from app.services import imports
+
+blp = Blueprint(
+    "Imports",
+    __name__,
+    url_prefix="/api/v1",
+    description="Stage users (import.new, import.addUsers), then run, clear or cancel the import.",
+)
 
 _REFUSED = {"schema": FailureOut, "description": "Refused in the operation's current state"}
 

@@ -3,7 +3,7 @@
 from flask import current_app
 
 from app.api.blueprint import Blueprint
-from app.schemas.operations import InfoOut
+from app.schemas.server import InfoOut
 
 blp = Blueprint(
     "Server",

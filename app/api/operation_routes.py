@@ -2,12 +2,19 @@
 
 from marshmallow import RAISE
 
-from app.api.bulk_import import blp
+from app.api.blueprint import Blueprint
 from app.extensions.db import get_db
 from app.schemas.envelope import FailureOut
 from app.schemas.file_imports import NoQuery
 from app.schemas.operations import CurrentOperationOut, OperationOut, ProgressOut, StatusOut
 from app.services import operations
+
+blp = Blueprint(
+    "Operations",
+    __name__,
+    url_prefix="/api/v1",
+    description="Read the current operation, its status and progress, and the latest operations.",
+)
 
 
 @blp.get("/import.status")

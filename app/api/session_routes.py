@@ -9,7 +9,7 @@ from app.schemas.sessions import LoginBody, LoginOut, LogoutOut, MeOut
 from app.services import sessions
 
 blp = Blueprint(
-    "Authentication",
+    "Sessions",
     __name__,
     url_prefix="/api/v1",
     description="Log in for a token, log out, and read who the token belongs to.",

@@ -15,6 +15,34 @@ class UploadBody(ajv.AjvSchema):
     importerKey = ajv.String(required=True, metadata={"example": "csv"})
 
 
+_STREAMED = {"type": "string", "format": "binary"}
+# uploadImportFile's request body as documented: the JSON body, or one of the streamed forms.
+UPLOAD_REQUEST_BODY = {
+    "required": True,
+    "description": (
+        "Rocket.Chat's JSON body (the file in base64), or a streamed upload: "
+        "multipart/form-data (importerKey and fileName before the file part) or a raw "
+        "body with `?importerKey=` and `fileName=` in the query."
+    ),
+    "content": {
+        "application/json": {"schema": UploadBody},
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "properties": {
+                    "importerKey": {"type": "string"},
+                    "fileName": {"type": "string"},
+                    "contentType": {"type": "string"},
+                    "file": _STREAMED,
+                },
+                "required": ["importerKey", "file"],
+            }
+        },
+        "application/octet-stream": {"schema": _STREAMED},
+    },
+}
+
+
 class UploadQuery(ajv.AjvSchema):
     """uploadImportFile's query (ours): a streamed upload names its importer and file here."""
 

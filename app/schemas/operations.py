@@ -76,9 +76,3 @@ class ProgressOut(SuccessEnvelope):
     name = fields.String(required=True, metadata={"example": "API"})
     step = fields.String(required=True, metadata={"example": "importer_importing_users"})
     count = fields.Nested(ProgressCountOut, required=True)
-
-
-class InfoOut(SuccessEnvelope):
-    """/api/info: the Rocket.Chat version this service answers as."""
-
-    version = fields.String(required=True, metadata={"example": "6.3.0"})

@@ -2,8 +2,6 @@
 
 import hashlib
 
-from app.contract.identities import identity
-
 METEOR_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTWXYZabcdefghijkmnopqrstuvwxyz"
 METEOR_ID_LENGTH = 17
 
@@ -22,9 +20,8 @@ def user_id_for(operation_id, record_id):
     return "".join(chars)
 
 
-def new_user(user_id, data, bcrypt_hash, now):
-    """Return the user document Rocket.Chat would create for staged data."""
-    who = identity(data)
+def new_user(user_id, data, who, bcrypt_hash, now):
+    """Return the user document Rocket.Chat would create for staged data and its Identity."""
     user = {
         "_id": user_id,
         "createdAt": now,

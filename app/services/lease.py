@@ -1,4 +1,7 @@
-"""A worker's hold on one claimed operation: every write renews it, losing it stops the work."""
+"""A hold on one operation, a worker's or startImport's: every report renews it, losing it
+stops the work."""
+
+from datetime import timedelta
 
 from app.models import import_operations
 from app.services import clock
@@ -11,24 +14,44 @@ class Stopped(Exception):
 INVALIDATED = "the operation was invalidated (import.clear or import.new)"
 
 
+def expiry(now, seconds):
+    """Return when a lease taken or renewed at `now` for `seconds` expires."""
+    return now + timedelta(seconds=seconds)
+
+
+def _never():
+    return False
+
+
 class Lease:
-    """The lease one worker holds on one operation, for an import run or a preparation."""
+    """The lease one holder has on one operation: an import run, a preparation, a selection."""
 
-    def __init__(self, worker, operation_id):
-        self.worker, self.db, self.worker_id = worker, worker.db, worker.worker_id
-        self.settings, self.operation_id = worker.settings, operation_id
+    def __init__(self, db, operation_id, holder, seconds, stopping=_never):
+        self.db, self.operation_id, self.holder = db, operation_id, holder
+        self.seconds, self.stopping = seconds, stopping
 
-    def write(self, changes):
-        """Write changes and renew the lease; return `{valid, cancel}`; Stopped if it was lost."""
+    @classmethod
+    def of_worker(cls, worker, operation_id):
+        """Return the lease a worker holds on the operation it claimed."""
+        seconds = worker.settings.lease_seconds
+        return cls(worker.db, operation_id, worker.worker_id, seconds, worker.stopping)
+
+    @classmethod
+    def take(cls, db, operation_id, holder, seconds, expected, status):
+        """Move a valid operation from `expected` to `status` under a new lease for holder;
+        return the Lease, or None when the operation was not valid at `expected`."""
+        now = clock.now()
+        taken = import_operations.switch_status_leased(
+            db, operation_id, expected, status, holder, now, expiry(now, seconds)
+        )
+        return cls(db, operation_id, holder, seconds) if taken else None
+
+    def report(self, changes):
+        """Write progress and renew the lease; return `{valid, cancel}`; Stopped if it was lost."""
         # Renewing the lease with every write is what tells other workers the work is alive.
         now = clock.now()
         state = import_operations.report(
-            self.db,
-            self.operation_id,
-            self.worker_id,
-            changes,
-            now,
-            self.settings.lease_expiry(now),
+            self.db, self.operation_id, self.holder, changes, now, expiry(now, self.seconds)
         )
         if state is None:
             raise Stopped("another worker holds the lease")  # nothing of ours to release
@@ -37,7 +60,7 @@ class Lease:
     def release(self, changes):
         """Write the last changes and give the lease up; tell whether it was still ours."""
         return import_operations.release(
-            self.db, self.operation_id, self.worker_id, changes, clock.now()
+            self.db, self.operation_id, self.holder, changes, clock.now()
         )
 
     def stop(self, reason, changes=None):
@@ -48,5 +71,5 @@ class Lease:
     def stop_if_worker_stopping(self):
         """Hand the operation over at once, rather than when the lease expires, when the
         worker is asked to stop."""
-        if self.worker.stopping():
+        if self.stopping():
             self.stop("the worker is shutting down")

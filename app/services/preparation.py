@@ -42,7 +42,7 @@ class Preparation:
         self.worker, self.operation = worker, operation
         self.db, self.settings = worker.db, worker.file_settings
         self.id = operation["_id"]
-        self.lease = Lease(worker, self.id)
+        self.lease = Lease.of_worker(worker, self.id)
         self.counts = {"users": 0, "channels": 0, "messages": 0}
         self.status = operation.get("status")
         self._reported = 0.0
@@ -177,7 +177,7 @@ class Preparation:
         if not force and now_monotonic - self._reported < REPORT_SECONDS:
             return
         self._reported = now_monotonic
-        state = self.lease.write(changes or {"status": self.status, **self._counts()})
+        state = self.lease.report(changes or {"status": self.status, **self._counts()})
         if state.get("valid") is not True:
             self._clear_staged()
             self.lease.stop(INVALIDATED)

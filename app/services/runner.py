@@ -3,7 +3,6 @@
 import itertools
 import logging
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 from app.contract import states
 from app.contract.identities import Holders, identity, lookup_of
@@ -38,10 +37,6 @@ class RunSettings:
             poll_seconds=config["IMPORT_POLL_SECONDS"],
         )
 
-    def lease_expiry(self, now):
-        """Return when a lease taken or renewed at `now` expires: the only place it is computed."""
-        return now + timedelta(seconds=self.lease_seconds)
-
 
 @dataclass
 class Outcome:
@@ -58,7 +53,7 @@ class ImportRun:
         self.worker, self.operation = worker, operation
         self.db, self.settings = worker.db, worker.settings
         self.id = operation["_id"]
-        self.lease = Lease(worker, self.id)
+        self.lease = Lease.of_worker(worker, self.id)
         self.total = self.completed = self.failed = 0  # counts of users, as reported
         self._unknown_password = None
 
@@ -78,13 +73,13 @@ class ImportRun:
         status = self.operation.get("status")
         counts = self._start_counts(first_start=status == states.IMPORTING_STARTED)
         if status in states.USER_STEPS:
-            self._progress({"status": states.IMPORTING_USERS, **counts})
+            self._report({"status": states.IMPORTING_USERS, **counts})
             self._import_users()
             start = 0
         else:
             start = states.LATER_STEPS.index(status) if status in states.LATER_STEPS else 0
         for step in states.LATER_STEPS[start:]:
-            self._progress({"status": step})
+            self._report({"status": step})
         self.lease.release({"status": states.DONE, **self._counts()})
         log.info("import run done: %s created, %s failed", self.completed, self.failed)
 
@@ -115,7 +110,7 @@ class ImportRun:
         outcome = self._process(staged, holders)
         self.completed += len(outcome.created)
         self.failed += len(outcome.reasons)
-        self._progress(self._counts())
+        self._report(self._counts())
         if self.worker.on_batch:
             self.worker.on_batch(self)
         self.lease.stop_if_worker_stopping()
@@ -130,7 +125,7 @@ class ImportRun:
                 outcome.reasons[record["_id"]] = reason
             else:
                 holders.take(user_id, who)
-                planned.append((record, user_id))
+                planned.append((record, user_id, who))
         self._create(planned, outcome)
         staging.delete_ids(self.db, outcome.created)
         staging.mark_failed(self.db, outcome.reasons)
@@ -138,15 +133,15 @@ class ImportRun:
 
     def _create(self, planned, outcome):
         now = clock.now()
-        hashes = self._hashes([record["data"].get("password") for record, _ in planned])
+        hashes = self._hashes([record["data"].get("password") for record, _, _ in planned])
         documents = [
-            accounts.new_user(user_id, record["data"], bcrypt_hash, now)
-            for (record, user_id), bcrypt_hash in zip(planned, hashes, strict=True)
+            accounts.new_user(user_id, record["data"], who, bcrypt_hash, now)
+            for (record, user_id, who), bcrypt_hash in zip(planned, hashes, strict=True)
         ]
         refused = users.insert_new(self.db, documents)
         if refused:
             refused = self._explain(refused, documents)
-        for index, (record, _) in enumerate(planned):
+        for index, (record, _, _) in enumerate(planned):
             if refused.get(index):
                 outcome.reasons[record["_id"]] = refused[index]
             else:
@@ -187,9 +182,9 @@ class ImportRun:
     def _counts(self):
         return {"count.completed": self.completed, "count.error": self.failed}
 
-    def _progress(self, changes):
+    def _report(self, changes):
         """Write progress, then stop if the operation was invalidated or cancelled."""
-        self._stop_if_asked(self.lease.write(changes))
+        self._stop_if_asked(self.lease.report(changes))
 
     def _stop_if_asked(self, state):
         if state.get("valid") is not True:

@@ -6,18 +6,19 @@ imports, and counts, exactly those.
 """
 
 import uuid
-from datetime import timedelta
 
 from app.contract import states
 from app.errors import ActionRefused, MethodError
 from app.models import import_operations, staging
-from app.services import clock
 from app.services.file_imports import NOT_IMPORTED_KINDS, importer_for
+from app.services.lease import INVALIDATED, Lease, Stopped
 
 FILE_DATA = "getImportFileData"
 START = "startImport"
 _HOLD_SECONDS = 60  # how long startImport keeps workers off while it applies the selection
 _DELETE_CHUNK = 1000
+_NOT_FOUND = "error-operation-not-found"
+_INVALID_STATUS = "error-invalid-operation-status"
 # What the selection shows of a staged record.
 _USER_FIELDS = ("importIds", "username", "emails", "deleted", "type")
 _CHANNEL_FIELDS = ("importIds", "name", "isPrivate", "isDirect", "creator")
@@ -95,25 +96,24 @@ def start(db, selection):
     """Import the selected users of a `ready` operation; a second concurrent call loses."""
     operation = _current(db, START)
     if operation.get("valid") is not True:
-        raise ActionRefused("error-operation-not-found")
-    now = clock.now()
+        raise ActionRefused(_NOT_FOUND)
     holder = f"startImport:{uuid.uuid4().hex}"
-    switched = import_operations.switch_status_leased(
-        db,
-        operation["_id"],
-        states.USER_SELECTION,
-        states.IMPORTING_STARTED,
-        holder,
-        now,
-        now + timedelta(seconds=_HOLD_SECONDS),
+    hold = Lease.take(
+        db, operation["_id"], holder, _HOLD_SECONDS, states.USER_SELECTION, states.IMPORTING_STARTED
     )
-    if not switched:
-        raise ActionRefused("error-invalid-operation-status")
+    if hold is None:
+        raise ActionRefused(_INVALID_STATUS)
     try:
-        _keep_selected(db, selected_users(selection), operation["_id"], holder)
+        _keep_selected(db, selected_users(selection), hold)
+    except Stopped:
+        # Replaced (import.new, import.clear) or taken over meanwhile: the selection is not
+        # applied, and the caller hears what a call made now would hear.
+        valid = import_operations.is_valid(db, operation["_id"])
+        raise ActionRefused(_INVALID_STATUS if valid else _NOT_FOUND) from None
     finally:
-        # Workers may run it now: the staging area holds the selected users only.
-        import_operations.release(db, operation["_id"], holder, {}, clock.now())
+        # Workers may run it now: the staging area holds the selected users only. (After a
+        # stop there is nothing of ours left to release.)
+        hold.release({})
     return operation["_id"]
 
 
@@ -127,7 +127,7 @@ def selected_users(selection):
     return set((users or {}).get("list") or [])
 
 
-def _keep_selected(db, import_ids, operation_id, holder):
+def _keep_selected(db, import_ids, hold):
     if import_ids is None:
         return
     unselected = [
@@ -139,7 +139,7 @@ def _keep_selected(db, import_ids, operation_id, holder):
         staging.delete_ids(db, unselected[start_at : start_at + _DELETE_CHUNK])
         # The hold is renewed after every chunk: once it expired, a worker would claim the
         # run and import the users not deleted yet (100,000 rows on the embedded database
-        # took 78 s, and 95,000 unselected users were being imported).
-        now = clock.now()
-        expires = now + timedelta(seconds=_HOLD_SECONDS)
-        import_operations.report(db, operation_id, holder, {}, now, expires)
+        # took 78 s, and 95,000 unselected users were being imported). An operation replaced
+        # meanwhile will never run: deleting on would only keep the administrator waiting.
+        if hold.report({}).get("valid") is not True:
+            hold.stop(INVALIDATED)

@@ -10,7 +10,7 @@ from app import context
 from app.contract import states
 from app.models import import_operations
 from app.models.db_errors import is_unavailable
-from app.services import clock
+from app.services import clock, lease
 from app.services.file_imports import FileSettings
 from app.services.passwords import Hasher
 from app.services.preparation import Preparation
@@ -50,7 +50,7 @@ class Worker:
     def claim(self):
         """Take the lease of one run that is waiting, or whose worker's lease expired."""
         now = clock.now()
-        expires = self.settings.lease_expiry(now)
+        expires = lease.expiry(now, self.settings.lease_seconds)
         return import_operations.claim(self.db, states.CLAIMABLE, self.worker_id, now, expires)
 
     def stopping(self):

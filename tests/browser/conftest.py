@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from tests.browser.console import Admin
-from tests.processes import serve
-from tests.wire import free_port
+from tests.support.processes import serve
+from tests.support.wire import free_port
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 # No sandbox (CI runs as root), no GPU, and nothing that phones home.

@@ -5,7 +5,7 @@ import re
 from playwright.sync_api import expect
 
 from tests.browser.console import import_selected, read_file, sign_in
-from tests.importfiles import BAD_USERS_CSV, SLACK_HEADER, bad_users_zip, zip_of
+from tests.support.importfiles import BAD_USERS_CSV, SLACK_HEADER, bad_users_zip, zip_of
 
 CSV_ZIP = "CSV zip (users.csv, channels.csv)"
 

@@ -1,6 +1,6 @@
 // Dev and CI oracle: reads one JSON body per line on stdin and answers, one line each,
 // what AJV 8 configured as Rocket.Chat's validator says of it: {valid, error} or
-// {valid, coerced}. Used by tests/test_add_users_properties.py when Node is available.
+// {valid, coerced}. Used by tests/schemas/test_add_users_properties.py when Node is available.
 const fs = require('fs');
 const path = require('path');
 const readline = require('readline');
