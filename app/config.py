@@ -62,7 +62,17 @@ SETTINGS = (
         "MONGO_TIMEOUT_MS",
         int,
         5000,
-        "How long a call waits for an unreachable MongoDB before answering 503.",
+        "How long the workers and the commands (migrate, seed, token create) wait for a"
+        " primary before they report MongoDB unreachable; a worker then retries, backing off.",
+        _DB,
+        positive=True,
+    ),
+    Setting(
+        "MONGO_REQUEST_TIMEOUT_MS",
+        int,
+        1500,
+        "How long an API request waits for a primary (a failover, an outage) before it"
+        " answers 503 with Retry-After.",
         _DB,
         positive=True,
     ),

@@ -162,7 +162,8 @@ class ImportRun:
             document, key = documents[index], refusal.get("key")
             if "message" in refusal:
                 reasons[index] = f"could not be stored: {refusal['message']}"
-            elif key == "_id" or (key is None and document["_id"] in ours):
+            elif key == "_id" or document["_id"] in ours:
+                # Ours, whichever unique index the server named first (a retried batch).
                 reasons[index] = None
             elif key == "username":
                 reasons[index] = f"username already in use: {document.get('username')}"
