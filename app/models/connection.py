@@ -18,11 +18,12 @@ SOCKET_TIMEOUT_MS = {"api": 10_000}
 DEFAULT_SOCKET_TIMEOUT_MS = 30_000
 
 
-def connect(url, timeout_ms, role=None):
+def connect(url, timeout_ms, role=None, **options):
     """Return the database MONGO_URL names, on one pooled client (no I/O happens here).
 
     timeout_ms is how long a call waits for a primary (server selection); role ("api",
-    "worker", "migrate"...) names the process in MongoDB's logs and currentOp.
+    "worker", "migrate"...) names the process in MongoDB's logs and currentOp; options are
+    more pymongo client options (tests add event listeners).
     """
     client = pymongo.MongoClient(
         url,
@@ -31,6 +32,7 @@ def connect(url, timeout_ms, role=None):
         socketTimeoutMS=SOCKET_TIMEOUT_MS.get(role, DEFAULT_SOCKET_TIMEOUT_MS),
         appname=f"{APP_NAME} {role}" if role else APP_NAME,
         **mongo_url.options_not_in(url),
+        **options,
     )
     return client.get_default_database(DEFAULT_DATABASE)
 
