@@ -134,6 +134,8 @@ def diagnose(db, error):
     """Return the Problem an error of the database client means, in one line."""
     if is_refused_credentials(error):
         return Problem(AUTH_FAILED, _hosts(db), _AUTH_CODES[error.code])
+    if is_embedded(db):  # no topology to read
+        return Problem(UNREACHABLE, "embedded", str(error))
     topology = db.client.topology_description
     for server in topology.server_descriptions().values():
         if server.error is not None:

@@ -45,7 +45,5 @@ class Outage:
             self.started = None
 
     def _cause(self, error):
-        if connection.is_embedded(self.db):
-            return str(error)
         problem = connection.diagnose(self.db, error)
         return f"{problem.kind}: {problem.host}: {problem.reason}"

@@ -106,14 +106,20 @@ def start(db, selection):
         holder,
         now,
         now + timedelta(seconds=_HOLD_SECONDS),
+        changes={states.SELECTION_PENDING: True},
     )
     if not switched:
         raise ActionRefused("error-invalid-operation-status")
     try:
         _keep_selected(db, selected_users(selection), operation["_id"], holder)
-    finally:
-        # Workers may run it now: the staging area holds the selected users only.
-        import_operations.release(db, operation["_id"], holder, {}, clock.now())
+    except Exception:
+        # A failover half-way: back to the selection, for the administrator to send again.
+        back = {"status": states.USER_SELECTION, states.SELECTION_PENDING: False}
+        import_operations.release(db, operation["_id"], holder, back, clock.now())
+        raise
+    # Workers may run it now: the staging area holds the selected users only.
+    done = {states.SELECTION_PENDING: False}
+    import_operations.release(db, operation["_id"], holder, done, clock.now())
     return operation["_id"]
 
 
