@@ -6,7 +6,6 @@ import pytest
 from tests.failover import import_under_faults
 from tests.failpoints import (
     ANY_APP,
-    FaultServer,
     blocked_connection,
     closed_connection,
     not_writable_primary,
@@ -35,13 +34,6 @@ ACCEPTANCE = [
     # The primary stalls an insert past the lease: the other worker takes the run over.
     (2300, blocked_connection(["insert"], seconds=LEASE_SECONDS * 2.5), 1),
 ]
-
-
-@pytest.fixture(scope="module")
-def fault_server():
-    server = FaultServer()
-    yield server
-    server.close()
 
 
 @pytest.fixture(scope="module")

@@ -138,6 +138,9 @@ def diagnose(db, error):
         return Problem(UNREACHABLE, "embedded", str(error))
     topology = db.client.topology_description
     for server in topology.server_descriptions().values():
+        if isinstance(server.error, pymongo.errors.NotPrimaryError):
+            code = (server.error.details or {}).get("codeName", "not primary")
+            return Problem(NO_PRIMARY, _address(server.address), f"stepped down ({code})")
         if server.error is not None:
             return Problem(UNREACHABLE, _address(server.address), _cause(server.error))
     if topology.topology_type_name == "ReplicaSetNoPrimary" or isinstance(
