@@ -12,7 +12,7 @@ from app.extensions import logs
 from app.extensions.db import get_db_of
 from app.fixtures import DEMO_DIR
 from app.models.db_errors import DatabaseError
-from app.services import migrations, personal_tokens, restore
+from app.services import health, migrations, personal_tokens, restore
 from app.services.worker import Worker
 from app.serving import startup
 
@@ -162,6 +162,37 @@ def seed(export_path, export_db):
         click.echo(f"{db.name} already holds every one of these documents: nothing written")
         return
     click.echo(f"seeded {db.name}: {restore.describe(counts)}")
+
+
+@main.command("init-database")
+@click.option(
+    "--wait",
+    "wait_seconds",
+    default=120.0,
+    show_default=True,
+    help="How long to wait for MongoDB to accept connections and elect a primary.",
+)
+def init_database(wait_seconds):
+    """First start of compose's MongoDB, as root: initiate MONGO_URL's replica set, create
+    its user (readWrite on its database). Does nothing that is already done."""
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        _fail(str(error))
+    url = settings["MONGO_URL"] or _fail("MONGO_URL is not set: init-database sets it up")
+    for line in startup.init_database(url, settings, wait_seconds):
+        click.echo(line)
+
+
+@main.command()
+def ready():
+    """Exit 0 if MONGO_URL's database serves and is migrated; else say why, exit 2."""
+    settings, db = _real_database("ready")
+    with _database_of(settings, db):
+        problems, reasons = health.readiness(db)
+    if problems:
+        _fail("; ".join(reasons))
+    click.echo("ready")
 
 
 @main.group()

@@ -4,8 +4,9 @@ import sys
 
 import click
 
-from app.models import connection, mongo_url
-from app.models.db_errors import InvalidUrl, is_unavailable
+from app.config import PLACEHOLDER_PASSWORD
+from app.models import connection, mongo_url, replica_set
+from app.models.db_errors import DatabaseError, InvalidUrl, is_unavailable
 
 EXIT_UNUSABLE = 2
 
@@ -28,6 +29,44 @@ def refuse_if_unavailable(db, url, error):
     if is_unavailable(error) or connection.is_refused_credentials(error):
         problem = connection.diagnose(db, error)
         refuse(url, f"{problem.host}: {problem.reason}")
+
+
+def init_database(url, settings, wait_seconds):
+    """Set compose's MongoDB up for MONGO_URL as root; yield a line per step (exit 2 on error)."""
+    try:
+        plan = replica_set.plan_of(url)
+    except InvalidUrl as error:
+        refuse(url, f"not a valid MongoDB URL: {_without_password(error, url)}")
+    if plan["password"] == PLACEHOLDER_PASSWORD:
+        refuse(url, f"the password is still {PLACEHOLDER_PASSWORD!r}: choose one in .env")
+    root = settings["MONGO_INITDB_ROOT_USERNAME"], settings["MONGO_INITDB_ROOT_PASSWORD"]
+    if not root[1]:
+        refuse(
+            url, "MONGO_INITDB_ROOT_PASSWORD is not set: MongoDB would run without authentication"
+        )
+    client = replica_set.root_client(plan, *root, int(wait_seconds * 1000))
+    try:
+        yield from _set_up(client, plan, wait_seconds)
+    except replica_set.ReplicaSetError as error:
+        refuse(url, f"{plan['hosts'][0]}: {error}")
+    except DatabaseError as error:
+        problem = connection.diagnose(client[plan["database"]], error)
+        refuse(url, f"{problem.host}: {problem.reason}")
+    finally:
+        client.close()
+
+
+def _set_up(client, plan, wait_seconds):
+    if plan["replica_set"]:
+        created = replica_set.initiate(client, plan)
+        yield f"replica set {plan['replica_set']}: {'initiated' if created else 'exists'}"
+        replica_set.wait_for_primary(client, wait_seconds)
+        yield f"primary: {plan['hosts'][0]}"
+    if plan["user"]:
+        created = replica_set.ensure_user(client, plan)
+        yield f"user {plan['user']} (readWrite on {plan['database']}): " + (
+            "created" if created else "exists"
+        )
 
 
 def refuse(url, why):
