@@ -1,5 +1,5 @@
 # The service's image: the API (gunicorn), the import worker and the one-shot commands.
-FROM python:3.11-slim
+FROM python:3.11.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \

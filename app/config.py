@@ -26,6 +26,9 @@ def _list(raw):
     return tuple(item.strip() for item in raw.split(",") if item.strip())
 
 
+PLACEHOLDER_PASSWORD = "change-me"  # .env.example's; init-database refuses it
+
+
 class Setting(NamedTuple):
     """One environment variable the service reads."""
 
@@ -38,6 +41,9 @@ class Setting(NamedTuple):
     positive: bool = False  # a number that must be above 0
     example: str | None = None  # what .env.example proposes, when not the default
 
+
+# What docker compose's MongoDB expects: the replica set its mongod starts (rs0), the user.
+COMPOSE_MONGO_URL = f"mongodb://rcimport:{PLACEHOLDER_PASSWORD}@mongo:27017/rocketchat?replicaSet=rs0&authSource=admin"
 
 _DB, _LOG, _IMPORT, _FILES, _HTTP, _RUN = (
     "Database",
@@ -54,15 +60,26 @@ SETTINGS = (
         str,
         None,
         "MongoDB URL, the database in its path (default `rocketchat`); unset: the embedded"
-        " in-memory demo database.",
+        " in-memory demo database. docker compose: its user and password become the"
+        " application user `init-database` creates (choose a password of your own).",
         _DB,
-        example="mongodb://mongo:27017/rocketchat",
+        example=COMPOSE_MONGO_URL,
     ),
     Setting(
         "MONGO_TIMEOUT_MS",
         int,
         5000,
-        "How long a call waits for an unreachable MongoDB before answering 503.",
+        "How long the workers and the commands (migrate, seed, token create) wait for a"
+        " primary before they report MongoDB unreachable; a worker then retries, backing off.",
+        _DB,
+        positive=True,
+    ),
+    Setting(
+        "MONGO_REQUEST_TIMEOUT_MS",
+        int,
+        1500,
+        "How long an API request waits for a primary (a failover, an outage) before it"
+        " answers 503 with Retry-After.",
         _DB,
         positive=True,
     ),
@@ -250,6 +267,31 @@ SETTINGS = (
         positive=True,
     ),
     Setting("API_PORT", int, 3000, "docker compose: the host port of the API.", _RUN),
+    Setting(
+        "MONGO_INITDB_ROOT_USERNAME",
+        str,
+        None,
+        "docker compose: MongoDB's root user, which its image creates on the first start of"
+        " its volume; only `bulk-import-server init-database` uses it.",
+        _RUN,
+        example="root",
+    ),
+    Setting(
+        "MONGO_INITDB_ROOT_PASSWORD",
+        str,
+        None,
+        "docker compose: the root user's password (required: without it MongoDB would run"
+        " without authentication, and init-database refuses to start).",
+        _RUN,
+    ),
+    Setting(
+        "ROCKETCHAT_NETWORK",
+        str,
+        None,
+        "docker-compose.rocketchat.yml: the network of the existing Rocket.Chat's compose"
+        " project (`docker network ls`; `rocketchat_default` for a project named rocketchat).",
+        _RUN,
+    ),
 )
 
 # Values no environment variable sets (tests and the embedded database change them).

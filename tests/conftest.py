@@ -11,6 +11,7 @@ from app.extensions.db import get_db
 from app.services import migrations
 from tests.support import factories
 from tests.support.apps import Caller, make_app, make_worker
+from tests.support.failpoints import FaultServer
 from tests.support.wire import WireServer
 
 
@@ -54,6 +55,14 @@ def regular(client, db, admin):
 def wire_server():
     """The MongoDB-compatible wire server, shared by the whole session."""
     server = WireServer()
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope="session")
+def fault_server():
+    """A wire server of our own advertising a replica set, with failpoints (support/failpoints)."""
+    server = FaultServer()
     yield server
     server.close()
 

@@ -26,8 +26,9 @@ the whole `.env` file to every service (see [deployment](deployment.md)).
 
 ENV_HEAD = """\
 # Every setting the service reads, at its default unless noted; generated from app/config.py
-# by tools/settings_doc.py (see docs/settings.md). Copy to .env: docker compose passes it
-# to every service. Unset MONGO_URL runs `bulk-import-server serve` on the embedded
+# by tools/settings_doc.py (see docs/settings.md). Copy to .env and choose the passwords
+# (MONGO_URL's and MONGO_INITDB_ROOT_PASSWORD): docker compose (2.20 or later) passes the whole
+# file to every service. Unset MONGO_URL runs `bulk-import-server serve` on the embedded
 # in-memory demo database.
 """
 

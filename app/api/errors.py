@@ -14,7 +14,7 @@ from app.errors import (
     ServiceError,
     Unauthorized,
 )
-from app.extensions import ratelimit
+from app.extensions import db, ratelimit
 from app.models.db_errors import DatabaseError, is_unavailable
 
 log = logging.getLogger(__name__)
@@ -88,7 +88,8 @@ def _too_many_requests(error):
 
 
 def _unavailable(error):
-    log.error("database unavailable: %s", error)
+    # One line on the cause, not pymongo's topology dump (600 characters a request).
+    log.error("database unavailable: %s", db.describe_outage(error))
     return _reply(failure(_UNAVAILABLE), 503, {"Retry-After": "5"})
 
 

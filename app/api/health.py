@@ -21,8 +21,8 @@ def healthz():
 @blp.response(200, HealthOut)
 @blp.alt_response(503, schema=HealthOut, description="Not ready, with the reasons")
 def readyz():
-    """Tell whether the database answers and every migration is applied."""
-    ready, reasons = health.readiness(get_db())
-    if ready:
+    """Tell whether the database answers and every migration is applied, and if not why."""
+    problems, reasons = health.readiness(get_db())
+    if not problems:
         return {"status": "ready"}
-    return {"status": "unavailable", "reasons": reasons}, 503
+    return {"status": "unavailable", "problems": problems, "reasons": reasons}, 503

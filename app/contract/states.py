@@ -86,6 +86,7 @@ CANCELLABLE_STATES = tuple(dict.fromkeys(STATE_OF_STATUS[status] for status in W
 # Our own fields on an operation document (Rocket.Chat has neither).
 LEASE = "_importLease"  # which worker runs the operation, until when
 CANCEL = "_cancelRequested"  # import.cancel asked the worker to stop
+SELECTION_PENDING = "_selectionPending"  # startImport has not finished applying the selection
 FILE_ID = "_fileId"  # the GridFS id of a file operation's file
 DOWNLOAD = "_download"  # `{url}` a worker has yet to download
 ERROR_MESSAGE = "errorMessage"  # why a file could not be prepared

@@ -5,7 +5,7 @@ import logging
 from flask import current_app
 
 from app.extensions.embedded import open_embedded
-from app.models import connection
+from app.models import connection, mongo_url
 
 log = logging.getLogger(__name__)
 
@@ -16,8 +16,11 @@ def init_app(app):
     """Open the database the settings name and keep it on the app."""
     url = app.config["MONGO_URL"]
     if url:
-        db = connection.connect(url, app.config["MONGO_TIMEOUT_MS"])
-        log.info("using MongoDB database %r from MONGO_URL", db.name)
+        # Requests wait briefly for a primary: a poll during a failover answers 503 at once.
+        db = connection.connect(url, app.config["MONGO_REQUEST_TIMEOUT_MS"], role="api")
+        log.info("using MongoDB database %r of %s", db.name, mongo_url.redact(url))
+        if mongo_url.retries_disabled(url):
+            log.warning("MONGO_URL turns retryable writes or reads off: a failover fails calls")
     else:
         db = open_embedded(
             app.config["EXPORT_DIR"], app.config["SEED_DEMO"], app.config["EXPORT_DB"]
@@ -34,3 +37,9 @@ def get_db():
 def get_db_of(app):
     """Return an app's database, outside of a request."""
     return app.extensions[_EXTENSION]
+
+
+def describe_outage(error):
+    """Return one short line on why the current app's database failed a call (no secrets)."""
+    problem = connection.diagnose(get_db(), error)
+    return f"{problem.kind}: {problem.host}: {problem.reason}"

@@ -8,6 +8,8 @@ from flask import current_app, g
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
+from app.models import mongo_url
+
 BYPASS = "api-bypass-rate-limit"
 
 # One limiter per process, configured by init_app (Flask's extension pattern).
@@ -39,7 +41,9 @@ def init_app(app):
             "database_name": config["MONGO_DATABASE"],
             "counter_collection_name": "bulkimport_rate_counters",
             "window_collection_name": "bulkimport_rate_windows",
-            "serverSelectionTimeoutMS": config["MONGO_TIMEOUT_MS"],
+            "serverSelectionTimeoutMS": config["MONGO_REQUEST_TIMEOUT_MS"],
+            "appname": "rc-bulk-import rate-limits",
+            **mongo_url.options_not_in(uri),
         }
     limiter.init_app(app)
     app.after_request(_add_headers)

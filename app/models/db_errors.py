@@ -1,6 +1,7 @@
 """What a database error means: the database is away for now (wait and retry), or a bug."""
 
 from pymongo.errors import (
+    ConfigurationError,
     ConnectionFailure,
     ExecutionTimeout,
     OperationFailure,
@@ -10,6 +11,9 @@ from pymongo.errors import (
 
 # Any error of the database client: is_unavailable tells an outage from a bug.
 DatabaseError = PyMongoError
+
+# MONGO_URL itself is wrong (not a URL, an unknown option): raised before any I/O.
+InvalidUrl = ConfigurationError
 
 # The server's code of a write refused by a unique index.
 DUPLICATE_KEY = 11000

@@ -145,12 +145,13 @@ def file_ids(db):
     return [doc[FILE_ID] for doc in db[COLLECTION].find(query, {FILE_ID: 1})]
 
 
-def switch_status_leased(db, operation_id, expected, status, holder, now, expires):
+def switch_status_leased(db, operation_id, expected, status, holder, now, expires, changes=None):
     """Like switch_status, and take the lease for `holder` so no worker claims it yet."""
     result = db[COLLECTION].update_one(
         {"_id": operation_id, "valid": True, "status": expected},
         {
             "$set": {
+                **(changes or {}),
                 "status": status,
                 "_updatedAt": now,
                 LEASE: {"worker": holder, "claimedAt": now, "expiresAt": expires},

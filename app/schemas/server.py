@@ -16,3 +16,7 @@ class HealthOut(SuccessEnvelope):
 
     status = fields.String(required=True, metadata={"example": "ok"})
     reasons = fields.List(fields.String())
+    problems = fields.List(
+        fields.String(),
+        metadata={"description": "no-primary, auth-failed, unreachable or migration-pending"},
+    )

@@ -37,12 +37,12 @@ class Lease:
         return cls(worker.db, operation_id, worker.worker_id, seconds, worker.stopping)
 
     @classmethod
-    def take(cls, db, operation_id, holder, seconds, expected, status):
+    def take(cls, db, operation_id, holder, seconds, expected, status, changes=None):
         """Move a valid operation from `expected` to `status` under a new lease for holder;
         return the Lease, or None when the operation was not valid at `expected`."""
         now = clock.now()
         taken = import_operations.switch_status_leased(
-            db, operation_id, expected, status, holder, now, expiry(now, seconds)
+            db, operation_id, expected, status, holder, now, expiry(now, seconds), changes
         )
         return cls(db, operation_id, holder, seconds) if taken else None
 

@@ -70,6 +70,11 @@ class ImportRun:
             self.lease.release({"status": states.FAILED, **self._counts()})
 
     def _run_steps(self):
+        if self.operation.get(states.SELECTION_PENDING):
+            # startImport stopped half-way and could not even step back (the database was
+            # away): import none of a half-applied selection; it is to be sent again.
+            back = {"status": states.USER_SELECTION, states.SELECTION_PENDING: False}
+            self.lease.stop("startImport did not finish: back to the selection", back)
         status = self.operation.get("status")
         counts = self._start_counts(first_start=status == states.IMPORTING_STARTED)
         if status in states.USER_STEPS:
@@ -157,7 +162,8 @@ class ImportRun:
             document, key = documents[index], refusal.get("key")
             if "message" in refusal:
                 reasons[index] = f"could not be stored: {refusal['message']}"
-            elif key == "_id" or (key is None and document["_id"] in ours):
+            elif key == "_id" or document["_id"] in ours:
+                # Ours, whichever unique index the server named first (a retried batch).
                 reasons[index] = None
             elif key == "username":
                 reasons[index] = f"username already in use: {document.get('username')}"

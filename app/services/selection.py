@@ -99,7 +99,13 @@ def start(db, selection):
         raise ActionRefused(_NOT_FOUND)
     holder = f"startImport:{uuid.uuid4().hex}"
     hold = Lease.take(
-        db, operation["_id"], holder, _HOLD_SECONDS, states.USER_SELECTION, states.IMPORTING_STARTED
+        db,
+        operation["_id"],
+        holder,
+        _HOLD_SECONDS,
+        states.USER_SELECTION,
+        states.IMPORTING_STARTED,
+        changes={states.SELECTION_PENDING: True},
     )
     if hold is None:
         raise ActionRefused(_INVALID_STATUS)
@@ -107,13 +113,16 @@ def start(db, selection):
         _keep_selected(db, selected_users(selection), hold)
     except Stopped:
         # Replaced (import.new, import.clear) or taken over meanwhile: the selection is not
-        # applied, and the caller hears what a call made now would hear.
+        # applied, and the caller hears what a call made now would hear. (After a stop there
+        # is nothing of ours left to release.)
         valid = import_operations.is_valid(db, operation["_id"])
         raise ActionRefused(_INVALID_STATUS if valid else _NOT_FOUND) from None
-    finally:
-        # Workers may run it now: the staging area holds the selected users only. (After a
-        # stop there is nothing of ours left to release.)
-        hold.release({})
+    except Exception:
+        # A failover half-way: back to the selection, for the administrator to send again.
+        hold.release({"status": states.USER_SELECTION, states.SELECTION_PENDING: False})
+        raise
+    # Workers may run it now: the staging area holds the selected users only.
+    hold.release({states.SELECTION_PENDING: False})
     return operation["_id"]
 
 

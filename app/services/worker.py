@@ -12,6 +12,7 @@ from app.models import import_operations
 from app.models.db_errors import is_unavailable
 from app.services import clock, lease
 from app.services.file_imports import FileSettings
+from app.services.outage import Outage
 from app.services.passwords import Hasher
 from app.services.preparation import Preparation
 from app.services.runner import ImportRun, RunSettings
@@ -77,15 +78,18 @@ class Worker:
 
     def run_forever(self):
         """Run imports until stop(); wait for the database when it is unreachable."""
-        pause = self.settings.poll_seconds
+        outage = Outage.for_worker(self.db, self.settings)
         while not self._stop.is_set():
+            pause = self.settings.poll_seconds
             try:
                 ran = self.run_pending()
+                outage.succeeded()
             except Exception as error:
                 # A worker that dies leaves its run waiting for the lease to expire: it
-                # waits for the database instead, then resumes the run it holds.
+                # waits for the database instead (what the driver did not retry), then
+                # claims the run it holds again and resumes it; every write is idempotent.
                 if is_unavailable(error):
-                    log.warning("database unavailable, retrying in %ss: %s", pause, error)
+                    pause = outage.failed(error)
                 else:
                     log.exception("import worker error, retrying in %ss", pause)
                 ran = 0

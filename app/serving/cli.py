@@ -2,6 +2,7 @@
 
 import signal
 import sys
+from contextlib import contextmanager
 
 import click
 
@@ -10,10 +11,10 @@ from app.dumps.export import ExportError
 from app.extensions import logs
 from app.extensions.db import get_db_of
 from app.fixtures import DEMO_DIR
-from app.models import connection
 from app.models.db_errors import DatabaseError
-from app.services import migrations, personal_tokens, restore
+from app.services import health, migrations, personal_tokens, restore
 from app.services.worker import Worker
+from app.serving import startup
 
 
 @click.group()
@@ -81,6 +82,9 @@ def serve(host, port, export_path, export_db, token_for):
             personal_tokens.create(get_db_of(app), user_id, personal_tokens.SERVE_NAME, token)
         return app
 
+    if settings["MONGO_URL"]:
+        # Refuse to start rather than serve 503s while logging the outage every few seconds.
+        _check_database(settings, "serve").client.close()
     logs.configure(settings["LOG_LEVEL"], settings["LOG_FORMAT"])
     server.run(build, host, port)
 
@@ -108,10 +112,8 @@ def _show_token(user, token):
 def migrate():
     """Apply our pending migrations to MONGO_URL's database (idempotent)."""
     settings, db = _real_database("migrate")
-    try:
+    with _database_of(settings, db):
         applied = migrations.migrate(db)
-    finally:
-        db.client.close()
     click.echo(f"applied: {', '.join(f'{n:04d}' for n in applied)}" if applied else "up to date")
 
 
@@ -124,6 +126,7 @@ def worker():
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: import_worker.request_stop())
     try:
+        # Once started, an outage is waited out (the worker retries, backing off).
         import_worker.run_forever()
     finally:
         import_worker.stop()
@@ -144,21 +147,52 @@ def seed(export_path, export_db):
         dump, database = restore.open_for_loading(export_path or DEMO_DIR, export_db)
     except ExportError as error:
         _fail(f"cannot load the export, nothing written: {error}")
-    _, db = _real_database("seed")
-    try:
-        counts = restore.seed(db, dump, database)
-    except ExportError as error:
-        _fail(f"cannot load the export, nothing written: {error}")
-    except FileExistsError as error:
-        _fail(f"refusing to overwrite, nothing written: {error}")
-    except DatabaseError as error:
-        _fail(f"{db.name} refused the restore (an index or a document of the dump): {error}")
-    finally:
-        db.client.close()
+    settings, db = _real_database("seed")
+    with _database_of(settings, db):
+        try:
+            counts = restore.seed(db, dump, database)
+        except ExportError as error:
+            _fail(f"cannot load the export, nothing written: {error}")
+        except FileExistsError as error:
+            _fail(f"refusing to overwrite, nothing written: {error}")
+        except DatabaseError as error:
+            startup.refuse_if_unavailable(db, settings["MONGO_URL"], error)
+            _fail(f"{db.name} refused the restore (an index or a document of the dump): {error}")
     if not any(counts.values()):
         click.echo(f"{db.name} already holds every one of these documents: nothing written")
         return
     click.echo(f"seeded {db.name}: {restore.describe(counts)}")
+
+
+@main.command("init-database")
+@click.option(
+    "--wait",
+    "wait_seconds",
+    default=120.0,
+    show_default=True,
+    help="How long to wait for MongoDB to accept connections and elect a primary.",
+)
+def init_database(wait_seconds):
+    """First start of compose's MongoDB, as root: initiate MONGO_URL's replica set, create
+    its user (readWrite on its database). Does nothing that is already done."""
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        _fail(str(error))
+    url = settings["MONGO_URL"] or _fail("MONGO_URL is not set: init-database sets it up")
+    for line in startup.init_database(url, settings, wait_seconds):
+        click.echo(line)
+
+
+@main.command()
+def ready():
+    """Exit 0 if MONGO_URL's database serves and is migrated; else say why, exit 2."""
+    settings, db = _real_database("ready")
+    with _database_of(settings, db):
+        problems, reasons = health.readiness(db)
+    if problems:
+        _fail("; ".join(reasons))
+    click.echo("ready")
 
 
 @main.group()
@@ -177,13 +211,12 @@ def token():
 )
 def token_create(who, label):
     """Create a personal access token, stored as Rocket.Chat stores it; print it once."""
-    _, db = _real_database("token create")
-    try:
-        user, created = personal_tokens.create(db, who, label)
-    except personal_tokens.TokenRefused as error:
-        _fail(str(error))
-    finally:
-        db.client.close()
+    settings, db = _real_database("token create")
+    with _database_of(settings, db):
+        try:
+            user, created = personal_tokens.create(db, who, label)
+        except personal_tokens.TokenRefused as error:
+            _fail(str(error))
     _show_token(user, created)
 
 
@@ -194,7 +227,24 @@ def _real_database(command):
         _fail(str(error))
     if not settings["MONGO_URL"]:
         _fail(f"MONGO_URL is not set: {command} works on a real MongoDB")
-    return settings, connection.connect(settings["MONGO_URL"], settings["MONGO_TIMEOUT_MS"])
+    return settings, _check_database(settings, command.split()[0])
+
+
+def _check_database(settings, command):
+    """Return MONGO_URL's database if it serves; else exit 2 with one line on why."""
+    return startup.open_database(settings["MONGO_URL"], settings["MONGO_TIMEOUT_MS"], command)
+
+
+@contextmanager
+def _database_of(settings, db):
+    """Close the client after the block; the database going away mid-way is one line, exit 2."""
+    try:
+        yield db
+    except DatabaseError as error:
+        startup.refuse_if_unavailable(db, settings["MONGO_URL"], error)
+        raise
+    finally:
+        db.client.close()
 
 
 def _fail(message):

@@ -9,6 +9,7 @@ With MONGO_URL it starts API_WORKERS processes (4 by default), which share Mongo
 
 from app.config import load_settings
 from app.extensions import logs
+from app.serving import server, startup
 from app.serving.server import COMMON
 
 # threads, timeout, the worker class, logging, limits (app/serving/server.py)
@@ -20,3 +21,11 @@ bind = "0.0.0.0:3000"
 shared_database = bool(_settings["MONGO_URL"])
 workers = _settings["API_WORKERS"] if shared_database else 1
 wsgi_app = "app:create_app()"
+
+
+def on_starting(arbiter):
+    """In gunicorn's master: refuse to start, in one line, when MONGO_URL cannot be used."""
+    server.on_starting(arbiter)
+    if shared_database:
+        url, timeout_ms = _settings["MONGO_URL"], _settings["MONGO_TIMEOUT_MS"]
+        startup.open_database(url, timeout_ms, "api").client.close()

@@ -31,7 +31,10 @@ def test_readyz_fails_without_a_database():
     response = app.test_client().get("/readyz")
     close_app(app)
     assert response.status_code == 503
-    assert response.json["reasons"] == ["the database cannot be reached"]
+    assert response.json["problems"] == ["unreachable"]
+    assert response.json["reasons"] == [
+        "the database cannot be reached: 127.0.0.1:9: connection refused (nothing listens there)"
+    ]
 
 
 @pytest.mark.wire

@@ -22,9 +22,18 @@ def free_port():
         return sock.getsockname()[1]
 
 
+REPLICA_SET = "secantus"  # the set SecantusDB advertises when started without --standalone
+
+
 def url_for(address, database):
     """Return a MONGO_URL naming one database on the wire server."""
     return f"mongodb://{address}/{database}?directConnection=true"
+
+
+def replica_set_url_for(address, database, **options):
+    """Return a MONGO_URL as Rocket.Chat writes one: the replica set named, these options."""
+    query = "&".join(f"{k}={v}" for k, v in {"replicaSet": REPLICA_SET, **options}.items())
+    return f"mongodb://{address}/{database}?{query}"
 
 
 class WireServer:
@@ -54,22 +63,23 @@ class WireServer:
             stop(self.process)
 
 
-def start(address, storage=":memory:"):
-    """Start secantusd-py on address and return its process."""
+def start(address, storage=":memory:", *, replica_set=False, flags=()):
+    """Start secantusd-py on address and return its process.
+
+    replica_set: advertise a single-node replica set (REPLICA_SET), as Rocket.Chat's
+    MongoDB runs, rather than a standalone server; flags: more of its options
+    (`--enable-test-commands`, `--auth`, `--tls-cert-file PATH`...).
+    """
     host, port = address.rsplit(":", 1)
     executable = shutil.which(SERVER, path=str(Path(sys.executable).parent)) or SERVER
+    topology = [] if replica_set else ["--standalone"]
     return subprocess.Popen(
         [
             executable,
-            "--host",
-            host,
-            "--port",
-            port,
-            "--storage-path",
-            storage,
-            "--standalone",
-            "--log-level",
-            "WARNING",
+            *("--host", host, "--port", port, "--storage-path", storage),
+            *topology,
+            *("--log-level", "WARNING"),
+            *flags,
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
