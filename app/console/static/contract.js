@@ -157,6 +157,7 @@ export const states = frozen({
   ],
   "LEASE": "_importLease",
   "CANCEL": "_cancelRequested",
+  "SELECTION_PENDING": "_selectionPending",
   "FILE_ID": "_fileId",
   "DOWNLOAD": "_download",
   "ERROR_MESSAGE": "errorMessage",
