@@ -12,6 +12,7 @@ from app.api import (
     import_error_routes,
     import_routes,
     info,
+    invitation_routes,
     operation_routes,
     session_routes,
 )
@@ -31,7 +32,13 @@ OPENAPI_SETTINGS = {
 }
 
 # The route modules add their routes to these blueprints when imported.
-_ROUTES = (import_routes, operation_routes, import_error_routes, file_import_routes)
+_ROUTES = (
+    import_routes,
+    operation_routes,
+    import_error_routes,
+    file_import_routes,
+    invitation_routes,
+)
 BLUEPRINTS = (info.blp, bulk_import.blp, session_routes.blp, health.blp)
 
 

@@ -163,3 +163,21 @@ def switch_status_leased(db, operation_id, expected, status, holder, now, expire
 def is_valid(db, operation_id):
     """Tell whether an operation exists and is still valid (not replaced nor cleared)."""
     return db[COLLECTION].count_documents({"_id": operation_id, "valid": True}, limit=1) == 1
+
+
+def find(db, operation_id):
+    """Return one operation by `_id`, or None."""
+    return db[COLLECTION].find_one({"_id": operation_id})
+
+
+def latest_with_status(db, status):
+    """Return the newest operation (by `ts`) whose step is `status`, or None."""
+    return db[COLLECTION].find_one({"status": status}, sort=[("ts", pymongo.DESCENDING)])
+
+
+def next_ts_after(db, ts):
+    """Return the `ts` of the first operation started after `ts`, or None."""
+    later = db[COLLECTION].find_one(
+        {"ts": {"$gt": ts}}, {"ts": 1}, sort=[("ts", pymongo.ASCENDING)]
+    )
+    return None if later is None else later["ts"]

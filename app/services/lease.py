@@ -12,17 +12,20 @@ INVALIDATED = "the operation was invalidated (import.clear or import.new)"
 
 
 class Lease:
-    """The lease one worker holds on one operation, for an import run or a preparation."""
+    """The lease one worker holds on one document: an operation, for an import run or a
+    preparation, or the document of another job, whose `model` has the same report() and
+    release() (app/models/invitation_jobs)."""
 
-    def __init__(self, worker, operation_id):
+    def __init__(self, worker, operation_id, model=import_operations):
         self.worker, self.db, self.worker_id = worker, worker.db, worker.worker_id
         self.settings, self.operation_id = worker.settings, operation_id
+        self.model = model
 
     def write(self, changes):
         """Write changes and renew the lease; return `{valid, cancel}`; Stopped if it was lost."""
         # Renewing the lease with every write is what tells other workers the work is alive.
         now = clock.now()
-        state = import_operations.report(
+        state = self.model.report(
             self.db,
             self.operation_id,
             self.worker_id,
@@ -36,9 +39,7 @@ class Lease:
 
     def release(self, changes):
         """Write the last changes and give the lease up; tell whether it was still ours."""
-        return import_operations.release(
-            self.db, self.operation_id, self.worker_id, changes, clock.now()
-        )
+        return self.model.release(self.db, self.operation_id, self.worker_id, changes, clock.now())
 
     def stop(self, reason, changes=None):
         """Write the last changes, give the lease up and raise Stopped(reason)."""
