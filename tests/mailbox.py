@@ -82,7 +82,7 @@ class Mailbox:
 
 def _authenticate(server, session, envelope, mechanism, auth_data):
     ok = auth_data.login == USERNAME.encode() and auth_data.password == PASSWORD.encode()
-    return AuthResult(success=ok)
+    return AuthResult(success=ok, handled=False)  # unhandled: aiosmtpd answers 535
 
 
 def make_certificate(folder):

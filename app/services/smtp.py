@@ -65,18 +65,9 @@ class Session:
                 smtp.close()
 
     def _connect(self):
-        server, where = self.server, self.server.where
+        where = self.server.where
         try:
-            if server.protocol == "smtps":
-                smtp = smtplib.SMTP_SSL(
-                    server.host, server.port, timeout=self.timeout, context=self.context
-                )
-            else:
-                smtp = smtplib.SMTP(server.host, server.port, timeout=self.timeout)
-                self._start_tls(smtp)
-            if server.username:
-                smtp.login(server.username, server.password)
-            return smtp
+            return self._greeted(self._opened())
         except ssl.SSLError as error:
             detail = getattr(error, "verify_message", None) or error.reason or error
             raise Unusable(f"TLS with {where} failed: {detail}") from None
@@ -98,6 +89,26 @@ class Session:
             raise Unreachable(f"{where} did not answer within {self.timeout:g} s") from None
         except (smtplib.SMTPException, OSError) as error:
             raise Unreachable(f"cannot talk to {where}: {error}") from None
+
+    def _opened(self):
+        server = self.server
+        if server.protocol == "smtps":
+            return smtplib.SMTP_SSL(
+                server.host, server.port, timeout=self.timeout, context=self.context
+            )
+        return smtplib.SMTP(server.host, server.port, timeout=self.timeout)
+
+    def _greeted(self, smtp):
+        # TLS and the login on a fresh connection, closed again if either fails.
+        try:
+            if self.server.protocol == "smtp":
+                self._start_tls(smtp)
+            if self.server.username:
+                smtp.login(self.server.username, self.server.password)
+        except BaseException:
+            smtp.close()
+            raise
+        return smtp
 
     def _start_tls(self, smtp):
         # Like Rocket.Chat's mailer (nodemailer): STARTTLS whenever the server offers it,
