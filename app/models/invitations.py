@@ -2,7 +2,7 @@
 `_id` `<operationId>:<userId>`, holding the person's state and never a token."""
 
 import pymongo
-from pymongo import UpdateOne
+from pymongo import UpdateMany, UpdateOne
 from pymongo.errors import BulkWriteError
 
 from app.contract.invitations import FAILED, OPEN, QUEUED, SENDING, SENT, SKIPPED
@@ -65,28 +65,39 @@ def interrupted(db, operation_id, limit):
     return list(db[COLLECTION].find({"operationId": operation_id, "state": SENDING}).limit(limit))
 
 
-def mark_sending(db, changes, now):
-    """Hand invitations to the SMTP server: {invitation id: fields to set}, one round trip."""
-    _each(db, changes, {"state": {"$in": list(OPEN)}}, {"state": SENDING}, now)
+def mark_sending(db, invitation_ids, changes, now):
+    """Hand invitations to the SMTP server: all of `invitation_ids`, with {id: fields} set on
+    some (a new token's time, a changed address), in one round trip."""
+    _write(db, [_all(invitation_ids, {"state": SENDING}, now), *_each(changes, now)])
 
 
 def record(db, sent, retries, failures, skipped, now):
     """Write what the SMTP server said: ids sent, and {id: fields} to retry, fail or skip."""
-    outcomes = {invitation: {"state": SENT, "sentAt": now} for invitation in sent}
+    outcomes = {}
     for changes, state in ((retries, QUEUED), (failures, FAILED), (skipped, SKIPPED)):
         outcomes.update({i: {**fields, "state": state} for i, fields in changes.items()})
-    _each(db, outcomes, {"state": {"$in": list(OPEN)}}, {}, now)
+    _write(db, [_all(sent, {"state": SENT, "sentAt": now}, now), *_each(outcomes, now)])
 
 
-def _each(db, changes, condition, common, now):
-    if changes:
-        writes = [
-            UpdateOne(
-                {"_id": invitation, **condition},
-                {"$set": {**common, **fields, "_updatedAt": now}},
-            )
-            for invitation, fields in changes.items()
-        ]
+def _all(invitation_ids, fields, now):
+    # One update for many invitations: the mail of most of them went (or goes) alike.
+    query = {"_id": {"$in": list(invitation_ids)}, "state": {"$in": list(OPEN)}}
+    return UpdateMany(query, {"$set": {**fields, "_updatedAt": now}}) if invitation_ids else None
+
+
+def _each(changes, now):
+    return [
+        UpdateOne(
+            {"_id": invitation, "state": {"$in": list(OPEN)}},
+            {"$set": {**fields, "_updatedAt": now}},
+        )
+        for invitation, fields in changes.items()
+    ]
+
+
+def _write(db, writes):
+    writes = [write for write in writes if write is not None]
+    if writes:
         db[COLLECTION].bulk_write(writes, ordered=False)
 
 

