@@ -45,7 +45,7 @@ def imported(admin, sender, db, mailbox):
 
 
 def _passwordless(n, **fields):
-    user = person(n, name=f"Person Number{n}", **fields)
+    user = person(n, **{"name": f"Person Number{n}", **fields})
     del user["password"]
     return user
 
