@@ -9,14 +9,8 @@ from click.testing import CliRunner
 from app.client.main import main
 from tests.accounts import PASSWORD
 from tests.live import ENVIRONMENT, LiveService, run
-from tests.mailbox import Mailbox, insert_mail_settings, reset_password, token_of
-
-
-@pytest.fixture
-def mailbox():
-    box = Mailbox()
-    yield box
-    box.close()
+from tests.mailbox import insert_mail_settings, reset_password, token_of
+from tests.test_invitations import mailbox as mailbox  # the SMTP server fixture
 
 
 @pytest.fixture

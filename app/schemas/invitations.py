@@ -10,7 +10,6 @@ from app.schemas.fields import RcDate
 
 MAX_USERNAMES = 10_000  # import.addUsers' default limit of one call
 _ID = ajv.String(max_length=64, metadata={"description": "Default: the latest finished one"})
-_ONE_OF = "must be equal to one of the allowed values"
 
 
 class InviteBody(ajv.AjvSchema):
@@ -47,7 +46,7 @@ class InvitationsQuery(ajv.AjvSchema):
     operationId = _ID
     offset = ajv.Number(metadata={"description": "Invitations to skip (default 0)"})
     count = ajv.Number(metadata={"description": "Per page (default 50, at most 100)"})
-    state = ajv.String(validate=OneOf(REPORTED_STATES, error=_ONE_OF))
+    state = ajv.String(metadata={"enum": list(REPORTED_STATES)})
 
 
 class InvitationOut(Schema):

@@ -109,6 +109,8 @@ def _invitation(operation_id, person, now):
 def listing(db, operation_id=None, offset=None, count=None, state=None):
     """Return one page of an operation's invitations (by username) with the counts by state
     and the job's status: `none`, `sending` or `done`."""
+    if state is not None and state not in states.REPORTED_STATES:
+        raise InvalidParams("must be equal to one of the allowed values")
     operation = ended_operation(db, operation_id)
     offset, count = _page(offset, count)
     wanted = states.OPEN if state == states.QUEUED else (state,) if state else _EVERY_STATE
