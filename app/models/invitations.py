@@ -30,6 +30,17 @@ def states_of(db, operation_id):
     return {document["userId"]: document["state"] for document in found}
 
 
+def insert_new(db, documents):
+    """Insert invitations for people who had none; return how many were inserted (one that
+    a concurrent call inserted first is left as it is)."""
+    if not documents:
+        return 0
+    try:
+        return len(db[COLLECTION].insert_many(documents, ordered=False).inserted_ids)
+    except BulkWriteError as error:
+        return _only_duplicates(error).get("nInserted", 0)
+
+
 def put(db, documents, replaceable):
     """Write each document unless its person's invitation exists in another state than
     `replaceable` (a worker may have moved it since); return how many were written."""
@@ -47,11 +58,17 @@ def put(db, documents, replaceable):
         result = db[COLLECTION].bulk_write(writes, ordered=False)
     except BulkWriteError as error:
         # A duplicate key is an invitation in a state we must leave alone: not written.
-        details = error.details or {}
-        if any(e.get("code") != DUPLICATE_KEY for e in details.get("writeErrors", [])):
-            raise
+        details = _only_duplicates(error)
         return details.get("nUpserted", 0) + details.get("nModified", 0)
     return result.upserted_count + result.modified_count
+
+
+def _only_duplicates(error):
+    """Return the details of a bulk write that only duplicate keys refused; else raise it."""
+    details = error.details or {}
+    if any(e.get("code") != DUPLICATE_KEY for e in details.get("writeErrors", [])):
+        raise error
+    return details
 
 
 def due(db, operation_id, now, limit):

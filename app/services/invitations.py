@@ -43,14 +43,23 @@ def invite(db, operation_id=None, usernames=None, resend=False):
         skipped[states.NOT_IN_OPERATION] += len(
             set(usernames) - {p.get("username") for p in people}
         )
-    replaceable = (*states.REQUEUEABLE, states.SENT) if resend else states.REQUEUEABLE
-    count = invitations.put(db, queued, replaceable)
-    # A worker moved some meanwhile: they are on their way already.
+    count = _write(db, queued, known, (*states.REQUEUEABLE, states.SENT) if resend else None)
+    # A worker (or another call) moved some meanwhile: they are on their way already.
     skipped[states.ALREADY_QUEUED] += len(queued) - count
-    invitations.put(db, recorded, states.REQUEUEABLE)
+    _write(db, recorded, known)
     if count:
         invitation_jobs.open_job(db, operation["_id"], now)
     return {"operationId": operation["_id"], "queued": count, "skipped": +skipped}
+
+
+def _write(db, documents, known, replaceable=None):
+    """Insert the invitations of people who had none, replace the others' if still in a
+    state that may be replaced; return how many were written."""
+    new = [d for d in documents if d["userId"] not in known]
+    again = [d for d in documents if d["userId"] in known]
+    return invitations.insert_new(db, new) + invitations.put(
+        db, again, replaceable or states.REQUEUEABLE
+    )
 
 
 def ended_operation(db, operation_id=None):
