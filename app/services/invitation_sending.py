@@ -8,10 +8,8 @@ So a person gets at most one duplicate; a mail interrupted twice is failed, not 
 
 import logging
 import time
-from dataclasses import dataclass
 from datetime import timedelta
 
-from app.config import defaults
 from app.contract import invitations as states
 from app.models import invitation_jobs, invitations, users
 from app.models.db_errors import is_unavailable
@@ -22,53 +20,8 @@ from app.services.mail_settings import MailConfigError, load
 
 log = logging.getLogger(__name__)
 
-BATCH_SIZE = 100  # mails per batch at most
-SLICE_SECONDS = 5.0  # a batch lasts about this long at most at the rate: then imports' turn
 REPORT_SECONDS = 1.0  # outcomes are written (and the lease renewed) at least this often
 TWICE = "sending was interrupted twice (a worker stopped): it may have been delivered"
-
-
-@dataclass(frozen=True)
-class InviteSettings:
-    """How invitations are sent; the values (and defaults) come from app/config.py."""
-
-    mail_url: str | None
-    ca_file: str | None
-    per_minute: float
-    max_attempts: int
-    retry_seconds: float
-    timeout: float
-
-    @classmethod
-    def from_config(cls, config):
-        """Return the settings of the service's settings (MAIL_*, INVITE_*, SMTP_*)."""
-        return cls(
-            mail_url=config["MAIL_URL"],
-            ca_file=config["MAIL_CA_FILE"],
-            per_minute=config["INVITE_MAILS_PER_MINUTE"],
-            max_attempts=config["INVITE_MAX_ATTEMPTS"],
-            retry_seconds=config["INVITE_RETRY_SECONDS"],
-            timeout=config["SMTP_TIMEOUT_SECONDS"],
-        )
-
-    @classmethod
-    def default(cls):
-        """Return the settings at their defaults."""
-        return cls.from_config(defaults())
-
-    @property
-    def interval(self):
-        """Return the seconds between two mails."""
-        return 60.0 / self.per_minute
-
-    @property
-    def batch_size(self):
-        """Return how many mails one batch sends: BATCH_SIZE, fewer at a slow rate."""
-        return max(1, min(BATCH_SIZE, int(SLICE_SECONDS / self.interval)))
-
-    def backoff(self, attempts):
-        """Return how long to wait after the `attempts`th temporary failure (doubling)."""
-        return timedelta(seconds=self.retry_seconds * 2 ** (attempts - 1))
 
 
 def claim(worker):
@@ -84,7 +37,7 @@ class InvitationRun:
 
     def __init__(self, worker, job):
         self.worker, self.db, self.id = worker, worker.db, job["_id"]
-        self.settings = worker.invite_settings
+        self.settings = worker.invite_settings  # an InviteSettings
         self.lease = Lease(worker, self.id, model=invitation_jobs)
         self.sent, self.retries, self.failures, self.skipped = [], {}, {}, {}
         self.waiting = []  # ids marked `sending` and not tried yet

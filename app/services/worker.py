@@ -14,7 +14,7 @@ from app.models import import_operations
 from app.models.db_errors import is_unavailable
 from app.services import clock, invitation_sending
 from app.services.file_imports import FileSettings
-from app.services.invitation_sending import InviteSettings
+from app.services.invite_settings import InviteSettings
 from app.services.passwords import Hasher
 from app.services.preparation import Preparation
 from app.services.runner import ImportRun, RunSettings
