@@ -8,9 +8,9 @@ from click.testing import CliRunner
 
 from app.client.main import main
 from tests.accounts import PASSWORD
+from tests.invites import mailbox as mailbox  # the SMTP server fixture
 from tests.live import ENVIRONMENT, LiveService, run
 from tests.mailbox import insert_mail_settings, reset_password, token_of
-from tests.test_invitations import mailbox as mailbox  # the SMTP server fixture
 
 
 @pytest.fixture

@@ -4,12 +4,12 @@ from datetime import timedelta
 
 import pytest
 
-from tests import test_invitations as base
 from tests.apps import make_worker
 from tests.factories import now
-from tests.test_invitations import invite, listing
-
-imported, mailbox, sender = base.imported, base.mailbox, base.sender
+from tests.invites import imported as imported  # fixtures, as their names
+from tests.invites import invite, listing
+from tests.invites import mailbox as mailbox
+from tests.invites import sender as sender
 
 
 def test_the_rate_limit_holds_mails_back_until_their_turn(admin, db, mailbox, imported):

@@ -1,13 +1,12 @@
 """What a worker finds after another one died while sending: mails handed to the SMTP server
 and not recorded are sent again once, with the same link; a second time, never."""
 
-from tests import test_invitations as base
 from tests.factories import expired_lease, now
+from tests.invites import import_people, invite, listing, passwordless
+from tests.invites import imported as imported  # fixtures, as their names
+from tests.invites import mailbox as mailbox
+from tests.invites import sender as sender
 from tests.mailbox import insert_mail_settings, reset_password, token_of
-from tests.test_invitations import _passwordless, import_people, invite, listing
-
-# The fixtures of tests/test_invitations.py, under their names.
-imported, mailbox, sender = base.imported, base.mailbox, base.sender
 
 
 def die_while_sending(db, sender, usernames):
@@ -44,7 +43,7 @@ def test_a_mail_interrupted_twice_is_not_sent_a_third_time(admin, db, sender, ma
 
 def test_a_person_with_an_unusual_name_or_address(admin, db, sender, mailbox):
     insert_mail_settings(db, mailbox.port)
-    people = [_passwordless(0, name="Zoë\nÜnal"), _passwordless(1, emails=["p1@example.com"])]
+    people = [passwordless(0, name="Zoë\nÜnal"), passwordless(1, emails=["p1@example.com"])]
     import_people(admin, sender, people)
     db.users.update_one({"username": "p1"}, {"$set": {"emails.0.address": "p1@x.com\r\nBcc: a"}})
     invite(admin)

@@ -4,6 +4,7 @@ Rocket.Chat's settings; each misconfiguration fails the invitations with a clear
 import pytest
 
 from tests.apps import make_worker
+from tests.invites import FAST, import_people, listing, passwordless
 from tests.mailbox import (
     PASSWORD,
     USERNAME,
@@ -12,7 +13,6 @@ from tests.mailbox import (
     make_certificate,
     token_of,
 )
-from tests.test_invitations import FAST, _passwordless, import_people, listing
 
 pytestmark = pytest.mark.usefixtures("imported")
 
@@ -25,7 +25,7 @@ def certificate(tmp_path_factory):
 @pytest.fixture
 def imported(admin, db):
     worker = make_worker(db, **FAST)
-    import_people(admin, worker, [_passwordless(n) for n in range(2)])
+    import_people(admin, worker, [passwordless(n) for n in range(2)])
     worker.stop()
 
 

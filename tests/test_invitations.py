@@ -8,7 +8,11 @@ from datetime import timedelta
 import pytest
 
 from tests.apps import make_worker
-from tests.factories import now, person
+from tests.factories import now
+from tests.invites import FAST, import_people, invite, listing, make_due, passwordless
+from tests.invites import imported as imported  # fixtures, as their names
+from tests.invites import mailbox as mailbox
+from tests.invites import sender as sender
 from tests.mailbox import (
     PASSWORD,
     SITE_URL,
@@ -18,57 +22,6 @@ from tests.mailbox import (
     reset_password,
     token_of,
 )
-
-FAST = {"INVITE_MAILS_PER_MINUTE": 1_000_000}
-
-
-@pytest.fixture
-def mailbox():
-    box = Mailbox()
-    yield box
-    box.close()
-
-
-@pytest.fixture
-def sender(db):
-    """A worker that mails as fast as the server takes it, run with run_pending()."""
-    worker = make_worker(db, worker_id="test-sender", **FAST)
-    yield worker
-    worker.stop()
-
-
-@pytest.fixture
-def imported(admin, sender, db, mailbox):
-    """Three users imported without passwords through the API, and mail settings in place."""
-    insert_mail_settings(db, mailbox.port)
-    return import_people(admin, sender, [_passwordless(n) for n in range(3)])
-
-
-def _passwordless(n, **fields):
-    user = person(n, **{"name": f"Person Number{n}", **fields})
-    del user["password"]
-    return user
-
-
-def import_people(admin, worker, people):
-    """Run an API import of these people to the end; return its operation id."""
-    operation = admin.post("import.new").json["operation"]
-    assert admin.post("import.addUsers", {"users": people}).status_code == 200
-    assert admin.post("import.run").status_code == 200
-    worker.run_pending()
-    return operation["_id"]
-
-
-def invite(admin, body=None):
-    response = admin.post("import.invite", body or {})
-    assert response.status_code == 200, response.json
-    return response.json
-
-
-def listing(admin, **query):
-    response = admin.get("import.invitations", query_string=query)
-    assert response.status_code == 200, response.json
-    return response.json
 
 
 def test_each_imported_person_gets_a_link_whose_token_is_in_their_document(
@@ -140,7 +93,7 @@ def test_the_token_lives_as_long_as_meteors_enroll_tokens(admin, db, sender, mai
 
 def test_who_is_skipped_and_why(admin, db, sender, mailbox):
     insert_mail_settings(db, mailbox.port)
-    people = [_passwordless(n) for n in range(4)]
+    people = [passwordless(n) for n in range(4)]
     people[3]["deleted"] = True
     import_people(admin, sender, people)
     db.users.update_one({"username": "p1"}, {"$set": {"lastLogin": now()}})
@@ -188,13 +141,6 @@ def test_a_permanent_refusal_fails_that_person_with_the_servers_words(
     assert admin.get("import.status").json["state"] == "done"  # the import is untouched
     after = db.users.find_one({"username": "p1"}, {"services.password.bcrypt": 1})
     assert after["services"]["password"]["bcrypt"] == before["services"]["password"]["bcrypt"]
-
-
-def make_due(db):
-    """Let the time of every retry come (rather than waiting for it)."""
-    past = now() - timedelta(seconds=1)
-    db.bulkimport_invitations.update_many({}, {"$set": {"nextAttemptAt": past}})
-    db.bulkimport_invitation_jobs.update_many({}, {"$set": {"dueAt": past}})
 
 
 def test_a_temporary_refusal_is_retried_later_then_sent(admin, db, sender, mailbox, imported):
@@ -272,7 +218,7 @@ def test_a_failed_invitation_is_queued_again_once_the_settings_are_fixed(
 def test_an_import_is_not_held_up_by_a_refusing_smtp_server(admin, db, sender, mailbox, imported):
     mailbox.refuse("*", "554 5.7.1 Relay access denied")
     invite(admin)
-    operation = import_people(admin, sender, [_passwordless(n) for n in range(10, 13)])
+    operation = import_people(admin, sender, [passwordless(n) for n in range(10, 13)])
     assert admin.get("import.status").json["state"] == "done"
     assert db.users.count_documents({"importIds": {"$exists": True}}) == 6
     assert listing(admin, operationId=imported)["counts"]["failed"] == 3
@@ -292,7 +238,7 @@ def test_cancel_skips_what_was_not_sent(admin, db, sender, mailbox, imported):
 def test_no_token_link_or_smtp_password_in_answers_or_logs(admin, db, sender, caplog):
     mailbox = Mailbox(login=True)
     insert_mail_settings(db, mailbox.port, SMTP_Username=USERNAME, SMTP_Password=PASSWORD)
-    import_people(admin, sender, [_passwordless(n) for n in range(3)])
+    import_people(admin, sender, [passwordless(n) for n in range(3)])
     mailbox.refuse("p2@example.com", "550 5.1.1 No such user")
     try:
         with caplog.at_level(logging.DEBUG):
