@@ -67,3 +67,15 @@ def test_pages_follow_usernames(admin, sender, imported):
         "p2",
     ]
     assert first["total"] == 3 and second["count"] == 1
+
+
+def test_a_job_claimed_before_its_retries_are_due_waits_for_them(
+    admin, db, sender, mailbox, imported
+):
+    mailbox.refuse("*", "451 4.3.0 Try again later")
+    invite(admin, {"users": ["p0"]})
+    sender.run_pending()
+    retry_at = db.bulkimport_invitations.find_one()["nextAttemptAt"]
+    db.bulkimport_invitation_jobs.update_many({}, {"$set": {"dueAt": now()}})
+    assert sender.run_pending() == 1  # one look, and the job waits for the retry
+    assert db.bulkimport_invitation_jobs.find_one()["dueAt"] == retry_at

@@ -60,9 +60,9 @@ class InvitationRun:
     def _run(self):
         self._stop_if_cancelled(self.lease.write({}))
         batch = self._batch()
-        if not batch:
+        if not batch:  # retries not due yet, or nobody left
             self._record()
-            return self._close()
+            return self._hand_back()
         try:
             mail = load(self.db, self.settings.mail_url)
         except MailConfigError as error:
@@ -183,28 +183,29 @@ class InvitationRun:
         if state.get(invitation_jobs.CANCEL):
             self._settle()
             invitations.close_open(self.db, self.id, states.SKIPPED, states.CANCELLED, clock.now())
-            self._close()
+            self._hand_back()
             raise Stopped("the invitations were cancelled (import.invitations.cancel)")
 
     def _fail_all(self, reason):
         log.warning("invitations failed: %s", reason)
         invitations.close_open(self.db, self.id, states.FAILED, reason, clock.now())
-        self._close()
+        self._hand_back()
 
     def _hand_back(self):
-        due = invitations.next_due(self.db, self.id, clock.now())
-        if due is None:
-            return self._close()
-        # The next batch waits for its turn at the rate, and for the first retry due.
-        turn = clock.now() + timedelta(seconds=max(self.next_mail - time.monotonic(), 0))
-        self.lease.release({"dueAt": max(due, turn)})
-
-    def _close(self):
-        self.lease.release({"status": states.JOB_DONE})
-        # import.invite may have queued someone between our last look and the release.
+        """Give the job back, due at the next mail's turn or done; then look again, since
+        import.invite may have queued someone meanwhile."""
         now = clock.now()
-        if (due := invitations.next_due(self.db, self.id, now)) is not None:
-            invitation_jobs.reopen(self.db, self.id, due)
+        due = invitations.next_due(self.db, self.id, now)
+        if due is None:
+            self.lease.release(
+                {"status": states.JOB_DONE, "dueAt": now, invitation_jobs.CANCEL: False}
+            )
+        else:
+            turn = now + timedelta(seconds=max(self.next_mail - time.monotonic(), 0))
+            self.lease.release({"dueAt": max(due, turn)})
+        later = invitations.next_due(self.db, self.id, clock.now())
+        if later is not None and (due is None or later < due):
+            invitation_jobs.reopen(self.db, self.id, later)
 
 
 def _why_not(user):
