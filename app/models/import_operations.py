@@ -4,6 +4,7 @@ import pymongo
 from pymongo import ReturnDocument
 
 from app.contract.states import CANCEL, FILE_ID, LEASE
+from app.models.leases import free_for, taken_by
 
 COLLECTION = "rocketchat_import"
 LATEST_LIMIT = 20  # getLatestImportOperations returns at most this many
@@ -78,16 +79,8 @@ def switch_status(db, operation_id, expected, status, now):
 def claim(db, statuses, worker_id, now, expires):
     """Take the lease of a valid operation in `statuses` that no other live worker holds."""
     return db[COLLECTION].find_one_and_update(
-        {
-            "valid": True,
-            "status": {"$in": list(statuses)},
-            "$or": [
-                {LEASE: {"$exists": False}},
-                {f"{LEASE}.expiresAt": {"$lt": now}},
-                {f"{LEASE}.worker": worker_id},  # ours, from before a database outage
-            ],
-        },
-        {"$set": {LEASE: {"worker": worker_id, "claimedAt": now, "expiresAt": expires}}},
+        {"valid": True, "status": {"$in": list(statuses)}, **free_for(LEASE, worker_id, now)},
+        {"$set": {LEASE: taken_by(worker_id, now, expires)}},
         sort=[("ts", pymongo.ASCENDING)],
         return_document=ReturnDocument.AFTER,
     )

@@ -5,6 +5,7 @@ import pymongo
 from pymongo import ReturnDocument
 
 from app.contract.invitations import JOB_DONE, JOB_SENDING
+from app.models.leases import free_for, taken_by
 
 COLLECTION = "bulkimport_invitation_jobs"
 LEASE = "_lease"  # which worker sends, until when
@@ -43,16 +44,8 @@ def find(db, job_id):
 def claim(db, worker_id, now, expires):
     """Take the lease of an open, due job that no other live worker holds."""
     return db[COLLECTION].find_one_and_update(
-        {
-            "status": JOB_SENDING,
-            "dueAt": {"$lte": now},
-            "$or": [
-                {LEASE: {"$exists": False}},
-                {f"{LEASE}.expiresAt": {"$lt": now}},
-                {f"{LEASE}.worker": worker_id},  # ours, from before a database outage
-            ],
-        },
-        {"$set": {LEASE: {"worker": worker_id, "claimedAt": now, "expiresAt": expires}}},
+        {"status": JOB_SENDING, "dueAt": {"$lte": now}, **free_for(LEASE, worker_id, now)},
+        {"$set": {LEASE: taken_by(worker_id, now, expires)}},
         sort=[("dueAt", pymongo.ASCENDING)],
         return_document=ReturnDocument.AFTER,
     )

@@ -38,7 +38,8 @@ def new_worker_id():
 
 
 class Worker:
-    """Claims import runs one at a time; any number of workers may share one database."""
+    """Claims import runs one at a time, and batches of invitations between them; any number
+    of workers may share one database."""
 
     def __init__(
         self,
