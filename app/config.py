@@ -45,11 +45,12 @@ class Setting(NamedTuple):
 # What docker compose's MongoDB expects: the replica set its mongod starts (rs0), the user.
 COMPOSE_MONGO_URL = f"mongodb://rcimport:{PLACEHOLDER_PASSWORD}@mongo:27017/rocketchat?replicaSet=rs0&authSource=admin"
 
-_DB, _LOG, _IMPORT, _FILES, _HTTP, _RUN = (
+_DB, _LOG, _IMPORT, _FILES, _MAIL, _HTTP, _RUN = (
     "Database",
     "Logs",
     "Imports",
     "File importers",
+    "Invitations",
     "HTTP and rate limits",
     "Processes (gunicorn, docker compose)",
 )
@@ -209,6 +210,56 @@ SETTINGS = (
         "The folder downloadPublicImportFile may read server paths from (a fileUrl not"
         " starting with http); unset: server paths are refused.",
         _FILES,
+    ),
+    Setting(
+        "MAIL_URL",
+        str,
+        None,
+        "The SMTP server of invitation mail, instead of Rocket.Chat's SMTP settings:"
+        " `smtp://user:password@host:587` (STARTTLS when offered; `?ignoreTLS=true` never,"
+        " `?requireTLS=true` always) or `smtps://...:465`; unset: Rocket.Chat's `SMTP_*`.",
+        _MAIL,
+    ),
+    Setting(
+        "MAIL_CA_FILE",
+        str,
+        None,
+        "A PEM file of the certificate authorities an SMTP server's TLS certificate may chain"
+        " to; unset: the system's.",
+        _MAIL,
+    ),
+    Setting(
+        "INVITE_MAILS_PER_MINUTE",
+        float,
+        60.0,
+        "How many invitation mails a worker sends per minute at most.",
+        _MAIL,
+        positive=True,
+    ),
+    Setting(
+        "INVITE_MAX_ATTEMPTS",
+        int,
+        5,
+        "A mail that meets a temporary failure (a 4xx answer, no connection) this many times"
+        " is failed with the last reason.",
+        _MAIL,
+        positive=True,
+    ),
+    Setting(
+        "INVITE_RETRY_SECONDS",
+        float,
+        60.0,
+        "The wait before the first retry of a temporary failure; it doubles at each retry.",
+        _MAIL,
+        positive=True,
+    ),
+    Setting(
+        "SMTP_TIMEOUT_SECONDS",
+        float,
+        30.0,
+        "An SMTP server that does not connect or answer for this long is a temporary failure.",
+        _MAIL,
+        positive=True,
     ),
     Setting(
         "RATE_LIMIT_ENABLED",

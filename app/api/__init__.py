@@ -11,6 +11,7 @@ from app.api import (
     import_error_routes,
     import_routes,
     info,
+    invitation_routes,
     operation_routes,
     session_routes,
 )
@@ -39,6 +40,7 @@ ROUTE_MODULES = (
     operation_routes,
     import_error_routes,
     file_import_routes,
+    invitation_routes,
     health,
 )
 BLUEPRINTS = tuple(module.blp for module in ROUTE_MODULES)

@@ -101,6 +101,30 @@ class RocketChat:
             if not page["count"] or offset >= page["total"]:
                 return
 
+    def invite(self, operation_id=None, usernames=None, resend=False):
+        """Queue set-password invitations (ours); return `{operationId, queued, skipped}`."""
+        body = {"operationId": operation_id, "users": usernames, "resend": resend or None}
+        body = {key: value for key, value in body.items() if value is not None}
+        return self._call("POST", "import.invite", json=body)
+
+    def invitation_counts(self, operation_id):
+        """Return an operation's invitations' `{status, counts}` (and their first one)."""
+        params = {"operationId": operation_id, "count": 1}
+        return self._call("GET", "import.invitations", params=params, idempotent=True)
+
+    def invitations(self, operation_id, state=None):
+        """Yield every invitation of an operation (in one state), page by page."""
+        offset = 0
+        while True:
+            params = {"operationId": operation_id, "offset": offset, "count": MAX_COUNT}
+            if state:
+                params["state"] = state
+            page = self._call("GET", "import.invitations", params=params, idempotent=True)
+            yield from page["invitations"]
+            offset += page["count"]
+            if not page["count"] or offset >= page["total"]:
+                return
+
     def _call(self, method, route, *, idempotent=False, bare=False, **request):
         url = f"{self.url}/api/v1/{route}"
         for attempt in itertools.count():

@@ -37,6 +37,7 @@ class FileImporter(Importer):
         started = self.clock()
         self._upload(path)
         operation = self.client.import_status().get("operation") or {}
+        outcome.operation_id = operation.get("_id")
         selection = self._selection(path, operation.get("_id"))
         users = selection.get("users") or []
         outcome.read = len(users)

@@ -31,6 +31,7 @@ class Outcome:
     failures: list = field(default_factory=list)  # Failure, each with its reason
     unexplained: int = 0  # failures the server counted but keeps no reason for
     state: str | None = None  # the operation's final state; None when nothing was run
+    operation_id: str | None = None  # the operation that ran, for --invite
     staging_seconds: float = 0.0
     import_seconds: float = 0.0
 
@@ -81,6 +82,7 @@ class Importer:
         self._require_no_running_import()
         started = self.clock()
         operation = self.client.import_new()
+        outcome.operation_id = operation["_id"]
         outcome.sent = self._stage(source, valid, outcome.failures)
         outcome.staging_seconds = self.clock() - started
         if outcome.sent:

@@ -5,46 +5,35 @@ from pathlib import Path
 
 import click
 
-from app.client import output, report
+from app.client import invite, output, report
 from app.client.api import ApiError, RocketChat, Unreachable
 from app.client.file_import import FileImporter
 from app.client.importer import Importer, Refused, scan
+from app.client.invite_command import invite_command
+from app.client.login import FAILURES, OK, STOPPED, connection_options, log_in, log_out, stop
 from app.client.progress import Progress
 from app.client.sources import FORMATS, InputError, Source
 from app.contract.rules import ADD_USERS_CHUNK
 
-OK, FAILURES, STOPPED = 0, 1, 2
+
+class _ImportOrInvite(click.Command):
+    """The import command, which hands `bulk-import-users invite ...` to the invite command."""
+
+    def main(self, args=None, **extra):
+        """Run `invite` when it is the first argument, else the import."""
+        args = sys.argv[1:] if args is None else list(args)
+        if args[:1] == ["invite"]:
+            extra.setdefault("prog_name", "bulk-import-users invite")
+            return invite_command.main(args[1:], **extra)
+        return super().main(args, **extra)
 
 
-@click.command(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 96})
+@click.command(
+    cls=_ImportOrInvite,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 96},
+)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option(
-    "--url",
-    envvar="ROCKETCHAT_URL",
-    default="http://127.0.0.1:3000",
-    show_default=True,
-    show_envvar=True,
-    help="The server's address.",
-)
-@click.option(
-    "--user-id",
-    envvar="ROCKETCHAT_USER_ID",
-    show_envvar=True,
-    help="Log in with a user id and token (login or personal access token).",
-)
-@click.option("--auth-token", envvar="ROCKETCHAT_AUTH_TOKEN", show_envvar=True)
-@click.option(
-    "--username",
-    envvar="ROCKETCHAT_USER",
-    show_envvar=True,
-    help="Or log in with a username (or email) and password.",
-)
-@click.option(
-    "--password",
-    envvar="ROCKETCHAT_PASSWORD",
-    show_envvar=True,
-    help="Prefer the variable (or the prompt): arguments show in `ps`.",
-)
+@connection_options
 @click.option(
     "--format",
     "fmt",
@@ -96,20 +85,6 @@ OK, FAILURES, STOPPED = 0, 1, 2
     help="Default: json for a .json report, else csv.",
 )
 @click.option(
-    "--poll-interval",
-    type=click.FloatRange(min=0.01),
-    default=1.0,
-    show_default=True,
-    help="Seconds between two import.status calls.",
-)
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=1),
-    default=30.0,
-    show_default=True,
-    help="Seconds to wait for one answer.",
-)
-@click.option(
     "--force",
     is_flag=True,
     help="Start even if an import is running on the server (import.new stops it).",
@@ -121,6 +96,14 @@ OK, FAILURES, STOPPED = 0, 1, 2
     help="Send FILE to this file importer of the server instead of import.addUsers: csv "
     "(a zip holding users.csv) or slack-users (Slack's member list CSV); --format, "
     "--separator, --delimiter and --chunk-size are then unused.",
+)
+@click.option(
+    "--invite",
+    "invite_after",
+    is_flag=True,
+    help="Once the import is done, mail each user it created (with an e-mail, never logged "
+    "in) a link to set their password, and wait until the mails are sent "
+    "(see `bulk-import-users invite --help`).",
 )
 @click.option(
     "--progress/--no-progress",
@@ -148,6 +131,7 @@ def main(
     timeout,
     force,
     importer_key,
+    invite_after,
     live,
 ):
     """Import the users of FILE into Rocket.Chat (or this service) through its REST API.
@@ -175,20 +159,24 @@ def main(
     until the server has read it, imports every user it found with startImport, and
     watches and reports as above.
 
-    Exit status: 0 when every user was created, 1 when some were not (or a dry run
-    found problems), 2 when the import could not run.
+    \b
+    --invite then asks the server to mail every user the import created a link to
+    set their password on Rocket.Chat's reset-password page (import.invite).
+
+    Exit status: 0 when every user was created (and, with --invite, mailed), 1 when
+    some were not (or a dry run found problems), 2 when the import could not run.
     """
     if against and not dry_run:
-        _stop("--against works with --dry-run: it checks a file offline, sending nothing")
+        stop("--against works with --dry-run: it checks a file offline, sending nothing")
     source = Source(file, fmt, separator, delimiter)
     report_path = report_path or Path(f"{file.stem}.errors.csv")
     if not report_path.absolute().parent.is_dir():
-        _stop(f"{report_path}: no such folder for the error report")
+        stop(f"{report_path}: no such folder for the error report")
     writer = output.ReportFile(report_path, report.format_of(report_path, report_format))
     try:
         if importer_key:
             if dry_run:
-                _stop(
+                stop(
                     "--dry-run checks files for import.addUsers; with --importer the server "
                     "checks the file when it receives it"
                 )
@@ -216,19 +204,35 @@ def main(
                 return importer.run(source, scanned)
 
         client = RocketChat(url, timeout=timeout)
-        _log_in(client, user_id, auth_token, username, password)
+        log_in(client, user_id, auth_token, username, password)
         try:
             outcome = work(client, Progress(sys.stderr, live=live))
+            invited = _invite(client, outcome, poll_interval) if invite_after else None
         finally:
-            _log_out(client)
+            log_out(client)
     except InputError as error:
-        _stop(f"{file}: {error}; nothing was sent")
+        stop(f"{file}: {error}; nothing was sent")
     except (ApiError, Unreachable, Refused) as error:
-        _stop(str(error))
+        stop(str(error))
     except KeyboardInterrupt:
-        _stop("interrupted; an import that was started goes on on the server (see import.status)")
+        stop("interrupted; an import that was started goes on on the server (see import.status)")
     output.import_summary(file, outcome, writer)
-    sys.exit(STOPPED if writer.failed else _exit_status(outcome))
+    if invited is not None:
+        invite.summary(invited)
+    status = STOPPED if writer.failed else _exit_status(outcome)
+    sys.exit(FAILURES if status == OK and invited is not None and invited.failed else status)
+
+
+def _invite(client, outcome, poll_seconds):
+    """Invite the people of the finished import; None when there is nobody to invite."""
+    if outcome.state != "done" or not outcome.created:
+        click.echo("No invitations: the import created nobody.", err=True)
+        return None
+    inviter = invite.Inviter(client, poll_seconds=poll_seconds)
+    try:
+        return inviter.run(outcome.operation_id)
+    except ApiError as error:  # the import is done all the same: say so, then why
+        return invite.Invited(outcome.operation_id, error=str(error))
 
 
 def _collisions(against, database):
@@ -237,42 +241,14 @@ def _collisions(against, database):
     try:
         return Collisions(against, database)
     except AgainstError as error:
-        _stop(f"--against: {error}; nothing was sent")
+        stop(f"--against: {error}; nothing was sent")
 
 
 def _line(failure):
     return failure.line
 
 
-def _log_in(client, user_id, auth_token, username, password):
-    if user_id and auth_token:
-        client.use_token(user_id, auth_token)
-        who = client.me()
-    elif username:
-        if not password:
-            if not sys.stdin.isatty():
-                _stop("give the password with ROCKETCHAT_PASSWORD or --password")
-            password = click.prompt(f"Password for {username}", hide_input=True, err=True)
-        who = client.login(username, password)
-    else:
-        _stop("give --user-id and --auth-token, or --username (and a password)")
-    click.echo(f"Logged in to {client.url} as {who.get('username') or who.get('_id')}.", err=True)
-
-
-def _log_out(client):
-    # Drop the token our own login created; a failure here must not hide the outcome.
-    try:
-        client.logout()
-    except (ApiError, Unreachable) as error:
-        click.echo(f"warning: could not log out: {error}", err=True)
-
-
 def _exit_status(outcome):
     if outcome.complete:
         return OK
     return FAILURES if outcome.state in (None, "done") else STOPPED
-
-
-def _stop(message):
-    click.echo(f"error: {message}", err=True)
-    sys.exit(STOPPED)

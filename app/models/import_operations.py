@@ -4,6 +4,7 @@ import pymongo
 from pymongo import ReturnDocument
 
 from app.contract.states import CANCEL, FILE_ID, LEASE
+from app.models.leases import free_for, taken_by
 
 COLLECTION = "rocketchat_import"
 LATEST_LIMIT = 20  # getLatestImportOperations returns at most this many
@@ -78,16 +79,8 @@ def switch_status(db, operation_id, expected, status, now):
 def claim(db, statuses, worker_id, now, expires):
     """Take the lease of a valid operation in `statuses` that no other live worker holds."""
     return db[COLLECTION].find_one_and_update(
-        {
-            "valid": True,
-            "status": {"$in": list(statuses)},
-            "$or": [
-                {LEASE: {"$exists": False}},
-                {f"{LEASE}.expiresAt": {"$lt": now}},
-                {f"{LEASE}.worker": worker_id},  # ours, from before a database outage
-            ],
-        },
-        {"$set": {LEASE: {"worker": worker_id, "claimedAt": now, "expiresAt": expires}}},
+        {"valid": True, "status": {"$in": list(statuses)}, **free_for(LEASE, worker_id, now)},
+        {"$set": {LEASE: taken_by(worker_id, now, expires)}},
         sort=[("ts", pymongo.ASCENDING)],
         return_document=ReturnDocument.AFTER,
     )
@@ -164,3 +157,21 @@ def switch_status_leased(db, operation_id, expected, status, holder, now, expire
 def is_valid(db, operation_id):
     """Tell whether an operation exists and is still valid (not replaced nor cleared)."""
     return db[COLLECTION].count_documents({"_id": operation_id, "valid": True}, limit=1) == 1
+
+
+def find(db, operation_id):
+    """Return one operation by `_id`, or None."""
+    return db[COLLECTION].find_one({"_id": operation_id})
+
+
+def latest_with_status(db, status):
+    """Return the newest operation (by `ts`) whose step is `status`, or None."""
+    return db[COLLECTION].find_one({"status": status}, sort=[("ts", pymongo.DESCENDING)])
+
+
+def next_ts_after(db, ts):
+    """Return the `ts` of the first operation started after `ts`, or None."""
+    later = db[COLLECTION].find_one(
+        {"ts": {"$gt": ts}}, {"ts": 1}, sort=[("ts", pymongo.ASCENDING)]
+    )
+    return None if later is None else later["ts"]

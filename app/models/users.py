@@ -2,9 +2,10 @@
 
 import re
 
+from pymongo import UpdateOne
 from pymongo.errors import AutoReconnect, BulkWriteError
 
-from app.models.connection import is_embedded
+from app.models.connection import is_embedded, iterate
 from app.models.db_errors import DUPLICATE_KEY, TRANSIENT_CODES
 
 COLLECTION = "users"
@@ -207,3 +208,32 @@ def add_personal_token(db, user_id, stored_token, now):
         {"$push": {LOGIN_TOKENS: stored_token}, "$set": {"_updatedAt": now}},
     )
     return result.modified_count == 1
+
+
+# What an invitation needs of a person: never the password hash or the login tokens.
+_INVITEE_PROJECTION = {"username": 1, "name": 1, "emails": 1, "lastLogin": 1, "active": 1}
+ENROLL = "services.password.enroll"
+
+
+def imported_between(db, start, end, usernames=None):
+    """Return the users carrying import ids created from `start` to before `end` (None: now),
+    only those of these usernames when given."""
+    created = {"$gte": start} if end is None else {"$gte": start, "$lt": end}
+    query = {"importIds": {"$exists": True}, "createdAt": created}
+    if usernames is not None:
+        query["username"] = {"$in": list(usernames)}
+    return list(iterate(db[COLLECTION].find(query, _INVITEE_PROJECTION)))
+
+
+def invitees(db, user_ids):
+    """Return {id: user} of these users, with their enrollment token record if any."""
+    projection = {**_INVITEE_PROJECTION, ENROLL: 1}
+    found = db[COLLECTION].find({"_id": {"$in": list(user_ids)}}, projection)
+    return {user["_id"]: user for user in found}
+
+
+def set_enroll_tokens(db, records):
+    """Store each user's enrollment token record, {user id: record}, as Meteor stores it."""
+    if records:
+        writes = [UpdateOne({"_id": i}, {"$set": {ENROLL: r}}) for i, r in records.items()]
+        db[COLLECTION].bulk_write(writes, ordered=False)

@@ -24,17 +24,20 @@ def _never():
 
 
 class Lease:
-    """The lease one holder has on one operation: an import run, a preparation, a selection."""
+    """The lease one holder has on one document: an import operation (a run, a preparation,
+    a selection), or the document of another job whose `model` has the same report() and
+    release() (app/models/invitation_jobs)."""
 
-    def __init__(self, db, operation_id, holder, seconds, stopping=_never):
+    def __init__(self, db, operation_id, holder, seconds, stopping=_never, model=None):
         self.db, self.operation_id, self.holder = db, operation_id, holder
         self.seconds, self.stopping = seconds, stopping
+        self.model = model or import_operations
 
     @classmethod
-    def of_worker(cls, worker, operation_id):
-        """Return the lease a worker holds on the operation it claimed."""
+    def of_worker(cls, worker, operation_id, model=None):
+        """Return the lease a worker holds on the operation (or job) it claimed."""
         seconds = worker.settings.lease_seconds
-        return cls(worker.db, operation_id, worker.worker_id, seconds, worker.stopping)
+        return cls(worker.db, operation_id, worker.worker_id, seconds, worker.stopping, model)
 
     @classmethod
     def take(cls, db, operation_id, holder, seconds, expected, status, changes=None):
@@ -50,7 +53,7 @@ class Lease:
         """Write progress and renew the lease; return `{valid, cancel}`; Stopped if it was lost."""
         # Renewing the lease with every write is what tells other workers the work is alive.
         now = clock.now()
-        state = import_operations.report(
+        state = self.model.report(
             self.db, self.operation_id, self.holder, changes, now, expiry(now, self.seconds)
         )
         if state is None:
@@ -59,9 +62,7 @@ class Lease:
 
     def release(self, changes):
         """Write the last changes and give the lease up; tell whether it was still ours."""
-        return import_operations.release(
-            self.db, self.operation_id, self.holder, changes, clock.now()
-        )
+        return self.model.release(self.db, self.operation_id, self.holder, changes, clock.now())
 
     def stop(self, reason, changes=None):
         """Write the last changes, give the lease up and raise Stopped(reason)."""

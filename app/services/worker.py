@@ -1,5 +1,7 @@
-"""Import workers: claim runs with a lease, run them, and pick up runs whose worker died."""
+"""Import workers: claim runs with a lease, run them, and pick up runs whose worker died;
+between runs, send batches of invitations under the same kind of lease."""
 
+import contextlib
 import logging
 import os
 import socket
@@ -10,8 +12,9 @@ from app import context
 from app.contract import states
 from app.models import import_operations
 from app.models.db_errors import is_unavailable
-from app.services import clock, lease
+from app.services import clock, invitation_sending, lease
 from app.services.file_imports import FileSettings
+from app.services.invite_settings import InviteSettings
 from app.services.outage import Outage
 from app.services.passwords import Hasher
 from app.services.preparation import Preparation
@@ -20,20 +23,40 @@ from app.services.runner import ImportRun, RunSettings
 log = logging.getLogger(__name__)
 
 
+@contextlib.contextmanager
+def _about(run_id):
+    """Name the operation (or invitation job) in every log line written meanwhile."""
+    token = context.run_id.set(run_id)
+    try:
+        yield
+    finally:
+        context.run_id.reset(token)
+
+
 def new_worker_id():
     """Return an id naming this worker in leases and logs: host, process, and a nonce."""
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
 class Worker:
-    """Claims import runs one at a time; any number of workers may share one database."""
+    """Claims import runs one at a time, and batches of invitations between them; any number
+    of workers may share one database."""
 
     def __init__(
-        self, db, settings, *, worker_id=None, on_batch=None, on_run_end=None, file_settings=None
+        self,
+        db,
+        settings,
+        *,
+        worker_id=None,
+        on_batch=None,
+        on_run_end=None,
+        file_settings=None,
+        invite_settings=None,
     ):
         self.db = db
         self.settings = settings  # a RunSettings
         self.file_settings = file_settings or FileSettings.default()  # for file operations
+        self.invite_settings = invite_settings or InviteSettings.default()  # for invitations
         self.worker_id = worker_id or new_worker_id()
         self.on_batch = on_batch  # called with the ImportRun after each batch
         self.on_run_end = on_run_end  # called with the ImportRun when it ends, however
@@ -45,8 +68,9 @@ class Worker:
     @classmethod
     def from_settings(cls, db, config, **options):
         """Return a worker configured by the service's settings (BCRYPT_ROUNDS, IMPORT_*)."""
-        files = FileSettings.from_settings(config)
-        return cls(db, RunSettings.from_config(config), file_settings=files, **options)
+        files, invites = FileSettings.from_settings(config), InviteSettings.from_config(config)
+        run = RunSettings.from_config(config)
+        return cls(db, run, file_settings=files, invite_settings=invites, **options)
 
     def claim(self):
         """Take the lease of one run that is waiting, or whose worker's lease expired."""
@@ -59,22 +83,34 @@ class Worker:
         return self._stop.is_set()
 
     def run_pending(self):
-        """Run claimable operations until none is left; return how many runs were made."""
+        """Run claimable operations, and batches of invitations when no operation waits,
+        until none is left; return how many runs and batches were made."""
         runs = 0
-        while not self._stop.is_set() and (operation := self.claim()) is not None:
-            token = context.run_id.set(operation["_id"])
-            try:
-                log.info("import run claimed by %s", self.worker_id)
-                # A file operation before its selection is prepared; the others imported.
-                preparing = operation.get("status") in states.PREPARABLE
-                run = (Preparation if preparing else ImportRun)(self, operation)
-                run.execute()
-            finally:
-                context.run_id.reset(token)
+        while not self._stop.is_set():
+            if (operation := self.claim()) is not None:
+                self._run_operation(operation)
+            elif (job := invitation_sending.claim(self)) is not None:
+                # One batch, then the lease goes back: an import never waits for mail.
+                with _about(job["_id"]):
+                    invitation_sending.InvitationRun(self, job).execute()
+            else:
+                break
             runs += 1
-            if self.on_run_end and not preparing:
-                self.on_run_end(run)
         return runs
+
+    def _run_operation(self, operation):
+        with _about(operation["_id"]):
+            log.info("import run claimed by %s", self.worker_id)
+            # A file operation before its selection is prepared; the others imported.
+            preparing = operation.get("status") in states.PREPARABLE
+            run = (Preparation if preparing else ImportRun)(self, operation)
+            run.execute()
+        if self.on_run_end and not preparing:
+            self.on_run_end(run)
+
+    def pause(self, seconds):
+        """Wait `seconds`, or less if stop() is asked meanwhile; tell whether it was."""
+        return self._stop.wait(seconds)
 
     def run_forever(self):
         """Run imports until stop(); wait for the database when it is unreachable."""
