@@ -92,8 +92,8 @@ def test_an_unknown_importer_is_refused_by_the_server_and_changes_nothing(servic
     result = run(service, "--importer", "slack", zipped)
     assert result.exit_code == 2
     assert result.stderr.endswith(
-        "error: uploadImportFile answered 400: The importer (slack) has no import class "
-        "defined. [error-importer-not-defined]; the server's importers are: csv, slack-users\n"
+        "error: The importer (slack) has no import class defined; the server's importers are:"
+        " csv, slack-users (uploadImportFile answered 400, error-importer-not-defined)\n"
     )
     assert imports_of(service.db) == before
 
@@ -109,8 +109,8 @@ def test_a_file_over_the_servers_limit_is_refused_and_the_operation_kept(tmp_pat
         live.close()
     assert result.exit_code == 2
     assert (
-        "error: uploadImportFile answered 400: The file is larger than the limit of 1000 bytes"
-        in (result.stderr)
+        "error: The file is larger than the limit of 1000 bytes (MAX_IMPORT_FILE_BYTES)"
+        " (uploadImportFile answered 400, error-file-too-large)" in (result.stderr)
     )
     assert operations == [kept]
     assert [c["route"] for c in live.calls].count("uploadImportFile") == 1  # no base64 retry
@@ -119,7 +119,7 @@ def test_a_file_over_the_servers_limit_is_refused_and_the_operation_kept(tmp_pat
 def test_a_file_that_is_not_a_zip_is_refused_at_upload(service, tmp_path):
     result = run(service, "--importer", "csv", a_file(tmp_path, "users.csv", b"a,a@x.org,A\n"))
     assert result.exit_code == 2
-    assert "error: uploadImportFile answered 400: " in result.stderr
+    assert "(uploadImportFile answered 400, error-invalid-file)\n" in result.stderr
     assert "zip" in result.stderr.lower()
     assert "getImportFileData" not in routes(service)
 

@@ -183,7 +183,10 @@ def test_a_refused_upload_is_not_sent_again_as_base64(serve, tmp_path):
     script = rocket_chat(uploadImportFile=[(400, too_large)])
     result = run(serve(script), "--importer", "csv", a_zip(tmp_path / "export.zip"))
     assert result.exit_code == 2
-    assert result.stderr.endswith(f"error: uploadImportFile answered 400: {too_large['error']}\n")
+    assert result.stderr.endswith(
+        "error: The file is larger than the limit of 10 bytes"
+        " (uploadImportFile answered 400, error-file-too-large)\n"
+    )
     assert script.routes().count("uploadImportFile") == 1
     assert "startImport" not in script.routes()
 
@@ -213,8 +216,8 @@ def test_an_unknown_importer_is_named_with_the_servers_importers(serve, tmp_path
     result = run(serve(script), "--importer", "slack", a_zip(tmp_path / "export.zip"))
     assert result.exit_code == 2
     assert result.stderr.endswith(
-        f"error: uploadImportFile answered 400: {unknown['error']}; "
-        "the server's importers are: csv, slack-users\n"
+        "error: The importer (slack) has no import class defined; the server's importers are:"
+        " csv, slack-users (uploadImportFile answered 400, error-importer-not-defined)\n"
     )
 
 

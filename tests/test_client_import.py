@@ -174,7 +174,7 @@ def test_a_wrong_password_exits_2_and_changes_nothing(service, tmp_path):
     before = snapshot(service.db)
     result = run(service, tmp_path / "users.csv", ROCKETCHAT_PASSWORD="wrong")
     assert result.exit_code == 2
-    assert result.stderr == "error: login answered 401: Unauthorized\n"
+    assert result.stderr == "error: Unauthorized (login answered 401)\n"
     after = snapshot(service.db)
     # Only the failed attempt is recorded, as Rocket.Chat's login protection records it.
     events = after.pop("rocketchat_server_events")

@@ -117,9 +117,9 @@ class Importer:
             return len(chunk)
         except ApiError as error:
             if not _about_the_users(error):
-                raise Refused(f"the server refused to stage users: {error.error}") from None
+                raise Refused(f"the server refused to stage users: {error}") from None
             if len(chunk) == 1:
-                failures.append(Failure(chunk[0].line, chunk[0].raw, error.error))
+                failures.append(Failure(chunk[0].line, chunk[0].raw, error.reason))
                 return 0
             # Halve the call until the users it is about are alone (roles cannot be
             # checked offline, only the server knows them).
