@@ -31,7 +31,9 @@ def test_a_csv_zip_is_uploaded_streamed_prepared_and_imported(service, tmp_path)
     zipped = importfiles.users_zip(rows=5, channels=2, messages=3, direct=2)
     result = run(service, "--importer", "csv", a_file(tmp_path, "export.zip", zipped))
     assert result.exit_code == 0, result.output
-    assert "5 users read, 5 created, 0 failed" in result.stdout
+    assert (
+        "5 users read: 0 refused before the import, 5 created, 0 failed in the run" in result.stdout
+    )
     assert "Every user was created; no error report." in result.stdout
     assert (
         "export.zip: 5 users to import; 3 channels and 8 messages are not imported (users only)."
@@ -59,7 +61,9 @@ def test_a_slack_member_list_is_imported_with_its_statuses(service, tmp_path):
     members = a_file(tmp_path, "members.csv", importfiles.slack_csv(rows=6))
     result = run(service, "--importer", "slack-users", members)
     assert result.exit_code == 0, result.output
-    assert "6 users read, 6 created, 0 failed" in result.stdout
+    assert (
+        "6 users read: 0 refused before the import, 6 created, 0 failed in the run" in result.stdout
+    )
     by_status = dict(zip(importfiles.SLACK_STATUSES, range(6), strict=True))
     admin = service.db.users.find_one({"username": f"member{by_status['Admin']}"})
     bot = service.db.users.find_one({"username": f"member{by_status['Bot']}"})
@@ -73,7 +77,9 @@ def test_users_the_server_refuses_are_reported_with_their_reason(service, tmp_pa
     zipped = a_file(tmp_path, "x.zip", importfiles.users_zip(rows=3))
     result = run(service, "--importer", "csv", zipped, "--report", report)
     assert result.exit_code == 1, result.output
-    assert "3 users read, 2 created, 1 failed" in result.stdout
+    assert (
+        "3 users read: 0 refused before the import, 2 created, 1 failed in the run" in result.stdout
+    )
     (row,) = read_report(report)
     assert (row["line"], row["username"], row["importIds"]) == ("", "user1", "user1")
     assert row["reason"] == "username already in use: user1"
@@ -171,5 +177,8 @@ def test_a_streamed_file_may_be_larger_than_max_body_bytes(tmp_path):
     finally:
         live.close()
     assert result.exit_code == 0, result.output
-    assert "3,000 users read, 3,000 created, 0 failed" in result.stdout
+    assert (
+        "3,000 users read: 0 refused before the import, 3,000 created, 0 failed in the run"
+        in result.stdout
+    )
     assert [c["route"] for c in live.calls].count("uploadImportFile") == 1

@@ -145,7 +145,9 @@ def test_a_rocket_chat_gets_the_base64_body_after_refusing_the_streamed_one(serv
         "application/zip",
     )
     assert "the server takes no streamed upload" in result.stderr
-    assert "2 users read, 2 created, 0 failed" in result.stdout
+    assert (
+        "2 users read: 0 refused before the import, 2 created, 0 failed in the run" in result.stdout
+    )
 
 
 def test_the_7_0_selection_is_sent_first(serve, tmp_path):
@@ -250,7 +252,9 @@ def test_a_start_import_that_answers_late_is_followed_if_the_import_started(serv
     assert result.exit_code == 0, result.output
     assert "startImport did not answer in time, but the import has started" in result.stderr
     assert script.routes().count("startImport") == 1
-    assert "2 users read, 2 created, 0 failed" in result.stdout
+    assert (
+        "2 users read: 0 refused before the import, 2 created, 0 failed in the run" in result.stdout
+    )
 
 
 def test_a_start_import_that_answers_late_and_started_nothing_stops(serve, tmp_path):

@@ -250,3 +250,30 @@ export const files = frozen({
   "USERS_FILE_IMPORTER": "Users file (CSV, JSON, JSON Lines)",
   "USERS_FILE_PATH": "a CSV of users is imported as it is, without a file importer: in the console choose the importer 'Users file (CSV, JSON, JSON Lines)'; with bulk-import-users leave out --importer"
 });
+
+// app/contract/reconciliation.py
+export const reconciliation = frozen({
+  "PARTS": {
+    "refused": "refused before the import",
+    "unselected": "not selected",
+    "created": "created",
+    "updated": "updated",
+    "failed": "failed in the run",
+    "unprocessed": "not processed"
+  },
+  "ALWAYS": [
+    "refused",
+    "created",
+    "failed"
+  ],
+  "REPORT_COLUMNS": [
+    "line",
+    "username",
+    "emails",
+    "importIds",
+    "part",
+    "reason"
+  ],
+  "LIST_SEPARATOR": ";",
+  "FORMULA_STARTS": "=+-@\t\r"
+});
