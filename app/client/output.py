@@ -37,6 +37,13 @@ class ReportFile:
 
 def dry_run_summary(source, read, failures, report_file, against=None):
     """Print each problem as `FILE:LINE: reason`, then the totals; write the report."""
+    if not read:
+        # Exit status 1 all the same: a script that checks before it imports must stop.
+        click.echo(
+            f"Dry run: no users in {source.path} (an empty file, or a header alone): nothing"
+            " to import (exit status 1, as the import would end); nothing was sent."
+        )
+        return
     for failure in failures:
         click.echo(f"{source.path}:{failure.line}: {failure.reason}")
     unchecked = (

@@ -9,7 +9,7 @@ from app.config import SettingsError, load_settings
 from app.dumps.export import ExportError
 from app.extensions import logs
 from app.extensions.db import get_db_of
-from app.fixtures import DEMO_DIR
+from app.fixtures import DEMO_DIR, DEMO_WARNING
 from app.models import connection
 from app.models.db_errors import DatabaseError
 from app.services import migrations, personal_tokens, restore
@@ -92,7 +92,13 @@ def _check_embedded_data(settings, user):
     if settings["MONGO_URL"] or path is None:
         return None
     dump, database = restore.open_for_loading(path, settings["EXPORT_DB"])
-    return restore.check(dump, database, user, only=restore.SERVED)
+    found = restore.check(dump, database, user, only=restore.SERVED)
+    if user and found is None:
+        names, total = restore.sample_usernames(dump, database)
+        some = f"its users include {', '.join(names)}" if names else "it holds no user"
+        more = f" ({total - len(names)} more)" if total > len(names) else ""
+        _fail(f"not starting: no user with the username or _id {user!r}; {some}{more}")
+    return found
 
 
 def _show_token(user, token):
@@ -144,8 +150,12 @@ def seed(export_path, export_db):
         dump, database = restore.open_for_loading(export_path or DEMO_DIR, export_db)
     except ExportError as error:
         _fail(f"cannot load the export, nothing written: {error}")
+    if not export_path:
+        click.echo(DEMO_WARNING, err=True)
     _, db = _real_database("seed")
     try:
+        if not export_path:
+            _refuse_demo_beside_other_users(db, dump, database)
         counts = restore.seed(db, dump, database)
     except ExportError as error:
         _fail(f"cannot load the export, nothing written: {error}")
@@ -159,6 +169,18 @@ def seed(export_path, export_db):
         click.echo(f"{db.name} already holds every one of these documents: nothing written")
         return
     click.echo(f"seeded {db.name}: {restore.describe(counts)}")
+
+
+def _refuse_demo_beside_other_users(db, dump, database):
+    # The demo's credentials are public: never next to users someone relies on.
+    count, few = restore.other_users(db, dump, database)
+    if count:
+        _fail(
+            f"refusing to seed the demo's public credentials into {db.name}, which holds "
+            f"{count} other user{'s' if count > 1 else ''} ({', '.join(few)}"
+            f"{', …' if count > len(few) else ''}), nothing written: use `seed --export` "
+            "for a backup, and `token create` for a way in"
+        )
 
 
 @main.group()
