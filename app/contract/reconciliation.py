@@ -67,9 +67,7 @@ def reconcile(count=None, *, refused=0, unselected=0, sent=None):
         "unprocessed": max(sent - processed, 0),
     }
     reported = "updated" in (count or {})
-    shown = [
-        key for key in PARTS if parts[key] or key in ALWAYS or (key == "updated" and reported)
-    ]
+    shown = [key for key in PARTS if parts[key] or key in ALWAYS or (key == "updated" and reported)]
     return {"read": sum(parts.values()), "parts": parts, "shown": shown}
 
 

@@ -70,6 +70,10 @@ def test_a_session_ending_while_the_last_import_is_shown_is_said_not_a_script_er
     page.route(re.compile(r"/api/v1/import\.status$"), lambda r: r.fulfill(json=done))
     page.route(re.compile(r"/api/v1/import\.errors"), lambda r: r.fulfill(status=401, json=refused))
     sign_in(page)
+    expect(page.get_by_text("Signed in as")).to_be_visible()
+    # Only this tab's finished import is shown (and its failures loaded): a reload of it.
+    page.evaluate("sessionStorage.setItem('rc-bulk-import.operation', '{\"id\":\"earlier\"}')")
+    page.reload()
     expect(page.get_by_role("alert")).to_have_text("You must be logged in to do this.")
 
 
@@ -100,7 +104,9 @@ def test_a_user_without_run_import_is_told_so(page, admin_api, shot):
     expect(page.get_by_role("heading", name="No permission to import")).to_be_visible()
     text = page.locator("#no-permission-text")
     expect(text).to_contain_text("alice is signed in but may not import users")
-    expect(text).to_contain_text("The server said: You must be logged in to do this.")
+    expect(text).to_contain_text(
+        "The server said: User does not have the permissions required for this action"
+    )
     expect(text).not_to_contain_text("[error-unauthorized]")  # no machine code for a person
     expect(page.locator("#start")).to_be_hidden()
     expect(page.locator("#history-note")).to_contain_text("view-import-operations")
@@ -339,4 +345,6 @@ def test_a_dropped_file_is_imported_and_shows_in_the_history(page, admin_api):
     page.get_by_role("button", name="Import the selected users").click()
     expect(page.locator("#state")).to_have_text("Done: the import is finished.", timeout=30_000)
     latest = page.locator("#history-table tbody tr").first
-    expect(latest).to_have_text(re.compile(r"api\s*done\s*Done\s*1\s*0\s*1$"))
+    # Started, importer, outcome, step, users, created, failed in the run.
+    done = r"api\s*Done: the import is finished\.\s*Done\s*1\s*1\s*0$"
+    expect(latest).to_have_text(re.compile(done))

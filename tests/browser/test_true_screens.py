@@ -15,10 +15,8 @@ from playwright.sync_api import expect
 
 from app.client.main import main
 from app.fixtures import DEMO_PASSWORD
-from tests.browser.console import import_selected, read_file, sign_in, users_csv
+from tests.browser.console import import_selected, read_file, served_demo, sign_in, users_csv
 from tests.importfiles import bad_users_zip
-from tests.processes import serve
-from tests.wire import free_port
 
 CSV_ZIP = "CSV zip (users.csv, channels.csv)"
 CLEARED = (
@@ -78,11 +76,7 @@ def test_after_a_clear_no_operation_is_shown(page, admin_api, tmp_path, shot):
 @pytest.fixture(scope="module")
 def fresh_demo(tmp_path_factory):
     """A demo served for this module alone, as a newcomer finds it."""
-    port = free_port()
-    log = tmp_path_factory.mktemp("fresh") / "serve.log"
-    process = serve(port, log, RATE_LIMIT_CALLS=1000, LOG_LEVEL="WARNING")
-    yield f"http://127.0.0.1:{port}"
-    process.stop()
+    yield from served_demo(tmp_path_factory)
 
 
 def test_a_fresh_demo_shows_where_to_start_and_the_past_in_the_history(page, fresh_demo, shot):
