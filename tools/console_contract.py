@@ -2,7 +2,12 @@
 
 - app/console/static/contract.js, the constants of app/contract (states, rules, columns);
 - tests/golden/users-files.json, what the importer's reader and checks make of the files in
-  tests/data, which the console's reader must match (tests/console/*.test.js).
+  tests/data, which the console's reader must match (tests/console/*.test.js);
+- tests/golden/not-utf8.json, files with a byte that is not UTF-8 (as recipes) and what the
+  importer's reader says of each: the line, the column and the advice;
+- tests/golden/reconciliation.json, the command line's reconciliation of operation counts
+  (parts and summary) and its error report of a few failures (CSV and JSON text), which
+  the console's reconcile.js and report.js must give word for word.
 
 python tools/console_contract.py          # rewrite both files
 python tools/console_contract.py --check  # exit 1 if either is out of date (the tests do this)
@@ -12,19 +17,32 @@ import hashlib
 import json
 import re
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from app.client import report  # noqa: E402
 from app.client.checks import check  # noqa: E402
-from app.client.sources import Source  # noqa: E402
-from app.contract import columns, rules, states  # noqa: E402
+from app.client.sources import InputError, Source  # noqa: E402
+from app.contract import columns, files, reconciliation, rules, states  # noqa: E402
 
-MODULES = {"states": states, "rules": rules, "columns": columns}
+MODULES = {
+    "states": states,
+    "rules": rules,
+    "columns": columns,
+    "files": files,
+    "reconciliation": reconciliation,
+}
 DATA_FILES = ("crafted.csv", "crafted.jsonl", "people-2000.csv")
 CONTRACT_JS = ROOT / "app" / "console" / "static" / "contract.js"
 USERS_FILES_GOLDEN = ROOT / "tests" / "golden" / "users-files.json"
+NOT_UTF8_GOLDEN = ROOT / "tests" / "golden" / "not-utf8.json"
+RECONCILIATION_GOLDEN = ROOT / "tests" / "golden" / "reconciliation.json"
+# A users file of fixed-width lines ({n}: the line's number, 5 digits), so that a byte's
+# offset in the file is easy to place: on a chunk boundary of a reader, say.
+HEADER, ROW, ROWS = "username,email,importId", "user{n},user{n}@example.org,{n}", 2000
 SMALL = 50  # records: a file this small has its users in full in the golden
 
 CONTRACT_HEAD = """\
@@ -87,7 +105,105 @@ def _compact(value):
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-TARGETS = {CONTRACT_JS: contract_module, USERS_FILES_GOLDEN: users_files_golden}
+def not_utf8_cases():
+    """Return the recipes of files with a bad byte: on lines 1 to 1000, and straddling the
+    8 KiB chunks of Python's text reader and the 64 KiB of the client's second reading."""
+    cases = [
+        {"name": f"line {line}", "line": line, "at": 3, "insert": "e9"}
+        for line in (1, 2, 5, 100, 451, 1000)
+    ]
+    for boundary in (8192, 65536):
+        # A lead byte just before the boundary, its (wrong) continuation just after.
+        cases.append({"name": f"straddling {boundary}", **_at_offset(boundary - 1), "insert": "c3"})
+        # A good two-byte character across it, then a bad byte further on the line.
+        good = _at_offset(boundary - 1)
+        cases.append({"name": f"after a character across {boundary}", **good, "insert": "c3a9e9"})
+    return cases
+
+
+def _at_offset(offset):
+    """Return {line, at}: where in the recipe's lines a byte offset is (not on line 1)."""
+    width = len(ROW.format(n="00000")) + 1
+    line, at = divmod(offset - len(HEADER) - 1, width)
+    return {"line": line + 2, "at": at}
+
+
+def recipe_bytes(case):
+    """Return the bytes of a recipe: the lines, with `insert` at column `at` of `line`."""
+    lines = [HEADER, *(ROW.format(n=f"{n:05d}") for n in range(2, ROWS + 1))]
+    text = lines[case["line"] - 1]
+    raw = text[: case["at"]].encode() + bytes.fromhex(case["insert"]) + text[case["at"] :].encode()
+    encoded = [line.encode() for line in lines]
+    encoded[case["line"] - 1] = raw
+    return b"\n".join(encoded) + b"\n"
+
+
+def not_utf8_golden():
+    """Return tests/golden/not-utf8.json: each recipe and what the reader says of its file."""
+    cases = []
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "users.csv"
+        for case in not_utf8_cases():
+            path.write_bytes(recipe_bytes(case))
+            try:
+                list(Source(path).records())
+                message = None
+            except InputError as error:
+                message = str(error)
+            cases.append({**case, "message": message})
+    recipe = {"header": HEADER, "row": ROW, "rows": ROWS}
+    return json.dumps({"recipe": recipe, "cases": cases}, indent=1) + "\n"
+
+
+# Operation counts and what the client knows of a run: the issue's 2,000-line file, a
+# Rocket.Chat Slack operation (channels and messages in its counters), a cancelled run,
+# updated users, nothing run, and counts a newer server may send as floats or leave out.
+RECONCILIATIONS = (
+    ({"total": 1996, "users": 1996, "completed": 1993, "error": 3}, {"refused": 4}),
+    ({"total": 49, "users": 10, "channels": 4, "messages": 35, "completed": 39, "error": 0}, {}),
+    ({"total": 10, "users": 10, "channels": 4, "completed": 12, "error": 3}, {"unselected": 2}),
+    ({"total": 500, "users": 500, "completed": 200, "error": 10}, {"sent": 500, "refused": 1}),
+    ({"total": 3, "users": 3, "completed": 3, "error": 0, "updated": 1}, {}),
+    ({"total": 2, "users": 2, "completed": 0, "error": 0, "updated": 0}, {}),
+    (None, {"refused": 3}),
+    ({"total": 1.0, "completed": 1.0}, {}),
+    ({}, {}),
+)
+REPORT_FAILURES = (
+    report.Failure(9, {"username": "bob", "emails": ["c@x.org"], "importIds": ["2"]}, "taken"),
+    report.Failure(
+        3,
+        {
+            "username": "=ann",
+            "emails": ["a@x.org", "b@x.org"],
+            "importIds": ["1"],
+            "password": "pw",
+        },
+        'utcOffset: must be "number", here',
+    ),
+    report.Failure(None, {"username": "zoë", "emails": ["z@x.org"]}, "failed\nat once", "failed"),
+    report.Failure(5, None, "3 values for 2 columns"),
+)
+
+
+def reconciliation_golden():
+    """Return tests/golden/reconciliation.json: parts and summaries, and one error report."""
+    cases = []
+    for count, known in RECONCILIATIONS:
+        reconciled = reconciliation.reconcile(count, **known)
+        summary = reconciliation.sentence(reconciled)
+        cases.append({"count": count, "known": known, **reconciled, "sentence": summary})
+    rows = [f.row() for f in sorted(REPORT_FAILURES, key=report._in_file_order)]
+    failures = {"rows": rows, "csv": report.as_csv(rows), "json": report.as_json(rows)}
+    return json.dumps({"cases": cases, "report": failures}, indent=1, ensure_ascii=False) + "\n"
+
+
+TARGETS = {
+    CONTRACT_JS: contract_module,
+    USERS_FILES_GOLDEN: users_files_golden,
+    NOT_UTF8_GOLDEN: not_utf8_golden,
+    RECONCILIATION_GOLDEN: reconciliation_golden,
+}
 
 
 def main(argv):

@@ -15,11 +15,23 @@ _WAIT = re.compile(r"wait (\d+) seconds")
 
 
 class ApiError(Exception):
-    """The server refused a call; `error` and `error_type` are Rocket.Chat's own words."""
+    """The server refused a call; `error` and `error_type` are Rocket.Chat's own words.
+
+    It reads as the reason a person needs, the machine code apart:
+    `the file is not a zip (uploadImportFile answered 400, error-invalid-file)`.
+    """
 
     def __init__(self, route, status, error, error_type=None):
-        super().__init__(f"{route} answered {status}: {error}")
         self.route, self.status, self.error, self.error_type = route, status, error, error_type
+        # Rocket.Chat ends a Meteor error's text with its code: `reason [error-code]`.
+        self.reason = error.removesuffix(f" [{error_type}]") if error_type else error
+        super().__init__(f"{self.reason} ({self.where})")
+
+    @property
+    def where(self):
+        """Return which call answered what: `import.new answered 400, error-code`."""
+        code = f", {self.error_type}" if self.error_type else ""
+        return f"{self.route} answered {self.status}{code}"
 
 
 class Unreachable(Exception):

@@ -84,7 +84,8 @@ class FileImporter(Importer):
             known = ", ".join(i["key"] for i in self.client.importers())
         except (ApiError, KeyError, TypeError):
             return error
-        return Refused(f"{error}; the server's importers are: {known}")
+        reason = error.reason.rstrip(".")
+        return Refused(f"{reason}; the server's importers are: {known} ({error.where})")
 
     def _selection(self, path, operation_id):
         """Poll getImportFileData until the file is prepared; return the selection."""

@@ -8,6 +8,7 @@ from app.client.api import ApiError
 from app.client.checks import check, identity_of
 from app.client.progress import duration
 from app.client.report import Failure, place
+from app.contract.reconciliation import reconcile, run_counts
 from app.contract.rules import INVALID_ROLES, MISSING_DATA
 from app.contract.states import FINISHED_STATES
 
@@ -26,8 +27,9 @@ class Outcome:
     """What became of a file's users."""
 
     read: int = 0  # records in the file
-    sent: int = 0  # users the server accepted for staging
-    created: int = 0
+    refused: int = 0  # refused before the import: by the checks or by import.addUsers
+    sent: int = 0  # users the server accepted for staging, given to the run
+    count: dict | None = None  # the run's final operation count; None when nothing ran
     failures: list = field(default_factory=list)  # Failure, each with its reason
     unexplained: int = 0  # failures the server counted but keeps no reason for
     state: str | None = None  # the operation's final state; None when nothing was run
@@ -35,15 +37,20 @@ class Outcome:
     staging_seconds: float = 0.0
     import_seconds: float = 0.0
 
+    def reconciled(self):
+        """Return the reconciliation of the users read (app/contract/reconciliation.py)."""
+        return reconcile(self.count, refused=self.refused, sent=self.sent)
+
     @property
-    def failed(self):
-        """Users not created because of a problem: listed ones and unexplained ones."""
-        return len(self.failures) + self.unexplained
+    def imported(self):
+        """Users the run created or updated."""
+        parts = self.reconciled()["parts"]
+        return parts["created"] + parts["updated"]
 
     @property
     def complete(self):
-        """Tell whether every user of the file was created."""
-        return self.state == "done" and self.created == self.read and not self.failed
+        """Tell whether every user of the file was imported."""
+        return self.state == "done" and self.read > 0 and self.imported == self.read
 
 
 def scan(source, observe=None):
@@ -76,6 +83,7 @@ class Importer:
         """
         outcome = Outcome()
         outcome.read, outcome.failures = scanned[0], list(scanned[1])
+        outcome.refused = len(outcome.failures)
         valid = outcome.read - len(outcome.failures)
         if not valid:
             return outcome
@@ -84,6 +92,7 @@ class Importer:
         operation = self.client.import_new()
         outcome.operation_id = operation["_id"]
         outcome.sent = self._stage(source, valid, outcome.failures)
+        outcome.refused = len(outcome.failures)
         outcome.staging_seconds = self.clock() - started
         if outcome.sent:
             self.client.import_run()
@@ -109,7 +118,7 @@ class Importer:
         while chunk := list(itertools.islice(users, self.chunk_size)):
             sent += self._send(chunk, failures)
             done += len(chunk)
-            self.progress.staging(done, valid)
+            self.progress.staging(done, valid, refused=done - sent)
         self.progress.finish()
         return sent
 
@@ -119,9 +128,9 @@ class Importer:
             return len(chunk)
         except ApiError as error:
             if not _about_the_users(error):
-                raise Refused(f"the server refused to stage users: {error.error}") from None
+                raise Refused(f"the server refused to stage users: {error}") from None
             if len(chunk) == 1:
-                failures.append(Failure(chunk[0].line, chunk[0].raw, error.error))
+                failures.append(Failure(chunk[0].line, chunk[0].raw, error.reason))
                 return 0
             # Halve the call until the users it is about are alone (roles cannot be
             # checked offline, only the server knows them).
@@ -138,9 +147,11 @@ class Importer:
                 self.progress.finish()
                 raise Refused("another import operation replaced this one on the server")
             count = operation.get("count") or {}
-            counters = (count.get("completed") or 0, count.get("error") or 0)
+            run = run_counts(count)
+            counters = (run["created"], run["failed"], total or run["users"] or sent)
             finished = status["state"] in FINISHED_STATES
-            self.progress.importing(*counters, total or count.get("total") or sent, final=finished)
+            updated = run["updated"] if "updated" in count else None
+            self.progress.importing(*counters, updated=updated, final=finished)
             if finished:
                 self.progress.finish()
                 return status
@@ -167,9 +178,8 @@ class Importer:
     def _conclude(self, status, outcome, checked_records):
         """Read the final counters and the refused users, placed on `checked_records`' lines."""
         outcome.state = status["state"]
-        count = status["operation"].get("count") or {}
-        outcome.created = count.get("completed") or 0
-        refused_count = count.get("error") or 0
+        outcome.count = status["operation"].get("count") or {}
+        refused_count = run_counts(outcome.count)["failed"]
         if not refused_count:
             return
         try:

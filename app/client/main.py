@@ -225,7 +225,7 @@ def main(
 
 def _invite(client, outcome, poll_seconds):
     """Invite the people of the finished import; None when there is nobody to invite."""
-    if outcome.state != "done" or not outcome.created:
+    if outcome.state != "done" or not outcome.imported:
         click.echo("No invitations: the import created nobody.", err=True)
         return None
     inviter = invite.Inviter(client, poll_seconds=poll_seconds)

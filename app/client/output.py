@@ -4,6 +4,7 @@ import click
 
 from app.client import report
 from app.client.progress import count, duration
+from app.contract.reconciliation import sentence
 
 
 def users(number):
@@ -36,6 +37,13 @@ class ReportFile:
 
 def dry_run_summary(source, read, failures, report_file, against=None):
     """Print each problem as `FILE:LINE: reason`, then the totals; write the report."""
+    if not read:
+        # Exit status 1 all the same: a script that checks before it imports must stop.
+        click.echo(
+            f"Dry run: no users in {source.path} (an empty file, or a header alone): nothing"
+            " to import (exit status 1, as the import would end); nothing was sent."
+        )
+        return
     for failure in failures:
         click.echo(f"{source.path}:{failure.line}: {failure.reason}")
     unchecked = (
@@ -53,20 +61,19 @@ def dry_run_summary(source, read, failures, report_file, against=None):
 
 
 def import_summary(file, outcome, report_file):
-    """Print what became of the file's users; write the report of those not created."""
+    """Print the reconciliation of the file's users; write the report of those not imported."""
     if not outcome.read:
         click.echo(f"No users in {file}.")
         return
     seconds = outcome.staging_seconds + outcome.import_seconds
-    rate = f", {outcome.created / seconds:,.0f} users/s" if seconds and outcome.created else ""
+    imported = outcome.imported
+    rate = f", {imported / seconds:,.0f} users/s" if seconds and imported else ""
     click.echo(
-        f"{users(outcome.read)} read, {count(outcome.created)} created, "
-        f"{count(outcome.failed)} failed, in {duration(seconds)}{rate} "
+        f"{sentence(outcome.reconciled())}; in {duration(seconds)}{rate} "
         f"(staging {duration(outcome.staging_seconds)}, import {duration(outcome.import_seconds)})."
     )
     if outcome.state not in (None, "done"):
-        missing = outcome.read - outcome.created - outcome.failed
-        click.echo(f"The import ended in state {outcome.state!r}: {users(missing)} not imported.")
+        click.echo(f"The import ended in state {outcome.state!r}.")
     if outcome.unexplained:
         click.echo(
             f"{users(outcome.unexplained)} refused by a server that keeps no reasons "

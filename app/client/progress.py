@@ -36,9 +36,11 @@ class Progress:
         self._phase = None
         self._turns = 0
 
-    def staging(self, sent, total):
-        """Show that `sent` of `total` users were uploaded."""
+    def staging(self, sent, total, refused=0):
+        """Show that `sent` of `total` users were uploaded, `refused` of them by the server."""
         text = f"staging  {_bar(sent, total)} {count(sent)}/{count(total)} users sent"
+        if refused:
+            text += f", {count(refused)} refused by import.addUsers"
         self._show(text, final=sent >= total)
 
     def uploading(self, sent, total):
@@ -56,9 +58,10 @@ class Progress:
         text = f"preparing {spinner}{step.removeprefix('importer_')}"
         self._show(f"{text}  {found or 'nothing read yet'}  ({duration(elapsed)})", final=False)
 
-    def importing(self, completed, failed, total, *, step="", final=False):
-        """Show the server's counters: users created and failed, of total."""
-        done = completed + failed
+    def importing(self, completed, failed, total, *, updated=None, step="", final=False):
+        """Show the server's counters: users created (updated, when the server reports it)
+        and failed in the run, of total (the parts' words of the final summary)."""
+        done = completed + (updated or 0) + failed
         elapsed = self._elapsed("importing")
         rate = done / elapsed if elapsed > 0 else 0.0
         if final:
@@ -67,9 +70,11 @@ class Progress:
             when = f"ETA {duration((total - done) / rate)}"
         else:
             when = "ETA ?"
+        updates = "" if updated is None else f"  updated {count(updated)}"
         text = (
             f"importing {_bar(done, total)} {count(done)}/{count(total)}"
-            f"  created {count(completed)}  failed {count(failed)}  {rate:,.0f} users/s  {when}"
+            f"  created {count(completed)}{updates}  failed in the run {count(failed)}"
+            f"  {rate:,.0f} users/s  {when}"
         )
         if step:
             text += f"  ({step})"

@@ -1,21 +1,31 @@
-"""The error report: every user that was not created, with its line and the reason."""
+"""The error report: every user that was not created, with its line, its part and the reason.
 
-import csv
+One format for the command line and the console (app/contract/reconciliation.py): the
+columns line, username, emails, importIds, part, reason; lists joined with `;` in CSV.
+"""
+
 import json
 from collections import defaultdict
 from dataclasses import dataclass
 
-COLUMNS = ("line", "username", "emails", "importIds", "reason")
+from app.contract.reconciliation import FORMULA_STARTS, LIST_SEPARATOR, PARTS, REPORT_COLUMNS
+
+COLUMNS = REPORT_COLUMNS
 FORMATS = ("csv", "json")
 
 
 @dataclass
 class Failure:
-    """A user that was not created: where it is in the file, who it is, and why."""
+    """A user that was not created: where it is in the file, who it is, and why.
+
+    `part` is its part of the reconciliation: refused (before the import) or failed (in
+    the run).
+    """
 
     line: int | None
     user: object
     reason: str
+    part: str = "refused"
 
     def row(self):
         """Return the report's fields; never a password."""
@@ -25,6 +35,7 @@ class Failure:
             "username": _text(user.get("username")),
             "emails": _values(user.get("emails")),
             "importIds": _values(user.get("importIds")),
+            "part": PARTS[self.part],
             "reason": self.reason,
         }
 
@@ -34,6 +45,8 @@ def _text(value):
 
 
 def _values(value):
+    if value is None:
+        return []
     return [_text(v) for v in value] if isinstance(value, list | tuple) else [_text(value)]
 
 
@@ -43,19 +56,35 @@ def format_of(path, asked=None):
 
 
 def write(path, failures, fmt):
-    """Write the failures, in file order, as CSV (lists joined with ;) or as a JSON array."""
+    """Write the failures, in file order, as CSV or as a JSON array."""
     rows = [f.row() for f in sorted(failures, key=_in_file_order)]
     with open(path, "w", encoding="utf-8", newline="") as stream:
-        if fmt == "json":
-            json.dump(rows, stream, ensure_ascii=False, indent=2)
-            stream.write("\n")
-            return
-        writer = csv.DictWriter(stream, COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        for row in rows:
-            writer.writerow(
-                {**row, "emails": ";".join(row["emails"]), "importIds": ";".join(row["importIds"])}
-            )
+        stream.write(as_json(rows) if fmt == "json" else as_csv(rows))
+
+
+def as_json(rows):
+    """Return report rows as a JSON array (the console's Download as JSON writes the same)."""
+    return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
+
+
+def as_csv(rows):
+    """Return report rows as CSV, lists joined, formulas defused (the console's the same)."""
+    lines = [",".join(COLUMNS)]
+    for row in rows:
+        cells = [
+            LIST_SEPARATOR.join(row[c]) if isinstance(row[c], list) else _text(row[c])
+            for c in COLUMNS
+        ]
+        lines.append(",".join(_cell(cell) for cell in cells))
+    return "\n".join(lines) + "\n"
+
+
+def _cell(text):
+    if text.startswith(tuple(FORMULA_STARTS)):
+        text = "'" + text
+    if any(c in text for c in '",\n\r'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
 
 
 def _in_file_order(failure):
@@ -81,6 +110,7 @@ def place(refused, checked_records):
         found = lines.get(identity, [])
         placed = ([None] * len(items) + found)[-len(items) :]
         failures.extend(
-            Failure(line, user, reason) for (user, reason), line in zip(items, placed, strict=True)
+            Failure(line, user, reason, "failed")
+            for (user, reason), line in zip(items, placed, strict=True)
         )
     return failures

@@ -11,10 +11,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.client.jsonarray import JsonSyntaxError, iter_array
+from app.client.utf8 import first_bad_byte
+from app.contract import files
 from app.contract.columns import COLUMNS, LIST_FIELDS, ROCKETCHAT_COLUMNS
 from app.contract.rules import REQUIRED_LISTS
 
 FORMATS = ("auto", "csv", "rocketchat-csv", "json", "jsonl")
+# What to do with a zip (kind_of's "zip") or a spreadsheet instead of a file of users.
+ZIP_TO_IMPORTER = (
+    "the file is a zip: a zip holding users.csv goes to the server's csv importer,"
+    " add --importer csv"
+)
 
 
 class InputError(Exception):
@@ -45,16 +52,31 @@ class Source:
 
     def records(self):
         """Yield each Record of the file, in order; raise InputError where it cannot go on."""
-        fmt = self.format()
-        with open(self.path, encoding="utf-8-sig", newline="") as stream:
-            reader = {"json": _json_array, "jsonl": _json_lines}.get(fmt, self._csv)
-            last = 0
-            try:
-                for record in reader(stream, fmt):
-                    last = record.line
-                    yield record
-            except UnicodeDecodeError as error:
-                raise InputError(last + 1, f"not UTF-8 text ({error.reason})") from None
+        self._refuse_other_files()
+        try:
+            fmt = self.format()
+            with open(self.path, encoding="utf-8-sig", newline="") as stream:
+                reader = {"json": _json_array, "jsonl": _json_lines}.get(fmt, self._csv)
+                yield from reader(stream, fmt)
+        except UnicodeDecodeError as error:
+            raise self._not_utf8(error) from None
+
+    def _refuse_other_files(self):
+        # A zip or a spreadsheet is no text: say where it goes rather than "not UTF-8".
+        with open(self.path, "rb") as stream:
+            kind = files.kind_of(stream.read(files.HEAD_BYTES))
+        if kind == "zip":
+            raise InputError(None, ZIP_TO_IMPORTER)
+        if kind:
+            raise InputError(None, files.spreadsheet(kind))
+
+    def _not_utf8(self, error):
+        # The decoder failed somewhere in a chunk: find the exact line and column.
+        found = first_bad_byte(self.path)
+        if found is None:
+            return InputError(None, f"not UTF-8 text ({error.reason})")
+        line, column, byte = found
+        return InputError(line, files.not_utf8(byte, column))
 
     def format(self):
         """Return the file's format: the one asked for, else guessed from its name and start."""

@@ -5,13 +5,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
+from app.contract import files
+
 # The preparation steps Rocket.Chat writes as each part of a file is read.
 PREPARING_USERS = "importer_preparing_users"
 PREPARING_CHANNELS = "importer_preparing_channels"
 PREPARING_MESSAGES = "importer_preparing_messages"
 
 # How many leading bytes `check_head` is given at upload.
-HEAD_BYTES = 4096
+HEAD_BYTES = files.HEAD_BYTES
 
 
 class ImportFileError(Exception):

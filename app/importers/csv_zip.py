@@ -4,6 +4,7 @@ import posixpath
 from collections.abc import Iterator
 from functools import partial
 
+from app.contract import files
 from app.importers.base import (
     HEAD_BYTES,
     PREPARING_CHANNELS,
@@ -16,9 +17,11 @@ from app.importers.base import (
     Step,
     Users,
 )
-from app.importers.rows import batches, expect, records
+from app.importers.rows import UTF8_BOM, batches, expect, records
+from app.importers.slack_users import is_member_list_header
 from app.importers.zipcheck import DAMAGE, ZIP_MAGIC, MeteredEntry, damaged, open_zip
 
+WHAT = "this importer reads a .zip file holding users.csv"
 USERS, CHANNELS, DIRECT = "users.csv", "channels.csv", "directmessages"
 USER_COLUMNS = ("username", "email", "name")
 CHANNEL_COLUMNS = ("name", "creator", "private", "members")
@@ -41,11 +44,13 @@ class CsvZipImporter(FileImporter):
     name = "CSV"
 
     def check_head(self, head):
-        """Refuse a file that does not start like a zip."""
+        """Refuse a spreadsheet, and a file that does not start like a zip (saying where
+        it goes if it is text)."""
+        kind = files.kind_of(head)
+        if kind in files.SPREADSHEETS:
+            raise ImportFileError(f"{WHAT}; {files.spreadsheet(kind)}")
         if not head.startswith(ZIP_MAGIC):
-            raise ImportFileError(
-                "this importer reads a .zip file holding users.csv; the file is not a zip"
-            )
+            raise ImportFileError(f"{WHAT}; the file is not a zip{_where_it_goes(head)}")
 
     def prepare(self, file, limits, batch_size=500):
         """Yield the events of reading the zip entry by entry, each entry row by row."""
@@ -58,6 +63,21 @@ class CsvZipImporter(FileImporter):
                 yield from reading.entry(info)
         if not reading.users:
             raise ImportFileError(f"{USERS} holds no user: each row is {', '.join(USER_COLUMNS)}")
+
+
+def _where_it_goes(head):
+    """Return where a text file sent here goes: the slack-users importer, or the users-file
+    path; nothing for a file that is not text."""
+    first = head.partition(b"\n")[0].removeprefix(UTF8_BOM)
+    try:
+        text = first.decode("utf-8")
+    except UnicodeDecodeError:
+        return ""
+    if not text.strip() or any(c < " " and c not in "\t\r" for c in text):
+        return ""
+    if is_member_list_header(text.split(",")):
+        return ": it looks like Slack's member list, which goes to the slack-users importer"
+    return f": {files.USERS_FILE_PATH}"
 
 
 class _Reading:
@@ -100,6 +120,8 @@ def _check_users_entry(infos):
     names = [info.filename for info in infos]
     if any(kind_of(info) == "users" for info in infos):
         return
+    if any(name in files.XLSX_MARKS or name.startswith("xl/") for name in names):
+        raise ImportFileError(f"{WHAT}; {files.spreadsheet('xlsx')}")
     nested = next((name for name in names if name.lower().endswith("/" + USERS)), None)
     hint = f" (it has {nested}: zip the files themselves, not their folder)" if nested else ""
     raise ImportFileError(f"the zip holds no {USERS} at its root{hint}")

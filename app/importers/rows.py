@@ -5,6 +5,7 @@ import io
 from collections.abc import Iterable, Iterator
 from typing import BinaryIO, Protocol
 
+from app.contract.files import SAVE_AS_UTF8, not_utf8
 from app.importers.base import ImportFileError
 
 UTF8_BOM = b"\xef\xbb\xbf"
@@ -13,9 +14,6 @@ UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 # otherwise be read whole into memory.
 MAX_LINE_BYTES = 1 << 20
 READ_BUFFER_BYTES = 1 << 16
-SAVE_AS_UTF8 = (
-    "save it as UTF-8 (in Excel: Save As, 'CSV UTF-8 (Comma delimited)') and upload it again"
-)
 
 
 class LineSource(Protocol):
@@ -85,8 +83,7 @@ def _decoded(line, source, number):
     except UnicodeDecodeError as err:
         column = len(line[: err.start].decode("utf-8")) + 1
         raise ImportFileError(
-            f"{source} line {number}: byte 0x{line[err.start]:02x} at column {column} is not UTF-8"
-            f" (the file looks saved as Latin-1 or Windows-1252); {SAVE_AS_UTF8}"
+            f"{source} line {number}: {not_utf8(line[err.start], column)}"
         ) from None
 
 

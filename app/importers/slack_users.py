@@ -1,7 +1,11 @@
 """Rocket.Chat's `slack-users` importer: Slack's "Export member list" CSV."""
 
+import csv
+import re
 from collections.abc import Iterator
 
+from app.contract import files
+from app.contract.columns import COLUMNS as USERS_FILE_COLUMNS
 from app.importers.base import (
     HEAD_BYTES,
     PREPARING_USERS,
@@ -10,7 +14,7 @@ from app.importers.base import (
     Step,
     Users,
 )
-from app.importers.rows import UTF16_BOMS, batches, buffered, records, separator_hint
+from app.importers.rows import UTF8_BOM, UTF16_BOMS, batches, buffered, records, separator_hint
 from app.importers.zipcheck import ZIP_MAGIC
 
 SOURCE = "the member list"
@@ -28,6 +32,9 @@ STATUSES = {
     "deactivated": {"deleted": True},
 }
 WHAT = "this importer reads Slack's member list, a .csv file"
+# A users file's columns that Slack's member list never has (compared as the users file's
+# reader compares them): a header naming one is a users file, refused before any row.
+USERS_FILE_ONLY = frozenset(USERS_FILE_COLUMNS) - {"username", "email"}
 
 
 class SlackUsersImporter(FileImporter):
@@ -37,13 +44,19 @@ class SlackUsersImporter(FileImporter):
     name = "Slack_Users"
 
     def check_head(self, head):
-        """Refuse a zip or a binary file."""
+        """Refuse a spreadsheet, a zip, a binary file or a users file's header."""
+        kind = files.kind_of(head)
+        if kind in files.SPREADSHEETS:
+            raise ImportFileError(f"{WHAT}; {files.spreadsheet(kind)}")
         if head.startswith(ZIP_MAGIC):
             raise ImportFileError(f"{WHAT}; the file is a zip (a zip goes to the CSV importer)")
         if head.startswith(UTF16_BOMS):
             raise ImportFileError(f"{WHAT}; the file is UTF-16 text, save it as CSV UTF-8")
         if b"\x00" in head:
             raise ImportFileError(f"{WHAT}; the file is binary (it holds NUL bytes)")
+        header = _first_row(head)
+        if header is not None:
+            _refuse_a_users_file(1, header)
 
     def prepare(self, file, limits, batch_size=500):
         """Yield the events of reading the member list row by row."""
@@ -66,8 +79,36 @@ class SlackUsersImporter(FileImporter):
             raise ImportFileError(f"{SOURCE} holds no user with an e-mail address")
 
 
+def _first_row(head):
+    """Return the values of the first row of a file's head, or None if it cannot tell."""
+    first, newline, _ = head.partition(b"\n")
+    try:
+        text = first.removeprefix(UTF8_BOM).decode("utf-8")
+    except UnicodeDecodeError:
+        return None  # the preparation names the line and the byte
+    if not newline and len(head) >= HEAD_BYTES:
+        return None  # a first line longer than the head
+    return next(csv.reader([text]), None)
+
+
+def is_member_list_header(values):
+    """Tell whether a row is the header of Slack's member list."""
+    names = {value.strip().lower() for value in values}
+    return {"username", "email", "status"} <= names and bool(names & {"userid", "fullname"})
+
+
+def _refuse_a_users_file(line, header):
+    found = [v.strip() for v in header if re.sub(r"[\s_-]", "", v).casefold() in USERS_FILE_ONLY]
+    if found:
+        raise ImportFileError(
+            f"{SOURCE} line {line}: the header names {', '.join(found)}, columns of a users"
+            f" file, not of Slack's member list ({SLACK_HEADER}); {files.USERS_FILE_PATH}"
+        )
+
+
 def _columns(line, header):
     """Return where each value is, from the names of the header row (None: not there)."""
+    _refuse_a_users_file(line, header)
     names = [name.strip().lower() for name in header]
     for required in REQUIRED:
         if required not in names:

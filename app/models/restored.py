@@ -21,6 +21,14 @@ def insert(db, collection, documents):
         raise
 
 
+def others(db, collection, ids, limit):
+    """Return (how many documents of the collection have none of these _ids, the first
+    `limit` of them with their username)."""
+    query = {"_id": {"$nin": list(ids)}}
+    few = list(db[collection].find(query, {"username": 1}).sort("_id", 1).limit(limit))
+    return db[collection].count_documents(query), few
+
+
 def existing_ids(db, collection, ids):
     """Return which of these _ids the collection holds."""
     return [doc["_id"] for doc in db[collection].find({"_id": {"$in": list(ids)}}, {"_id": 1})]

@@ -96,6 +96,27 @@ def check(dump, database, user=None, only=None):
     return found
 
 
+def sample_usernames(dump, database, limit=5):
+    """Return (the first `limit` usernames of a dump's users, how many users it holds)."""
+    names, total = [], 0
+    for _, user in dump.documents(database, {"users"}):
+        total += 1
+        if len(names) < limit:
+            names.append(str(user.get("username") or user.get("_id")))
+    return names, total
+
+
+def other_users(db, dump, database, limit=3):
+    """Return (how many users db holds that are not the dump's, a few of their usernames);
+    (0, []) when db holds every user of the dump already (restored before: seeding again
+    writes no user)."""
+    ids = [user.get("_id") for _, user in dump.documents(database, {"users"})]
+    if len(restored.existing_ids(db, users.COLLECTION, ids)) == len(ids):
+        return 0, []
+    count, few = restored.others(db, users.COLLECTION, ids, limit)
+    return count, [str(user.get("username") or user["_id"]) for user in few]
+
+
 def survey(db, dump, database):
     """Read a dump's database through (every check made, nothing written); return
     (documents, documents db already holds, clashes as "collection: n (first: id)")."""

@@ -10,7 +10,7 @@ from app.config import SettingsError, load_settings
 from app.dumps.export import ExportError
 from app.extensions import logs
 from app.extensions.db import get_db_of
-from app.fixtures import DEMO_DIR
+from app.fixtures import DEMO_DIR, DEMO_WARNING
 from app.models.db_errors import DatabaseError
 from app.services import health, migrations, personal_tokens, restore
 from app.services.worker import Worker
@@ -96,7 +96,13 @@ def _check_embedded_data(settings, user):
     if settings["MONGO_URL"] or path is None:
         return None
     dump, database = restore.open_for_loading(path, settings["EXPORT_DB"])
-    return restore.check(dump, database, user, only=restore.SERVED)
+    found = restore.check(dump, database, user, only=restore.SERVED)
+    if user and found is None:
+        names, total = restore.sample_usernames(dump, database)
+        some = f"its users include {', '.join(names)}" if names else "it holds no user"
+        more = f" ({total - len(names)} more)" if total > len(names) else ""
+        _fail(f"not starting: no user with the username or _id {user!r}; {some}{more}")
+    return found
 
 
 def _show_token(user, token):
@@ -148,8 +154,12 @@ def seed(export_path, export_db):
     except ExportError as error:
         _fail(f"cannot load the export, nothing written: {error}")
     settings, db = _real_database("seed")
+    if not export_path:  # once the database answers: a wrong MONGO_URL gets its one line only
+        click.echo(DEMO_WARNING, err=True)
     with _database_of(settings, db):
         try:
+            if not export_path:
+                _refuse_demo_beside_other_users(db, dump, database)
             counts = restore.seed(db, dump, database)
         except ExportError as error:
             _fail(f"cannot load the export, nothing written: {error}")
@@ -193,6 +203,18 @@ def ready():
     if problems:
         _fail("; ".join(reasons))
     click.echo("ready")
+
+
+def _refuse_demo_beside_other_users(db, dump, database):
+    # The demo's credentials are public: never next to users someone relies on.
+    count, few = restore.other_users(db, dump, database)
+    if count:
+        _fail(
+            f"refusing to seed the demo's public credentials into {db.name}, which holds "
+            f"{count} other user{'s' if count > 1 else ''} ({', '.join(few)}"
+            f"{', …' if count > len(few) else ''}), nothing written: use `seed --export` "
+            "for a backup, and `token create` for a way in"
+        )
 
 
 @main.group()

@@ -10,9 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.console import Admin
-from tests.support.processes import serve
-from tests.support.wire import free_port
+from tests.browser.console import Admin, served_demo
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 # No sandbox (CI runs as root), no GPU, and nothing that phones home.
@@ -54,13 +52,8 @@ def browser_type_launch_args(browser_type_launch_args, chromium):
 
 @pytest.fixture(scope="session")
 def console_url(tmp_path_factory):
-    """The base URL of a real `bulk-import-server serve` on a free loopback port."""
-    port = free_port()
-    log = tmp_path_factory.mktemp("serve") / "serve.log"
-    # Many sign-ins from one address in a few minutes: a higher limit than Rocket.Chat's 10.
-    process = serve(port, log, RATE_LIMIT_CALLS=1000, LOG_LEVEL="WARNING")
-    yield f"http://127.0.0.1:{port}"
-    process.stop()
+    """The base URL of the demo the browser tests share."""
+    yield from served_demo(tmp_path_factory)
 
 
 @pytest.fixture(scope="session")

@@ -4,6 +4,8 @@ import requests
 from playwright.sync_api import expect
 
 from app.fixtures import DEMO_CREDENTIALS, DEMO_PASSWORD
+from tests.support.processes import serve
+from tests.support.wire import free_port
 
 ADMIN, ADMIN_PAT, ALICE = DEMO_CREDENTIALS
 API_IMPORTER = "Users file (CSV, JSON, JSON Lines)"
@@ -60,3 +62,13 @@ def import_selected(page, timeout=60_000):
     """Start the import of the selected users and wait for its end."""
     page.get_by_role("button", name="Import the selected users").click()
     expect(page.locator("#summary")).to_be_visible(timeout=timeout)
+
+
+def served_demo(tmp_path_factory):
+    """Yield the base URL of a real `bulk-import-server serve` on a free loopback port."""
+    port = free_port()
+    log = tmp_path_factory.mktemp("serve") / "serve.log"
+    # Many sign-ins from one address in a few minutes: a higher limit than Rocket.Chat's 10.
+    process = serve(port, log, RATE_LIMIT_CALLS=1000, LOG_LEVEL="WARNING")
+    yield f"http://127.0.0.1:{port}"
+    process.stop()

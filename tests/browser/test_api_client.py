@@ -40,7 +40,7 @@ def test_an_upload_refused_with_429_says_when_to_come_back_as_a_call_does(page):
     call, upload = page.evaluate(FAIL_BOTH_WAYS)
     assert call == {
         "status": 429,
-        "message": "Too many requests [error-too-many-requests]",
+        "message": "Too many requests",  # the code apart, in errorType
         "errorType": "error-too-many-requests",
         "retryAfter": 7,
     }

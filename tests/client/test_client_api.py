@@ -99,7 +99,7 @@ def test_a_refusal_carries_rocket_chats_words(serve):
         400,
         "invalid-params",
     )
-    assert str(error) == "import.addUsers answered 400: must be number [invalid-params]"
+    assert str(error) == "must be number (import.addUsers answered 400, invalid-params)"
 
 
 def test_login_sends_user_and_password_then_uses_the_new_token(serve):

@@ -31,7 +31,9 @@ def test_a_csv_zip_is_uploaded_streamed_prepared_and_imported(service, tmp_path)
     zipped = importfiles.users_zip(rows=5, channels=2, messages=3, direct=2)
     result = run(service, "--importer", "csv", a_file(tmp_path, "export.zip", zipped))
     assert result.exit_code == 0, result.output
-    assert "5 users read, 5 created, 0 failed" in result.stdout
+    assert (
+        "5 users read: 0 refused before the import, 5 created, 0 failed in the run" in result.stdout
+    )
     assert "Every user was created; no error report." in result.stdout
     assert (
         "export.zip: 5 users to import; 3 channels and 8 messages are not imported (users only)."
@@ -59,7 +61,9 @@ def test_a_slack_member_list_is_imported_with_its_statuses(service, tmp_path):
     members = a_file(tmp_path, "members.csv", importfiles.slack_csv(rows=6))
     result = run(service, "--importer", "slack-users", members)
     assert result.exit_code == 0, result.output
-    assert "6 users read, 6 created, 0 failed" in result.stdout
+    assert (
+        "6 users read: 0 refused before the import, 6 created, 0 failed in the run" in result.stdout
+    )
     by_status = dict(zip(importfiles.SLACK_STATUSES, range(6), strict=True))
     admin = service.db.users.find_one({"username": f"member{by_status['Admin']}"})
     bot = service.db.users.find_one({"username": f"member{by_status['Bot']}"})
@@ -73,7 +77,9 @@ def test_users_the_server_refuses_are_reported_with_their_reason(service, tmp_pa
     zipped = a_file(tmp_path, "x.zip", importfiles.users_zip(rows=3))
     result = run(service, "--importer", "csv", zipped, "--report", report)
     assert result.exit_code == 1, result.output
-    assert "3 users read, 2 created, 1 failed" in result.stdout
+    assert (
+        "3 users read: 0 refused before the import, 2 created, 1 failed in the run" in result.stdout
+    )
     (row,) = read_report(report)
     assert (row["line"], row["username"], row["importIds"]) == ("", "user1", "user1")
     assert row["reason"] == "username already in use: user1"
@@ -92,8 +98,8 @@ def test_an_unknown_importer_is_refused_by_the_server_and_changes_nothing(servic
     result = run(service, "--importer", "slack", zipped)
     assert result.exit_code == 2
     assert result.stderr.endswith(
-        "error: uploadImportFile answered 400: The importer (slack) has no import class "
-        "defined. [error-importer-not-defined]; the server's importers are: csv, slack-users\n"
+        "error: The importer (slack) has no import class defined; the server's importers are:"
+        " csv, slack-users (uploadImportFile answered 400, error-importer-not-defined)\n"
     )
     assert imports_of(service.db) == before
 
@@ -109,8 +115,8 @@ def test_a_file_over_the_servers_limit_is_refused_and_the_operation_kept(tmp_pat
         live.close()
     assert result.exit_code == 2
     assert (
-        "error: uploadImportFile answered 400: The file is larger than the limit of 1000 bytes"
-        in (result.stderr)
+        "error: The file is larger than the limit of 1000 bytes (MAX_IMPORT_FILE_BYTES)"
+        " (uploadImportFile answered 400, error-file-too-large)" in (result.stderr)
     )
     assert operations == [kept]
     assert [c["route"] for c in live.calls].count("uploadImportFile") == 1  # no base64 retry
@@ -119,7 +125,7 @@ def test_a_file_over_the_servers_limit_is_refused_and_the_operation_kept(tmp_pat
 def test_a_file_that_is_not_a_zip_is_refused_at_upload(service, tmp_path):
     result = run(service, "--importer", "csv", a_file(tmp_path, "users.csv", b"a,a@x.org,A\n"))
     assert result.exit_code == 2
-    assert "error: uploadImportFile answered 400: " in result.stderr
+    assert "(uploadImportFile answered 400, error-invalid-file)\n" in result.stderr
     assert "zip" in result.stderr.lower()
     assert "getImportFileData" not in routes(service)
 
@@ -171,5 +177,8 @@ def test_a_streamed_file_may_be_larger_than_max_body_bytes(tmp_path):
     finally:
         live.close()
     assert result.exit_code == 0, result.output
-    assert "3,000 users read, 3,000 created, 0 failed" in result.stdout
+    assert (
+        "3,000 users read: 0 refused before the import, 3,000 created, 0 failed in the run"
+        in result.stdout
+    )
     assert [c["route"] for c in live.calls].count("uploadImportFile") == 1

@@ -32,7 +32,7 @@ def test_on_a_terminal_the_bar_rewrites_one_line():
     frames = stream.getvalue().split("\r\x1b[K")[1:]
     assert len(frames) == 2
     assert frames[-1] == (
-        "importing [#########...............]  40% 800/2,000  created 750  failed 50"
+        "importing [#########...............]  40% 800/2,000  created 750  failed in the run 50"
         "  200 users/s  ETA 6.0 s\n"
     )
 

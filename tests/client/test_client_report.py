@@ -24,10 +24,10 @@ def test_csv_report_lists_failures_in_file_order(tmp_path):
     path = tmp_path / "errors.csv"
     report.write(path, failures(), "csv")
     assert path.read_text() == (
-        "line,username,emails,importIds,reason\n"
-        "3,ann,a@x.org;b@x.org,1,utcOffset: must be number\n"
-        "5,,,,3 values for 2 columns\n"
-        "9,bob,c@x.org,2,email taken\n"
+        "line,username,emails,importIds,part,reason\n"
+        "3,ann,a@x.org;b@x.org,1,refused before the import,utcOffset: must be number\n"
+        "5,,,,refused before the import,3 values for 2 columns\n"
+        "9,bob,c@x.org,2,refused before the import,email taken\n"
     )
 
 
@@ -40,6 +40,7 @@ def test_json_report_keeps_lists_as_lists(tmp_path):
         "username": "ann",
         "emails": ["a@x.org", "b@x.org"],
         "importIds": ["1"],
+        "part": "refused before the import",
         "reason": "utcOffset: must be number",
     }
     assert [row["line"] for row in rows] == [3, 5, 9]

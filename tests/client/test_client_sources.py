@@ -162,7 +162,7 @@ def test_broken_quoting_stops_reading_at_its_line(tmp_path):
 
 
 def test_text_that_is_not_utf8_stops_reading(tmp_path):
-    with pytest.raises(InputError, match="not UTF-8 text"):
+    with pytest.raises(InputError, match="line 2: byte 0xe9 at column 1 is not UTF-8"):
         read(tmp_path, "email,importId\né@x.org,1\n", encoding="latin-1")
 
 

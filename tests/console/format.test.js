@@ -6,12 +6,13 @@ import { test } from "node:test";
 import { states } from "../../app/console/static/contract.js";
 import {
   count,
-  csvCell,
   duration,
+  outcomeOf,
   plural,
   stateOf,
   step,
 } from "../../app/console/static/format.js";
+import { csvCell } from "../../app/console/static/report.js";
 
 test("every step of the contract is shown in words", () => {
   for (const status of Object.keys(states.STATE_OF_STATUS)) {
@@ -63,4 +64,22 @@ test("a CSV cell is quoted when it must be, and never starts a formula", () => {
   assert.equal(csvCell('say "hi", then go'), '"say ""hi"", then go"');
   assert.equal(csvCell("=HYPERLINK(1)"), "'=HYPERLINK(1)");
   assert.equal(csvCell(null), "");
+});
+
+test("an operation's outcome says which of failed, cleared or unknown it is", () => {
+  const failedFile = { valid: true, status: states.FAILED, errorMessage: "users.csv line 2: …" };
+  assert.equal(outcomeOf(failedFile), "Failed: the server could not read the file.");
+  assert.equal(
+    outcomeOf({ valid: true, status: states.FAILED }),
+    "Failed: the import stopped on an error.",
+  );
+  assert.equal(
+    outcomeOf({ valid: false, status: states.USER_SELECTION }),
+    "Cleared: the operation was cleared or replaced.",
+  );
+  assert.equal(outcomeOf({ valid: false, status: states.DONE }), "Done: the import is finished.");
+  assert.match(
+    outcomeOf({ valid: true, status: "importer_sorting_hats" }),
+    /importer_sorting_hats/,
+  );
 });

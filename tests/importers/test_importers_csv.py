@@ -61,7 +61,7 @@ def test_check_head_accepts_a_zip():
 def test_check_head_refuses_anything_but_a_zip(head):
     with pytest.raises(ImportFileError) as raised:
         CSV.check_head(head)
-    assert str(raised.value) == (
+    assert str(raised.value).startswith(
         "this importer reads a .zip file holding users.csv; the file is not a zip"
     )
 
@@ -69,7 +69,7 @@ def test_check_head_refuses_anything_but_a_zip(head):
 def test_prepare_refuses_a_file_that_is_not_a_zip_as_the_upload_does():
     with pytest.raises(ImportFileError) as raised:
         list(CSV.prepare(io.BytesIO(importfiles.users_csv(3)), limits()))
-    assert str(raised.value).endswith("; the file is not a zip")
+    assert "; the file is not a zip" in str(raised.value)
 
 
 # --- users.csv --------------------------------------------------------------------------

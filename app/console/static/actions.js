@@ -1,11 +1,15 @@
 // What can be done to an operation once it exists: cancel it, clear it, or start another.
 
 import { byId, show } from "./dom.js";
-import { announce, confirmed, showError } from "./page.js";
+import { announce, confirmed, focusHeading, showError } from "./page.js";
 import { api, failures, history } from "./parts.js";
 import { stopPolling } from "./polling.js";
+import * as session from "./session.js";
 import { state } from "./state.js";
-import { renderStatus, watch } from "./watch.js";
+import { watch } from "./watch.js";
+
+const CLEARED =
+  "Cleared: no import operation is current and the staging area is empty. Users already created stay; the cleared operation is listed under Recent operations.";
 
 /** Cancel the import once confirmed; it stops at its next batch (the "Cancel" button). */
 export async function cancelImport() {
@@ -40,13 +44,14 @@ export async function clearOperation() {
     await api.post("import.clear");
     stopPolling();
     failures.reset();
-    show(byId("fix"), false);
-    show(byId("select"), false);
-    const status = await api.get("import.status");
-    renderStatus(status);
-    show(byId("summary"), false);
-    announce("The operation was cleared.");
+    // No operation is current now: nothing of the one cleared stays on the page but its
+    // line in the history.
+    for (const id of ["fix", "select", "watch", "upload-progress"]) show(byId(id), false);
+    Object.assign(state, { operationId: null, expected: null, read: null, unselected: 0 });
+    session.remember("operation", null);
+    announce(CLEARED);
     await history.load();
+    focusHeading("start-title");
   } catch (error) {
     showError(error);
   }

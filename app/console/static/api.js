@@ -12,11 +12,17 @@ export class ApiError extends Error {
   }
 }
 
-/** The message of a failed answer: Rocket.Chat's `error` (or `message`), never an object. */
+// Rocket.Chat ends a Meteor error's text with its code, `reason [error-code]`: a person
+// reads the reason; the code stays apart, in ApiError.errorType.
+const CODE = / \[([A-Za-z0-9-]+)\]$/;
+const withoutCode = (text, code) =>
+  text.replace(CODE, (whole, found) => (found === code || found.startsWith("error-") ? "" : whole));
+
+/** The message of a failed answer: Rocket.Chat's `error` (or `message`) without its code. */
 export function messageOf(status, body, statusText) {
   for (const key of ["error", "message", "reason"]) {
     const value = body?.[key];
-    if (typeof value === "string" && value) return value;
+    if (typeof value === "string" && value) return withoutCode(value, body.errorType);
   }
   if (body?.error && typeof body.error === "object") {
     const inner = body.error.message || body.error.reason;

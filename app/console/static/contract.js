@@ -227,3 +227,54 @@ export const columns = frozen({
     "name"
   ]
 });
+
+// app/contract/files.py
+export const files = frozen({
+  "SAVE_AS_UTF8": "save it as UTF-8 (in Excel: Save As, 'CSV UTF-8 (Comma delimited)') and upload it again",
+  "LATIN1_GUESS": "the file looks saved as Latin-1 or Windows-1252",
+  "HEAD_BYTES": 4096,
+  "ZIP_MAGIC": "PK\u0003\u0004",
+  "XLS_MAGIC": "ÐÏ\u0011à¡±\u001aá",
+  "XLSX_MARKS": [
+    "[Content_Types].xml",
+    "xl/workbook.xml",
+    "xl/worksheets/",
+    "xl/styles.xml"
+  ],
+  "ODS_MARK": "mimetypeapplication/vnd.oasis.opendocument.spreadsheet",
+  "SPREADSHEETS": {
+    "xlsx": "an Excel workbook (.xlsx)",
+    "xls": "an Excel 97-2003 workbook (.xls)",
+    "ods": "an OpenDocument spreadsheet (.ods)"
+  },
+  "EXPORT_AS_CSV": "export it as CSV UTF-8 (in Excel: Save As, 'CSV UTF-8 (Comma delimited)')",
+  "USERS_FILE_IMPORTER": "Users file (CSV, JSON, JSON Lines)",
+  "USERS_FILE_PATH": "a CSV of users is imported as it is, without a file importer: in the console choose the importer 'Users file (CSV, JSON, JSON Lines)'; with bulk-import-users leave out --importer"
+});
+
+// app/contract/reconciliation.py
+export const reconciliation = frozen({
+  "PARTS": {
+    "refused": "refused before the import",
+    "unselected": "not selected",
+    "created": "created",
+    "updated": "updated",
+    "failed": "failed in the run",
+    "unprocessed": "not processed"
+  },
+  "ALWAYS": [
+    "refused",
+    "created",
+    "failed"
+  ],
+  "REPORT_COLUMNS": [
+    "line",
+    "username",
+    "emails",
+    "importIds",
+    "part",
+    "reason"
+  ],
+  "LIST_SEPARATOR": ";",
+  "FORMULA_STARTS": "=+-@\t\r"
+});

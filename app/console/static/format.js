@@ -1,4 +1,4 @@
-// Words and numbers for people: states, steps, counts, durations, CSV cells.
+// Words and numbers for people: states, steps, counts, durations.
 
 import { states } from "./contract.js";
 
@@ -19,7 +19,7 @@ export const STATES = {
   ready: "Ready: the users are staged and can be imported.",
   importing: "Importing the users…",
   done: "Done: the import is finished.",
-  error: "Stopped: the operation failed, was cleared, or was replaced by a newer one.",
+  error: "Stopped.", // told apart by outcomeOf
   canceled: "Cancelled: the import was stopped.",
 };
 
@@ -75,9 +75,22 @@ export function when(iso) {
   return Number.isNaN(date.getTime()) ? String(iso ?? "–") : date.toLocaleString();
 }
 
-/** One CSV cell, quoted, and defused against spreadsheet formulas. */
-export function csvCell(value) {
-  let text = value === null || value === undefined ? "" : String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+/**
+ * What became of an operation, in words true of it alone: import.status's `error` is told
+ * apart into failed (and why), cleared and an unknown step.
+ */
+export function outcomeOf(operation) {
+  const status = operation?.status;
+  if (status === states.FAILED)
+    return operation.errorMessage
+      ? "Failed: the server could not read the file."
+      : "Failed: the import stopped on an error.";
+  const state = stateOf(operation || {});
+  if (state !== "error") return STATES[state];
+  if (operation?.valid !== true) return "Cleared: the operation was cleared or replaced.";
+  return `Stopped at a step this console does not know (${String(status)}).`;
 }
+
+/** The state line of import.status's answer: its operation's outcome, or "No import operation yet." */
+export const stateLine = (status) =>
+  status.state === "none" || !status.operation ? STATES.none : outcomeOf(status.operation);

@@ -2,7 +2,8 @@
 
 import { ApiError } from "./api.js";
 import { byId, emptyRow, row, setText, show } from "./dom.js";
-import { count, stateOf, step, when } from "./format.js";
+import { count, outcomeOf, step, when } from "./format.js";
+import { runCounts } from "./reconcile.js";
 
 export class History {
   constructor(api, showError) {
@@ -38,15 +39,17 @@ export class History {
     body.replaceChildren(
       ...(list.length
         ? list.map((op) => {
-            const c = op.count || {};
+            // Users only (Rocket.Chat's counts hold channels and messages too); when it
+            // started, as a cleared operation's _updatedAt is when it was cleared.
+            const run = runCounts(op.count);
             return row([
-              when(op._updatedAt),
+              when(op.ts),
               op.type || op.importerKey || "–",
-              stateOf(op),
+              outcomeOf(op),
               step(op.status),
-              count(c.completed),
-              count(c.error),
-              count(c.total),
+              count(run.users),
+              count(run.created + run.updated),
+              count(run.failed),
             ]);
           })
         : [emptyRow(7, "No operation yet.")]),

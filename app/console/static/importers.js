@@ -2,13 +2,14 @@
 // this browser) and the server's file importers (importers.list).
 
 import { ApiError } from "./api.js";
+import { files } from "./contract.js";
 import { byId, setText } from "./dom.js";
 import { showError } from "./page.js";
 import { api } from "./parts.js";
 
 const API_IMPORTER = { key: "api", name: "API" };
 const IMPORTER_NAMES = {
-  api: "Users file (CSV, JSON, JSON Lines)",
+  api: files.USERS_FILE_IMPORTER, // the server's advice names it
   csv: "CSV zip (users.csv, channels.csv)",
   "slack-users": "Slack member list (CSV)",
 };

@@ -39,6 +39,8 @@ export async function startImport() {
   const chosen = selection.chosen();
   if (!chosen.length) return showError("Select at least one user.");
   show(byId("summary"), false);
+  // Left out of the run: a part of the reconciliation of their own.
+  state.unselected = (state.kind === "api" ? state.records.length : state.read) - chosen.length;
   try {
     if (state.kind === "api") {
       if (!(await confirmReplacing())) return;
@@ -75,6 +77,9 @@ async function stageAndRun(chosen) {
 /** Run users staged by another client (the "Import the staged users" button). */
 export async function runStaged() {
   clearError();
+  // Users staged by another client: this tab read no file of them.
+  failures.reset([], new Map(), true);
+  Object.assign(state, { read: null, unselected: 0 });
   try {
     await api.post("import.run");
     const status = await api.get("import.status");

@@ -112,13 +112,24 @@ export async function enter() {
   resume(status).catch(showError);
 }
 
-/** After sign-in or a reload (enter() has loaded the history): show the operation where it stands. */
+/**
+ * After sign-in or a reload (enter() has loaded the history): show the current operation
+ * where it stands, if it is live or this tab ran it. A finished operation of someone else
+ * (say, the demo's) is only listed under Recent operations: the page does not present it
+ * as the newcomer's own.
+ */
 async function resume(status) {
   if (status.state === "none") return;
   const kept = session.recall("operation");
-  if (kept && kept.id === status.operation?._id) {
-    state.operationId = kept.id;
-    state.expected = kept.expected;
+  const mine = kept && kept.id === status.operation?._id;
+  if (!mine && states.FINISHED_STATES.includes(status.state)) return;
+  if (mine) {
+    Object.assign(state, {
+      operationId: kept.id,
+      expected: kept.expected,
+      read: kept.read ?? null,
+      unselected: kept.unselected || 0,
+    });
     failures.reset(kept.local || []);
   }
   failures.withServer = true;

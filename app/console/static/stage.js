@@ -24,7 +24,7 @@ async function send(api, chunk, failures) {
   } catch (error) {
     if (!aboutTheUsers(error)) throw error;
     if (chunk.length === 1) {
-      failures.push({ ...chunk[0], problem: error.message.replace(/ \[invalid-params\]$/, "") });
+      failures.push({ ...chunk[0], problem: error.message }); // its code dropped (api.js)
       return 0;
     }
     const half = Math.floor(chunk.length / 2);

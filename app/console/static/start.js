@@ -3,14 +3,13 @@
 
 import { checkRecord } from "./checks.js";
 import { byId, setText, show } from "./dom.js";
-import { count, plural, STATES, step } from "./format.js";
+import { count, outcomeOf, plural, STATES, step } from "./format.js";
 import { announce, clearError, showError, uploadBar } from "./page.js";
-import { api, failures } from "./parts.js";
+import { api, failures, history } from "./parts.js";
 import { poll, stopPolling } from "./polling.js";
 import { confirmReplacing, showSelection } from "./run.js";
 import { state } from "./state.js";
 import { decode, FileError, readRecords } from "./users-file.js";
-import { renderStatus } from "./watch.js";
 
 /** Read or upload the chosen file with the chosen importer (the "Read the file" button). */
 export async function readChosenFile(event) {
@@ -26,7 +25,11 @@ export async function readChosenFile(event) {
     if (key === "api") await readUsersFile(file);
     else await uploadToImporter(file, key);
   } catch (error) {
+    // Nothing was read or uploaded: no bar, no word of progress next to the reason.
+    show(byId("upload-progress"), false);
+    announce("");
     showError(error);
+    if (key !== "api") await history.load();
   }
 }
 
@@ -46,12 +49,13 @@ async function readUsersFile(file) {
   const records = readRecords(file.name, decode(new Uint8Array(buffer))).map(checkRecord);
   const valid = records.filter((r) => !r.problem);
   const refused = records.filter((r) => r.problem);
-  const whereOf = new Map();
+  const placeOf = new Map();
   for (const r of records)
-    for (const id of r.user?.importIds || []) if (typeof id === "string") whereOf.set(id, r.where);
-  failures.reset(refused, whereOf);
+    for (const id of r.user?.importIds || []) if (typeof id === "string") placeOf.set(id, r);
+  failures.reset(refused, placeOf);
   await failures.refresh();
   state.kind = "api";
+  state.read = records.length;
   state.records = valid;
   const users = valid.map((r, index) => ({
     id: index,
@@ -99,15 +103,14 @@ export function waitForSelection() {
       return true;
     }
     if (status.state === "error" || status.state === "canceled" || status.state === "none") {
-      const reason = status.state === "error" && status.operation?.errorMessage;
-      showError(`The file could not be read: ${reason || STATES[status.state]}`);
-      renderStatus(status);
+      await unreadable(status);
       return false;
     }
     // Read (or further on): getImportFileData gives the selection, or says why it cannot.
     const data = await api.get("getImportFileData");
     if (data.waiting) return true;
     state.kind = "file";
+    state.read = (data.users || []).length;
     const users = (data.users || []).map((u) => ({
       id: u.user_id,
       username: u.username,
@@ -121,4 +124,16 @@ export function waitForSelection() {
     await showSelection(users, data.channels || []);
     return false;
   });
+}
+
+// The server could not read the file: say why, and nothing else (no summary of an earlier
+// operation, no counters of a run that never was).
+async function unreadable(status) {
+  const operation = status.operation;
+  const why = operation?.errorMessage || (operation ? outcomeOf(operation) : STATES.none);
+  showError(`The file could not be read: ${why}`);
+  setText(byId("upload-label"), "Uploaded; the server could not read it");
+  announce("");
+  for (const id of ["select", "watch", "fix"]) show(byId(id), false);
+  await history.load();
 }

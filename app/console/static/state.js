@@ -6,7 +6,9 @@ export const state = {
   kind: null, // "api" or "file": where the selection came from
   records: [], // API importer: the valid records of the file, in the selection's order
   operationId: null, // the operation this tab started or resumed
-  expected: null, // users this console asked to import
+  expected: null, // users this console gave the run (sent)
+  read: null, // records (or users) the file held, for the reconciliation
+  unselected: 0, // users of the file left out of the selection
   samples: [], // [time, processed] of the last seconds, for the rate
   poller: null, // the Poller of import.status, while one runs
   lastState: null, // the state last shown, so that a change is announced once

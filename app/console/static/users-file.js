@@ -5,21 +5,28 @@
 // then checks them.
 
 import { columns, rules } from "./contract.js";
+import { kindOf, notUtf8, spreadsheet } from "./encoding.js";
 
 /** A file that cannot be read to its end; nothing of it is sent. */
 export class FileError extends Error {}
+
+// Where a zip of CSV files goes (the name importers.js gives the csv importer).
+const ZIP_TO_IMPORTER =
+  "the file is a zip: a zip holding users.csv goes to the importer 'CSV zip (users.csv, channels.csv)'";
 
 const canonical = (cell) => cell.replace(/[\s_-]/g, "").toLowerCase();
 // The user field a header cell names, or undefined (own keys only: "constructor" is no field).
 const fieldOf = (cell) =>
   Object.hasOwn(columns.COLUMNS, canonical(cell)) ? columns.COLUMNS[canonical(cell)] : undefined;
 
-/** Decode a file's bytes as UTF-8 (with or without a BOM), or throw a FileError. */
+/** Decode a file's bytes as UTF-8 (with or without a BOM), or throw a FileError saying why not. */
 export function decode(bytes) {
+  const kind = kindOf(bytes);
+  if (kind) throw new FileError(kind === "zip" ? ZIP_TO_IMPORTER : spreadsheet(kind));
   try {
     return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch {
-    throw new FileError("The file is not UTF-8 text.");
+    throw new FileError(notUtf8(bytes));
   }
 }
 

@@ -1,33 +1,36 @@
-// Watching an import: import.status polled, its counts, rate and time left, and the summary
-// once it is finished.
+// Watching an import: import.status polled, its counts (users only), rate and time left,
+// and once it is finished the reconciliation of the users read, in the command line's words.
 
 import { states } from "./contract.js";
 import { byId, setText, show } from "./dom.js";
-import { count, duration, plural, STATES, step } from "./format.js";
+import { count, duration, stateLine, step } from "./format.js";
 import { announce, focusHeading, importBar } from "./page.js";
 import { api, failures, history } from "./parts.js";
 import { poll } from "./polling.js";
+import { reconcile, runCounts, sentence } from "./reconcile.js";
 import * as session from "./session.js";
 import { state } from "./state.js";
 
+const COUNTERS = ["count-created", "count-updated", "count-failed", "count-total"];
+
 /** Empty the counters before a new import is staged. */
 export function resetCounters() {
-  for (const id of ["count-created", "count-failed", "count-total"]) setText(byId(id), "0");
+  for (const id of COUNTERS) setText(byId(id), "0");
   for (const id of ["count-rate", "count-eta", "count-step"]) setText(byId(id), "–");
-  for (const id of ["summary", "cancel", "clear", "run-staged"]) show(byId(id), false);
+  for (const id of ["summary", "cancel", "clear", "run-staged", "updated-tile"])
+    show(byId(id), false);
   state.lastState = null;
 }
 
-/** Watch an operation until it is finished; `expected`: the users this tab asked for. */
+/** Watch an operation until it is finished; `expected`: the users this tab gave the run. */
 export function watch(operationId, expected) {
-  state.operationId = operationId;
-  state.expected = expected;
-  state.samples = [];
-  state.lastState = null;
+  Object.assign(state, { operationId, expected, samples: [], lastState: null });
   failures.withServer = true;
   session.remember("operation", {
     id: operationId,
     expected,
+    read: state.read,
+    unselected: state.unselected,
     local: failures.local.slice(0, 2000),
   });
   show(byId("select"), false);
@@ -36,14 +39,26 @@ export function watch(operationId, expected) {
   focusHeading("watch-title");
   poll(async () => {
     const status = await api.get("import.status");
+    if (status.operation?._id !== operationId) return replaced(status);
     renderStatus(status);
-    if (states.FINISHED_STATES.includes(status.state)) {
-      await finished(status);
-      await history.load(); // the operation's last line
-      return false;
-    }
-    return status.state !== "none";
+    if (!states.FINISHED_STATES.includes(status.state)) return true;
+    await finished(status);
+    await history.load(); // the operation's last line
+    return false;
   });
+}
+
+// Another operation took this one's place (a Clear, or an import started elsewhere).
+async function replaced(status) {
+  for (const id of ["cancel", "clear", "run-staged"]) show(byId(id), false);
+  const why =
+    status.state === "none"
+      ? "The operation was cleared."
+      : "Another import operation replaced this one on the server.";
+  setText(byId("state"), why);
+  announce(why);
+  await history.load();
+  return false;
 }
 
 function rateOf(processed) {
@@ -54,24 +69,25 @@ function rateOf(processed) {
   return now - t0 >= 0.5 ? (processed - p0) / (now - t0) : null;
 }
 
-/** Show an answer of import.status: state, counts, rate, time left and what can be done. */
+const isMine = (operation) => Boolean(state.operationId) && operation._id === state.operationId;
+
+/** Show an answer of import.status: its state, users counts, rate, and what can be done. */
 export function renderStatus(status) {
   show(byId("watch"));
   const operation = status.operation || {};
-  const c = operation.count || {};
-  const created = c.completed || 0;
-  const failed = c.error || 0;
-  const mine = state.operationId && operation._id === state.operationId;
-  const total = (mine && state.expected) || c.users || c.total || 0;
-  const processed = created + failed;
+  const run = runCounts(operation.count);
+  const total = (isMine(operation) && state.expected) || run.users;
+  const processed = run.created + run.updated + run.failed;
   if (status.state !== state.lastState) {
     state.lastState = status.state;
-    setText(byId("state"), STATES[status.state] || status.state);
+    setText(byId("state"), stateLine(status));
   }
   const done = status.state === "done" ? Math.max(processed, total) : processed;
   importBar("Users processed", done, Math.max(total, done));
-  setText(byId("count-created"), count(created));
-  setText(byId("count-failed"), count(failed));
+  setText(byId("count-created"), count(run.created));
+  setText(byId("count-updated"), count(run.updated));
+  show(byId("updated-tile"), Object.hasOwn(operation.count || {}, "updated"));
+  setText(byId("count-failed"), count(run.failed));
   setText(byId("count-total"), count(total));
   setText(byId("count-step"), step(operation.status));
   const rate = status.state === "importing" ? rateOf(processed) : null;
@@ -81,33 +97,26 @@ export function renderStatus(status) {
   show(byId("clear"), status.state !== "none");
   show(
     byId("run-staged"),
-    status.state === "ready" && operation.importerKey === "api" && !mine && state.kind !== "api",
+    status.state === "ready" &&
+      operation.importerKey === "api" &&
+      !isMine(operation) &&
+      state.kind !== "api",
   );
 }
 
-/** Sum up a finished operation: users created, not imported, and left staged. */
+/** Sum up a finished operation: how long, and the reconciliation of the users read. */
 export async function finished(status) {
   const operation = status.operation || {};
-  const c = operation.count || {};
+  const mine = isMine(operation);
   const ts = Date.parse(operation.ts);
   // Only for a run this tab started: a cleared operation's _updatedAt is when it was cleared.
-  const mine = state.operationId && operation._id === state.operationId;
   const took = !mine || Number.isNaN(ts) ? null : (Date.parse(operation._updatedAt) - ts) / 1000;
-  const refusedBefore = failures.local.length;
-  const parts = [
-    `${plural(c.completed, "user")} created`,
-    `${count((c.error || 0) + refusedBefore)} not imported`,
-  ];
-  if (refusedBefore) parts.push(`of which ${count(refusedBefore)} were refused before the import`);
-  const left =
-    (mine && state.expected ? state.expected : c.total || 0) - (c.completed || 0) - (c.error || 0);
-  if (status.state !== "done" && left > 0)
-    parts.push(`${plural(left, "user")} not processed (still staged)`);
-  const verb = { done: "Finished", canceled: "Cancelled", error: "Stopped" }[status.state];
-  setText(
-    byId("summary"),
-    `${verb}${took !== null && took >= 0 ? ` after ${duration(took)}` : ""}: ${parts.join(", ")}.`,
-  );
+  const known = mine
+    ? { refused: failures.local.length, unselected: state.unselected, sent: state.expected }
+    : {};
+  const verb = { done: "Finished", canceled: "Cancelled" }[status.state] || "Stopped";
+  const after = took !== null && took >= 0 ? ` after ${duration(took)}` : "";
+  setText(byId("summary"), `${verb}${after}. ${sentence(reconcile(operation.count, known))}.`);
   show(byId("summary"));
   announce(byId("summary").textContent);
   await failures.refresh();

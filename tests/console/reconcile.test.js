@@ -1,0 +1,47 @@
+// The console reconciles a file's users and writes its error report as the command line
+// does: the parts, their words and numbers, and the report's text, byte for byte.
+
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { describe, test } from "node:test";
+import { reconcile, runCounts, sentence } from "../../app/console/static/reconcile.js";
+import { inFileOrder, reportCsv, reportJson, reportRow } from "../../app/console/static/report.js";
+
+const GOLDEN = JSON.parse(
+  readFileSync(new URL("../golden/reconciliation.json", import.meta.url), "utf8"),
+);
+
+describe("the reconciliation of the command line (app/contract/reconciliation.py)", () => {
+  for (const c of GOLDEN.cases) {
+    test(c.sentence, () => {
+      const reconciled = reconcile(c.count, c.known);
+      assert.deepEqual(reconciled, { read: c.read, parts: c.parts, shown: c.shown });
+      assert.equal(sentence(reconciled), c.sentence);
+    });
+  }
+});
+
+test("channels and messages never count as users", () => {
+  const slack = { total: 49, users: 10, channels: 4, messages: 35, completed: 39, error: 0 };
+  assert.deepEqual(runCounts(slack), { users: 10, created: 10, updated: 0, failed: 0 });
+});
+
+describe("the error report of the command line (app/client/report.py)", () => {
+  const { rows, csv, json } = GOLDEN.report;
+  test("CSV, byte for byte", () => assert.equal(reportCsv(rows), csv));
+  test("JSON, byte for byte", () => assert.equal(reportJson(rows), json));
+  test("rows made in the browser are the command line's, in file order", () => {
+    const made = [
+      reportRow(9, { username: "bob", emails: ["c@x.org"], importIds: ["2"] }, "refused", "taken"),
+      reportRow(
+        3,
+        { username: "=ann", emails: ["a@x.org", "b@x.org"], importIds: ["1"], password: "pw" },
+        "refused",
+        'utcOffset: must be "number", here',
+      ),
+      reportRow(null, { username: "zoë", emails: ["z@x.org"] }, "failed", "failed\nat once"),
+      reportRow(5, null, "refused", "3 values for 2 columns"),
+    ];
+    assert.deepEqual(inFileOrder(made), rows);
+  });
+});
