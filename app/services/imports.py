@@ -19,8 +19,7 @@ from app.contract.states import state_of
 from app.errors import ActionRefused, InvalidParams
 from app.models import import_files, import_operations, roles, settings, staging
 from app.services import clock, passwords
-
-DEFAULT_ROLES_SETTING = "Accounts_Registration_Users_Default_Roles"
+from app.services.accounts import DEFAULT_ROLES, merge_roles, parse_roles
 
 
 def new_operation(db, user_id):
@@ -93,14 +92,7 @@ def _receiving_operation(db):
 
 def default_roles(db):
     """Return the roles every new user gets (`Accounts_Registration_Users_Default_Roles`)."""
-    value = settings.value_of(db, DEFAULT_ROLES_SETTING, "user")
-    return [role.strip() for role in str(value or "").split(",") if role.strip()]
-
-
-def merge_roles(own, defaults):
-    """Return a user's roles followed by the default roles, each once."""
-    # The user's roles first, then the defaults, each once: whole role names, never letters.
-    return list(dict.fromkeys([*(own or []), *defaults]))
+    return parse_roles(settings.value_of(db, DEFAULT_ROLES, "user"))
 
 
 def _staged(user, user_roles):

@@ -18,7 +18,6 @@ from app.importers.names import stored_file_name
 from app.models import import_files, import_operations, staging
 from app.models.db_errors import is_unavailable
 from app.services import clock
-from app.services.imports import default_roles, merge_roles
 from app.services.lease import INVALIDATED, Lease, Stopped
 
 log = logging.getLogger(__name__)
@@ -79,7 +78,6 @@ class Preparation:
             raise ImportFileError("the import file is no longer stored: upload it again")
         # Whatever an earlier attempt staged goes: this one reads the file from its start.
         self._clear_staged()
-        self.default_roles = default_roles(self.db)
         with file:
             for event in importer.prepare(file, self.settings.limits, BATCH_SIZE):
                 self._handle(event)
@@ -93,9 +91,8 @@ class Preparation:
             self.status = event.status
             self._report(force=True)
         elif isinstance(event, Users):
-            # Every user gets the default roles too, as import.addUsers stages them.
-            for data in event.records:
-                data["roles"] = merge_roles(data.get("roles"), self.default_roles)
+            # Staged as Rocket.Chat's file importers stage them: the file's roles only; a
+            # new user gets the default roles when created, an existing one keeps its own.
             self._stage(event.records, staging.USER, self.counts["users"])
             self.counts["users"] += len(event.records)
         elif isinstance(event, Channels):

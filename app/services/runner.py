@@ -61,6 +61,8 @@ class ImportRun:
         self.lease = Lease(worker, self.id)
         self.total = self.completed = self.failed = 0  # counts of users, as reported
         self._unknown_password = None
+        file_importer = (operation.get("importerKey") or "api") != "api"
+        self.rules = accounts.AccountRules.read(self.db, file_importer)
 
     def execute(self):
         """Run to the end; an unexpected error fails the operation, a stop leaves it as is."""
@@ -140,7 +142,7 @@ class ImportRun:
         now = clock.now()
         hashes = self._hashes([record["data"].get("password") for record, _ in planned])
         documents = [
-            accounts.new_user(user_id, record["data"], bcrypt_hash, now)
+            accounts.new_user(user_id, record["data"], bcrypt_hash, now, self.rules)
             for (record, user_id), bcrypt_hash in zip(planned, hashes, strict=True)
         ]
         refused = users.insert_new(self.db, documents)
