@@ -5,6 +5,8 @@ import pytest
 
 from tests import factories
 
+NAMES = "customFields property names must not be empty, hold '.' or start with '$':"
+
 
 def setting(db, name, value):
     """Write a Rocket.Chat setting as Rocket.Chat keeps it."""
@@ -54,3 +56,61 @@ def test_email_2fa_is_written_only_when_rocket_chat_would(db, admin, worker, val
     assert ("email2fa" in services) is written
     if written:
         assert services["email2fa"]["enabled"] is True
+
+
+def test_custom_fields_and_the_voip_extension_are_kept_as_rocket_chat_keeps_them(db, admin, worker):
+    custom = {"department": "R&D", "employeeId": "4711"}
+    run(admin, worker, [ada(customFields=custom, voipExtension="2001")])
+    user = imported(db, "ada")
+    assert user["customFields"] == custom
+    assert user["freeSwitchExtension"] == "2001"
+    assert "voipExtension" not in user
+
+
+def test_a_voip_extension_already_held_fails_the_user_and_says_why(db, admin, worker):
+    factories.insert_user(db, username="phone", freeSwitchExtension="2001")
+    bob = {"username": "bob", "emails": ["bob@example.com"], "importIds": ["bob"]}
+    run(admin, worker, [ada(voipExtension="2001"), {**bob, "voipExtension": "2002"}])
+    assert imported(db, "ada") is None and imported(db, "bob")["freeSwitchExtension"] == "2002"
+    (failed,) = admin.get("import.errors").json["users"]
+    assert failed["errors"] == [{"message": "voipExtension already in use: 2001"}]
+
+
+@pytest.mark.parametrize(
+    ("custom", "message"),
+    [
+        ("R&D", "customFields must be object"),
+        ({"team": {"a": "b"}}, "customFields/team must be string"),
+        ({"$where": "1"}, f"{NAMES} '$where'"),
+        ({"a.b": "1"}, f"{NAMES} 'a.b'"),
+        ({f"k{n}": "v" for n in range(101)}, "customFields must NOT have more than 100 properties"),
+        ({"bio": "x" * 2049}, "customFields/bio must NOT have more than 2048 characters"),
+    ],
+    ids=["not-an-object", "nested", "dollar", "dot", "too-many", "too-long"],
+)
+def test_custom_fields_that_mongodb_or_a_chat_account_cannot_hold_are_refused(
+    db, admin, custom, message
+):
+    assert admin.post("import.new").status_code == 200
+    before = factories.snapshot(db)
+    answer = admin.post("import.addUsers", json={"users": [ada(customFields=custom)]})
+    assert answer.status_code == 400
+    assert answer.json["error"] == f"{message} [invalid-params]"
+    assert factories.snapshot(db) == before
+
+
+def test_services_from_a_body_are_never_stored_and_the_answer_says_so(db, admin, caplog):
+    assert admin.post("import.new").status_code == 200
+    planted = {"resume": {"loginTokens": [{"hashedToken": "planted-token-hash"}]}}
+    users = [ada(), {**ada(), "username": "eve", "services": planted, "x": 1}]
+    answer = admin.post("import.addUsers", json={"users": users})
+    assert answer.status_code == 200
+    assert answer.json == {"notKept": {"services": [1], "x": [1]}, "success": True}
+    staged = [record["data"] for record in db.rocketchat_import_data.find()]
+    assert all("services" not in data and "x" not in data for data in staged)
+    assert "planted-token-hash" not in caplog.text
+
+
+def test_an_answer_with_every_field_kept_is_rocket_chats(admin):
+    assert admin.post("import.new").status_code == 200
+    assert admin.post("import.addUsers", json={"users": [ada()]}).json == {"success": True}

@@ -1,14 +1,17 @@
 """The import lifecycle: import.new, import.addUsers, import.run, import.clear."""
 
-from flask import current_app, g
+import logging
+
+from flask import current_app, g, request
 
 from app.api.bulk_import import blp
 from app.extensions.db import get_db
 from app.extensions.worker_binding import get_worker
 from app.schemas.envelope import FailureOut
-from app.schemas.imports import AddUsersBody, NewOperationOut, SuccessOut
+from app.schemas.imports import AddUsersBody, AddUsersOut, NewOperationOut, SuccessOut, not_kept
 from app.services import imports
 
+log = logging.getLogger(__name__)
 _REFUSED = {"schema": FailureOut, "description": "Refused in the operation's current state"}
 
 
@@ -22,13 +25,18 @@ def import_new():
 
 @blp.post("/import.addUsers")
 @blp.arguments(AddUsersBody)
-@blp.response(200, SuccessOut)
+@blp.response(200, AddUsersOut)
 @blp.alt_response(400, **_REFUSED)
 @blp.requires("run-import")
 def import_add_users(body):
-    """Stage users in the current operation; calls add up."""
+    """Stage users in the current operation; calls add up. Fields not stored are named."""
     imports.add_users(get_db(), body["users"], current_app.config["MAX_USERS_PER_REQUEST"])
-    return {}
+    dropped = not_kept(request.get_json()["users"])
+    if not dropped:
+        return {}
+    # Names and counts only: a value (a token in `services`) never reaches the log.
+    log.warning("import.addUsers: not kept: %s", {k: len(v) for k, v in dropped.items()})
+    return {"notKept": dropped}
 
 
 @blp.post("/import.run")

@@ -70,6 +70,17 @@ def _any_of_ignoring_case(values):
     return re.compile(f"^(?:{alternatives})$", re.IGNORECASE)
 
 
+def extensions_held(db, extensions):
+    """Return which of these VoIP extensions (`freeSwitchExtension`) users already hold."""
+    if not extensions:
+        return set()
+    query = {"freeSwitchExtension": {"$in": list(extensions)}}
+    return {user["freeSwitchExtension"] for user in db[COLLECTION].find(query, _EXTENSION)}
+
+
+_EXTENSION = {"_id": 0, "freeSwitchExtension": 1}
+
+
 def insert_new(db, documents):
     """Insert users, unordered; return {index: refusal} for the documents refused, where a
     refusal is `{"key": field}` for a duplicate and `{"message": text}` otherwise."""

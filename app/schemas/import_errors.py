@@ -31,6 +31,8 @@ class StagedUserOut(Schema):
     roles = fields.List(fields.String())
     type = fields.String(allow_none=True)
     bio = fields.String(allow_none=True)
+    customFields = fields.Dict(keys=fields.String(), values=fields.String())
+    voipExtension = fields.String(allow_none=True)
 
 
 class RecordErrorOut(Schema):

@@ -61,6 +61,7 @@ class ImportRun:
         self.lease = Lease(worker, self.id)
         self.total = self.completed = self.failed = 0  # counts of users, as reported
         self._unknown_password = None
+        self._extensions = set()  # voipExtensions held, or taken by this run
         file_importer = (operation.get("importerKey") or "api") != "api"
         self.rules = accounts.AccountRules.read(self.db, file_importer)
 
@@ -110,6 +111,7 @@ class ImportRun:
             # One lookup serves the ten batches of a chunk; Holders then follows what
             # they create, and the unique indexes catch what a concurrent writer adds.
             holders = Holders(users.find_holders(self.db, **lookup_of(i for _, i in staged)))
+            self._extensions = users.extensions_held(self.db, _extensions(chunk))
             for start in range(0, len(staged), size):
                 self._run_batch(staged[start : start + size], holders)
 
@@ -128,7 +130,7 @@ class ImportRun:
             user_id = accounts.user_id_for(self.id, record["_id"])
             if user_id in holders.user_ids:  # created by this run before it was interrupted
                 outcome.created.append(record["_id"])
-            elif reason := holders.conflict(who):
+            elif reason := holders.conflict(who) or self._extension_taken(record["data"]):
                 outcome.reasons[record["_id"]] = reason
             else:
                 holders.take(user_id, who)
@@ -137,6 +139,17 @@ class ImportRun:
         staging.delete_ids(self.db, outcome.created)
         staging.mark_failed(self.db, outcome.reasons)
         return outcome
+
+    def _extension_taken(self, data):
+        # Rocket.Chat's freeSwitchExtension index is unique; the embedded database has no
+        # unique index, so the run keeps the extensions unique itself.
+        extension = data.get("voipExtension")
+        if not extension:
+            return None
+        if extension in self._extensions:
+            return f"voipExtension already in use: {extension}"
+        self._extensions.add(extension)
+        return None
 
     def _create(self, planned, outcome):
         now = clock.now()
@@ -168,6 +181,9 @@ class ImportRun:
                 reasons[index] = None
             elif key == "username":
                 reasons[index] = f"username already in use: {document.get('username')}"
+            elif key == "freeSwitchExtension":
+                extension = document.get("freeSwitchExtension")
+                reasons[index] = f"voipExtension already in use: {extension}"
             else:
                 addresses = ", ".join(e["address"] for e in document["emails"])
                 reasons[index] = f"email already in use: {addresses}"
@@ -199,3 +215,7 @@ class ImportRun:
         if state.get(states.CANCEL):
             cancelled = {"status": states.CANCELLED, **self._counts()}
             self.lease.stop("the operation was cancelled (import.cancel)", cancelled)
+
+
+def _extensions(records):
+    return [r["data"]["voipExtension"] for r in records if r["data"].get("voipExtension")]
