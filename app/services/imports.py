@@ -98,9 +98,13 @@ def default_roles(db):
 def _staged(user, user_roles):
     data = {key: value for key, value in user.items() if key != "password"}
     data["roles"] = user_roles
+    record = {"_id": str(ObjectId()), "dataType": staging.USER, "data": data}
     if user.get("password"):
-        data["password"] = passwords.staged_form(user["password"])
-    return {"_id": str(ObjectId()), "dataType": staging.USER, "data": data}
+        # Beside `data`, never in it: Rocket.Chat's own run reads `data.password` as a
+        # string, and would hash anything else as the empty password. Without it, it gives
+        # the user a temporary password nobody knows.
+        record[staging.PASSWORD_DIGEST] = passwords.digest(user["password"])
+    return record
 
 
 def start_import(db):

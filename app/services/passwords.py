@@ -36,9 +36,18 @@ def _surrogate_pair(match):
     return chr(0xD800 + (offset >> 10)) + chr(0xDC00 + (offset & 0x3FF))
 
 
-def staged_form(password):
-    """Return what the staging area stores for a password (Meteor's client-side shape)."""
-    return {"digest": digest(password), "algorithm": DIGEST_ALGORITHM}
+def staged_digest(staged_digest_field, data_password):
+    """Return the hex digest a staged user's password becomes, or None for no password.
+
+    The service stages the digest beside the record's `data`; older versions staged
+    Meteor's `{digest, algorithm}` in `data.password`; Rocket.Chat's own import.addUsers
+    stages the password itself there.
+    """
+    if isinstance(staged_digest_field, str) and staged_digest_field:
+        return staged_digest_field
+    if isinstance(data_password, str) and data_password:
+        return digest(data_password)
+    return _digest_of(data_password)
 
 
 def check(password, bcrypt_hash):

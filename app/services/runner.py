@@ -9,7 +9,7 @@ from app.contract import states
 from app.contract.identities import Holders, identity, lookup_of
 from app.models import staging, users
 from app.models.db_errors import is_unavailable
-from app.services import accounts, clock
+from app.services import accounts, clock, passwords
 from app.services.lease import INVALIDATED, Lease, Stopped
 
 log = logging.getLogger(__name__)
@@ -153,7 +153,7 @@ class ImportRun:
 
     def _create(self, planned, outcome):
         now = clock.now()
-        hashes = self._hashes([record["data"].get("password") for record, _ in planned])
+        hashes = self._hashes([_staged_digest(record) for record, _ in planned])
         documents = [
             accounts.new_user(user_id, record["data"], bcrypt_hash, now, self.rules)
             for (record, user_id), bcrypt_hash in zip(planned, hashes, strict=True)
@@ -189,13 +189,9 @@ class ImportRun:
                 reasons[index] = f"email already in use: {addresses}"
         return reasons
 
-    def _hashes(self, staged_passwords):
-        digests = [p["digest"] for p in staged_passwords if isinstance(p, dict)]
-        computed = iter(self.worker.hasher.hash_digests(digests))
-        return [
-            next(computed) if isinstance(p, dict) else self._password_nobody_knows()
-            for p in staged_passwords
-        ]
+    def _hashes(self, digests):
+        computed = iter(self.worker.hasher.hash_digests([d for d in digests if d]))
+        return [next(computed) if d else self._password_nobody_knows() for d in digests]
 
     def _password_nobody_knows(self):
         if self._unknown_password is None:
@@ -219,3 +215,9 @@ class ImportRun:
 
 def _extensions(records):
     return [r["data"]["voipExtension"] for r in records if r["data"].get("voipExtension")]
+
+
+def _staged_digest(record):
+    return passwords.staged_digest(
+        record.get(staging.PASSWORD_DIGEST), record["data"].get("password")
+    )
