@@ -9,21 +9,42 @@ from app.models.db_errors import DUPLICATE_KEY, TRANSIENT_CODES
 
 COLLECTION = "users"
 
-# Rocket.Chat's own case-insensitive lookups use this collation, and it declares
-# case-insensitive indexes on username and emails.address with it.
-CASE_INSENSITIVE = {"locale": "en", "strength": 2}
+# Rocket.Chat's own case-insensitive lookups use this collation, and its case-insensitive
+# indexes on username and emails.address are declared with it.
+CASE_INSENSITIVE = {"locale": "en", "strength": 2, "caseLevel": False}
 
-# Rocket.Chat declares the unique, sparse and case-insensitive indexes; the
+# Exactly as Rocket.Chat 7.x (and Meteor's accounts) create them, names and options (in
+# their order: SecantusDB compares them as written) included: MongoDB refuses an equivalent index under another name or with other options,
+# so an index of ours that differs would make Rocket.Chat's own start fail. The
 # case-insensitive importIds index is ours, so that every collated lookup has an index.
 INDEXES = [
     ([("username", 1)], {"unique": True, "sparse": True}),
     ([("emails.address", 1)], {"unique": True, "sparse": True}),
     ([("importIds", 1)], {"sparse": True}),
     ([("services.resume.loginTokens.hashedToken", 1)], {"unique": True, "sparse": True}),
-    ([("username", 1)], {"collation": CASE_INSENSITIVE, "name": "bulkimport_username_ci"}),
-    ([("emails.address", 1)], {"collation": CASE_INSENSITIVE, "name": "bulkimport_emails_ci"}),
+    ([("freeSwitchExtension", 1)], {"sparse": True, "unique": True}),
+    (
+        [("username", 1)],
+        {
+            "unique": False,
+            "sparse": True,
+            "name": "username_insensitive",
+            "collation": CASE_INSENSITIVE,
+        },
+    ),
+    (
+        [("emails.address", 1)],
+        {
+            "unique": False,
+            "sparse": True,
+            "name": "emails.address_insensitive",
+            "collation": CASE_INSENSITIVE,
+        },
+    ),
     ([("importIds", 1)], {"collation": CASE_INSENSITIVE, "name": "bulkimport_importIds_ci"}),
 ]
+# The names older versions gave Rocket.Chat's two case-insensitive indexes (m0016 drops them).
+LEGACY_INDEX_NAMES = ("bulkimport_username_ci", "bulkimport_emails_ci")
 
 # What the auth hook needs of the caller; never the services (passwords, tokens).
 _AUTH_PROJECTION = {"_id": 1, "username": 1, "roles": 1, "active": 1}
