@@ -68,7 +68,7 @@ def test_a_slack_member_list_is_imported_with_its_statuses(service, tmp_path):
 
 
 def test_users_the_server_refuses_are_reported_with_their_reason(service, tmp_path):
-    factories.insert_user(service.db, username="user1")
+    holder, _ = factories.insert_user(service.db, username="other", importIds=["user1"])
     report = tmp_path / "errors.csv"
     zipped = a_file(tmp_path, "x.zip", importfiles.users_zip(rows=3))
     result = run(service, "--importer", "csv", zipped, "--report", report)
@@ -76,7 +76,7 @@ def test_users_the_server_refuses_are_reported_with_their_reason(service, tmp_pa
     assert "3 users read, 2 created, 1 failed" in result.stdout
     (row,) = read_report(report)
     assert (row["line"], row["username"], row["importIds"]) == ("", "user1", "user1")
-    assert row["reason"] == "username already in use: user1"
+    assert row["reason"] == f"already imported: importId user1 belongs to user {holder['_id']}"
 
 
 def imports_of(db):

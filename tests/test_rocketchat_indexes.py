@@ -228,7 +228,7 @@ def test_a_legacy_database_on_mongomock_gets_rocket_chats_indexes(recorded):
     db = connection.embedded()
     legacy_database(db)
     recorded.clear()
-    assert migrations.migrate(db) == [16]
+    assert 16 in migrations.migrate(db)
     names = {index["name"] for index in listing(db)}
     assert not {"bulkimport_username_ci", "bulkimport_emails_ci"} & names
     assert {
@@ -246,7 +246,7 @@ def test_a_legacy_database_lets_rocket_chat_create_its_indexes_after_the_migrati
     legacy_database(wire_db)
     before = Catalog(listing(wire_db))
     assert replayed(before, ROCKETCHAT_USERS[-3:-1])  # what made Rocket.Chat's start fail
-    assert migrations.migrate(wire_db) == [16]
+    assert 16 in migrations.migrate(wire_db)
     assert replayed(Catalog(listing(wire_db)), ROCKETCHAT_USERS) == {}
     create_all(wire_db, ROCKETCHAT_USERS)  # and the wire server agrees
 

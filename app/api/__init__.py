@@ -11,6 +11,7 @@ from app.api import (
     health,
     import_error_routes,
     import_routes,
+    import_update_routes,
     info,
     operation_routes,
     session_routes,
@@ -31,7 +32,13 @@ OPENAPI_SETTINGS = {
 }
 
 # The route modules add their routes to these blueprints when imported.
-_ROUTES = (import_routes, operation_routes, import_error_routes, file_import_routes)
+_ROUTES = (
+    import_routes,
+    operation_routes,
+    import_error_routes,
+    import_update_routes,
+    file_import_routes,
+)
 BLUEPRINTS = (info.blp, bulk_import.blp, session_routes.blp, health.blp)
 
 

@@ -31,7 +31,8 @@ def import_new():
 def import_add_users(body):
     """Stage users in the current operation; calls add up. Fields not stored are named."""
     imports.add_users(get_db(), body["users"], current_app.config["MAX_USERS_PER_REQUEST"])
-    dropped = not_kept(request.get_json()["users"])
+    # The body parsed already, whatever its Content-Type (as Rocket.Chat reads it).
+    dropped = not_kept((request.get_json(force=True, silent=True) or {}).get("users"))
     if not dropped:
         return {}
     # Names and counts only: a value (a token in `services`) never reaches the log.

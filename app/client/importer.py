@@ -9,7 +9,7 @@ from app.client.checks import check, identity_of
 from app.client.progress import duration
 from app.client.report import Failure, place
 from app.contract.rules import INVALID_ROLES, MISSING_DATA
-from app.contract.states import FINISHED_STATES
+from app.contract.states import FINISHED_STATES, USER_COUNTS
 
 STALL_SECONDS = 60.0
 # import.addUsers refuses a whole call for these, because of some of its users: the
@@ -28,6 +28,7 @@ class Outcome:
     read: int = 0  # records in the file
     sent: int = 0  # users the server accepted for staging
     created: int = 0
+    updated: int = 0  # existing users a file importer updated (this service tells them apart)
     failures: list = field(default_factory=list)  # Failure, each with its reason
     unexplained: int = 0  # failures the server counted but keeps no reason for
     state: str | None = None  # the operation's final state; None when nothing was run
@@ -41,8 +42,9 @@ class Outcome:
 
     @property
     def complete(self):
-        """Tell whether every user of the file was created."""
-        return self.state == "done" and self.created == self.read and not self.failed
+        """Tell whether every user of the file was created (or updated, by a file importer)."""
+        imported = self.created + self.updated
+        return self.state == "done" and imported == self.read and not self.failed
 
 
 def scan(source, observe=None):
@@ -135,10 +137,11 @@ class Importer:
             if operation.get("_id") != operation_id:
                 self.progress.finish()
                 raise Refused("another import operation replaced this one on the server")
-            count = operation.get("count") or {}
-            counters = (count.get("completed") or 0, count.get("error") or 0)
+            created, updated, failed = user_counters(operation)
+            total = total or (operation.get("count") or {}).get("total") or sent
             finished = status["state"] in FINISHED_STATES
-            self.progress.importing(*counters, total or count.get("total") or sent, final=finished)
+            self.progress.importing(created, failed, total, updated=updated, final=finished)
+            counters = (created, updated, failed)
             if finished:
                 self.progress.finish()
                 return status
@@ -165,9 +168,7 @@ class Importer:
     def _conclude(self, status, outcome, checked_records):
         """Read the final counters and the refused users, placed on `checked_records`' lines."""
         outcome.state = status["state"]
-        count = status["operation"].get("count") or {}
-        outcome.created = count.get("completed") or 0
-        refused_count = count.get("error") or 0
+        outcome.created, outcome.updated, refused_count = user_counters(status["operation"])
         if not refused_count:
             return
         try:
@@ -181,6 +182,16 @@ class Importer:
         # A second pass over the file puts each refused user back on its line.
         outcome.failures.extend(place(refused, checked_records))
         outcome.unexplained = max(refused_count - len(refused), 0)
+
+
+def user_counters(operation):
+    """Return (created, updated, failed) users of an operation: this service's userCounts,
+    else Rocket.Chat's count.completed and count.error (users only for the API importer)."""
+    mine = operation.get(USER_COUNTS)
+    if isinstance(mine, dict):
+        return tuple(mine.get(key) or 0 for key in ("created", "updated", "failed"))
+    count = operation.get("count") or {}
+    return count.get("completed") or 0, 0, count.get("error") or 0
 
 
 def _about_the_users(error):

@@ -58,14 +58,16 @@ def import_summary(file, outcome, report_file):
         click.echo(f"No users in {file}.")
         return
     seconds = outcome.staging_seconds + outcome.import_seconds
-    rate = f", {outcome.created / seconds:,.0f} users/s" if seconds and outcome.created else ""
+    imported = outcome.created + outcome.updated
+    rate = f", {imported / seconds:,.0f} users/s" if seconds and imported else ""
+    updated = f"{count(outcome.updated)} updated, " if outcome.updated else ""
     click.echo(
-        f"{users(outcome.read)} read, {count(outcome.created)} created, "
+        f"{users(outcome.read)} read, {count(outcome.created)} created, {updated}"
         f"{count(outcome.failed)} failed, in {duration(seconds)}{rate} "
         f"(staging {duration(outcome.staging_seconds)}, import {duration(outcome.import_seconds)})."
     )
     if outcome.state not in (None, "done"):
-        missing = outcome.read - outcome.created - outcome.failed
+        missing = outcome.read - imported - outcome.failed
         click.echo(f"The import ended in state {outcome.state!r}: {users(missing)} not imported.")
     if outcome.unexplained:
         click.echo(
@@ -75,4 +77,5 @@ def import_summary(file, outcome, report_file):
     if outcome.failures:
         report_file.write(outcome.failures)
     elif outcome.complete:
-        click.echo("Every user was created; no error report.")
+        done = "created or updated" if outcome.updated else "created"
+        click.echo(f"Every user was {done}; no error report.")

@@ -56,9 +56,9 @@ class Progress:
         text = f"preparing {spinner}{step.removeprefix('importer_')}"
         self._show(f"{text}  {found or 'nothing read yet'}  ({duration(elapsed)})", final=False)
 
-    def importing(self, completed, failed, total, *, step="", final=False):
-        """Show the server's counters: users created and failed, of total."""
-        done = completed + failed
+    def importing(self, completed, failed, total, *, updated=0, step="", final=False):
+        """Show the server's counters: users created, updated (when any) and failed, of total."""
+        done = completed + updated + failed
         elapsed = self._elapsed("importing")
         rate = done / elapsed if elapsed > 0 else 0.0
         if final:
@@ -69,7 +69,9 @@ class Progress:
             when = "ETA ?"
         text = (
             f"importing {_bar(done, total)} {count(done)}/{count(total)}"
-            f"  created {count(completed)}  failed {count(failed)}  {rate:,.0f} users/s  {when}"
+            f"  created {count(completed)}"
+            + (f"  updated {count(updated)}" if updated else "")
+            + f"  failed {count(failed)}  {rate:,.0f} users/s  {when}"
         )
         if step:
             text += f"  ({step})"

@@ -39,6 +39,7 @@ class CsvZipImporter(FileImporter):
 
     key = "csv"
     name = "CSV"
+    counter = "CSV_Importer_Count"
 
     def check_head(self, head):
         """Refuse a file that does not start like a zip."""

@@ -35,6 +35,7 @@ class SlackUsersImporter(FileImporter):
 
     key = "slack-users"
     name = "Slack_Users"
+    counter = "Slack_Users_Importer_Count"
 
     def check_head(self, head):
         """Refuse a zip or a binary file."""

@@ -36,6 +36,13 @@ def pending_users(db, *, batch_size):
     return iterate(cursor)
 
 
+def first_pending_ids(db, limit):
+    """Return the `_id`s of the first `limit` staged users not yet processed, in `_id` order."""
+    query = {"dataType": USER, "errors": {"$exists": False}}
+    cursor = db[COLLECTION].find(query, {"_id": 1}).sort("_id", pymongo.ASCENDING).limit(limit)
+    return [record["_id"] for record in cursor]
+
+
 def count_users(db, failed_only=False):
     """Count staged users (only those that failed, when asked)."""
     query = {"dataType": USER}

@@ -2,7 +2,7 @@
 
 import re
 
-from pymongo.errors import AutoReconnect, BulkWriteError
+from pymongo.errors import AutoReconnect, BulkWriteError, DuplicateKeyError
 
 from app.models.connection import is_embedded
 from app.models.db_errors import DUPLICATE_KEY, TRANSIENT_CODES
@@ -14,9 +14,10 @@ COLLECTION = "users"
 CASE_INSENSITIVE = {"locale": "en", "strength": 2, "caseLevel": False}
 
 # Exactly as Rocket.Chat 7.x (and Meteor's accounts) create them, names and options (in
-# their order: SecantusDB compares them as written) included: MongoDB refuses an equivalent index under another name or with other options,
-# so an index of ours that differs would make Rocket.Chat's own start fail. The
-# case-insensitive importIds index is ours, so that every collated lookup has an index.
+# their order: SecantusDB compares them as written) included: MongoDB refuses an equivalent
+# index under another name or with other options, so an index of ours that differs would
+# make Rocket.Chat's own start fail. The case-insensitive importIds index is ours, so that
+# every collated lookup has an index.
 INDEXES = [
     ([("username", 1)], {"unique": True, "sparse": True}),
     ([("emails.address", 1)], {"unique": True, "sparse": True}),
@@ -136,6 +137,47 @@ def _duplicated_key(write_error):
             return next(iter(source))
     match = re.search(r"index: (\S+?)(?:_-?1)? dup key", write_error.get("errmsg", ""))
     return match.group(1) if match else None
+
+
+# What an import may update of an existing user (never `services`, which it only clears).
+UPDATABLE_PROJECTION = dict.fromkeys(
+    (
+        "username",
+        "name",
+        "emails",
+        "roles",
+        "type",
+        "active",
+        "importIds",
+        "statusText",
+        "bio",
+        "utcOffset",
+        "customFields",
+        "_pendingAvatarUrl",
+    ),
+    1,
+)
+
+
+def find_for_update(db, user_ids):
+    """Return {id: user} of these users, with the fields an import may update."""
+    found = db[COLLECTION].find({"_id": {"$in": list(user_ids)}}, UPDATABLE_PROJECTION)
+    return {user["_id"]: user for user in found}
+
+
+def apply_update(db, user_id, update):
+    """Apply an update document to one user; return the field a unique index refused, or
+    None when it was applied."""
+    try:
+        db[COLLECTION].update_one({"_id": user_id}, update)
+    except DuplicateKeyError as error:
+        return _duplicated_key(error.details or {}) or "emails.address"
+    return None
+
+
+def count_active_admins(db):
+    """Count the active users holding the admin role (Rocket.Chat's last-admin rule)."""
+    return db[COLLECTION].count_documents({"active": True, "roles": "admin"})
 
 
 def ids_existing(db, user_ids):

@@ -17,7 +17,7 @@ from app.contract.rules import (
 )
 from app.contract.states import state_of
 from app.errors import ActionRefused, InvalidParams
-from app.models import import_files, import_operations, roles, settings, staging
+from app.models import import_files, import_operations, roles, settings, staging, user_updates
 from app.services import clock, passwords
 from app.services.accounts import DEFAULT_ROLES, merge_roles, parse_roles
 
@@ -123,6 +123,7 @@ def clear(db, now=None):
     running import stops)."""
     import_operations.invalidate_all(db, now or clock.now())
     staging.delete_all(db)
+    user_updates.delete_all(db)
     import_files.delete(db, import_operations.file_ids(db))
 
 

@@ -15,7 +15,7 @@ from app.contract import states
 from app.importers import download as downloads
 from app.importers.base import Channels, ImportFileError, Messages, Step, Users
 from app.importers.names import stored_file_name
-from app.models import import_files, import_operations, staging
+from app.models import import_files, import_operations, settings, staging
 from app.models.db_errors import is_unavailable
 from app.services import clock
 from app.services.lease import INVALIDATED, Lease, Stopped
@@ -83,7 +83,9 @@ class Preparation:
                 self._handle(event)
         if not self.counts["users"]:
             raise ImportFileError(f"{self.operation.get('file')}: no user to import")
-        self.lease.release({"status": states.USER_SELECTION, **self._counts()})
+        if self.lease.release({"status": states.USER_SELECTION, **self._counts()}):
+            # Rocket.Chat counts the users its importers read, once per file prepared.
+            settings.increment(self.db, importer.counter, self.counts["users"])
         log.info("preparation done: %s users staged", self.counts["users"])
 
     def _handle(self, event):
