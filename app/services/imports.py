@@ -65,6 +65,8 @@ def add_users(db, users, max_users=None):
     if roles.missing(db, {role for user_roles in merged for role in user_roles}):
         raise ActionRefused(INVALID_ROLES)
     records = [_staged(user, user_roles) for user, user_roles in zip(users, merged, strict=True)]
+    # Users added to a prepared file's operation: its selection snapshot no longer tells all.
+    import_files.delete_selections(db, operation["_id"])
     staging.insert_many(db, records)
     import_operations.add_staged_users(
         db, operation["_id"], len(records), states.USER_SELECTION, clock.now()
@@ -125,6 +127,7 @@ def clear(db, now=None):
     staging.delete_all(db)
     user_updates.delete_all(db)
     import_files.delete(db, import_operations.file_ids(db))
+    import_files.delete_selections(db)
 
 
 def cancel(db):

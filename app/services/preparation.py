@@ -19,6 +19,7 @@ from app.models import import_files, import_operations, settings, staging
 from app.models.db_errors import is_unavailable
 from app.services import clock
 from app.services.lease import INVALIDATED, Lease, Stopped
+from app.services.selection_snapshot import SnapshotWriter
 
 log = logging.getLogger(__name__)
 
@@ -78,11 +79,17 @@ class Preparation:
             raise ImportFileError("the import file is no longer stored: upload it again")
         # Whatever an earlier attempt staged goes: this one reads the file from its start.
         self._clear_staged()
-        with file:
-            for event in importer.prepare(file, self.settings.limits, BATCH_SIZE):
-                self._handle(event)
-        if not self.counts["users"]:
-            raise ImportFileError(f"{self.operation.get('file')}: no user to import")
+        self.snapshot = SnapshotWriter(self.db, self.id)
+        try:
+            with file:
+                for event in importer.prepare(file, self.settings.limits, BATCH_SIZE):
+                    self._handle(event)
+            if not self.counts["users"]:
+                raise ImportFileError(f"{self.operation.get('file')}: no user to import")
+            self.snapshot.close()
+        except BaseException:
+            self.snapshot.abort()
+            raise
         if self.lease.release({"status": states.USER_SELECTION, **self._counts()}):
             # Rocket.Chat counts the users its importers read, once per file prepared.
             settings.increment(self.db, importer.counter, self.counts["users"])
@@ -96,6 +103,7 @@ class Preparation:
             # Staged as Rocket.Chat's file importers stage them: the file's roles only; a
             # new user gets the default roles when created, an existing one keeps its own.
             self._stage(event.records, staging.USER, self.counts["users"])
+            self.snapshot.add(event.records)
             self.counts["users"] += len(event.records)
         elif isinstance(event, Channels):
             number = CHANNEL_BASE + self.counts["channels"]
