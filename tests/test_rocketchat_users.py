@@ -3,6 +3,7 @@ for field, under Rocket.Chat's own settings."""
 
 import pytest
 
+from app.services.accounts import guess_name
 from tests import factories
 
 NAMES = "customFields property names must not be empty, hold '.' or start with '$':"
@@ -114,3 +115,22 @@ def test_services_from_a_body_are_never_stored_and_the_answer_says_so(db, admin,
 def test_an_answer_with_every_field_kept_is_rocket_chats(admin):
     assert admin.post("import.new").status_code == 200
     assert admin.post("import.addUsers", json={"users": [ada()]}).json == {"success": True}
+
+
+# What Rocket.Chat's guessNameFromUsername answers, run in Node (JavaScript's \W is ASCII).
+GUESSED = [
+    ("billy.bob", "Billy Bob"),
+    ("billy.bob_smith-jr", "Billy Bob_smith Jr"),
+    ("_x", "_x"),
+    ("józef.nowak", "J Zef Nowak"),
+    ("a  b", "A  b"),
+    ("x\U0001f512y", "X  y"),
+    ("ALL.CAPS", "ALL CAPS"),
+    (".dot", " Dot"),
+    ("x.y-", "X Y "),
+]
+
+
+@pytest.mark.parametrize(("username", "name"), GUESSED)
+def test_a_name_is_guessed_from_the_username_as_rocket_chat_guesses_it(username, name):
+    assert guess_name(username) == name
