@@ -19,7 +19,7 @@ def test_existing_users_are_counted_as_updated(service, tmp_path):
     factories.insert_user(service.db, username="other", importIds=["user3"])
     zipped = tmp_path / "export.zip"
     zipped.write_bytes(importfiles.users_zip(rows=4, channels=2, messages=3))
-    result = run(service, "--importer", "csv", zipped)
+    result = run(service, "--importer", "csv", zipped, "--report", tmp_path / "errors.csv")
     assert result.exit_code == 1, result.output  # one user failed
     assert "4 users read, 2 created, 1 updated, 1 failed" in result.stdout
     importing = [line for line in result.stderr.splitlines() if line.startswith("importing")]
