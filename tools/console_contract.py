@@ -158,15 +158,35 @@ def not_utf8_golden():
 # Operation counts and what the client knows of a run: the issue's 2,000-line file, a
 # Rocket.Chat Slack operation (channels and messages in its counters), a cancelled run,
 # updated users, nothing run, and counts a newer server may send as floats or leave out.
+# Operations as import.status answers them: Rocket.Chat's (count only, channels and
+# messages counted too) and this service's (userCounts, created and updated apart).
 RECONCILIATIONS = (
-    ({"total": 1996, "users": 1996, "completed": 1993, "error": 3}, {"refused": 4}),
-    ({"total": 49, "users": 10, "channels": 4, "messages": 35, "completed": 39, "error": 0}, {}),
-    ({"total": 10, "users": 10, "channels": 4, "completed": 12, "error": 3}, {"unselected": 2}),
-    ({"total": 500, "users": 500, "completed": 200, "error": 10}, {"sent": 500, "refused": 1}),
-    ({"total": 3, "users": 3, "completed": 3, "error": 0, "updated": 1}, {}),
-    ({"total": 2, "users": 2, "completed": 0, "error": 0, "updated": 0}, {}),
+    ({"count": {"total": 1996, "users": 1996, "completed": 1993, "error": 3}}, {"refused": 4}),
+    ({"count": {"total": 49, "users": 10, "channels": 4, "messages": 35, "completed": 39}}, {}),
+    ({"count": {"total": 10, "users": 10, "completed": 12, "error": 3}}, {"unselected": 2}),
+    ({"count": {"total": 500, "completed": 200, "error": 10}}, {"sent": 500, "refused": 1}),
+    (
+        {
+            "importerKey": "csv",
+            "count": {"total": 5, "users": 3, "channels": 1, "messages": 1, "completed": 3},
+            "userCounts": {"selected": 3, "created": 2, "updated": 1, "failed": 0},
+        },
+        {},
+    ),
+    (
+        {
+            "importerKey": "slack-users",
+            "count": {"total": 2, "users": 2, "completed": 0, "error": 0},
+            "userCounts": {"selected": 2, "created": 0, "updated": 0, "failed": 0},
+        },
+        {},
+    ),
+    (
+        {"count": {"total": 2000}, "userCounts": {"selected": 2000, "created": 1990, "failed": 3}},
+        {"refused": 1},
+    ),
     (None, {"refused": 3}),
-    ({"total": 1.0, "completed": 1.0}, {}),
+    ({"count": {"total": 1.0, "completed": 1.0}}, {}),
     ({}, {}),
 )
 REPORT_FAILURES = (
@@ -189,10 +209,10 @@ REPORT_FAILURES = (
 def reconciliation_golden():
     """Return tests/golden/reconciliation.json: parts and summaries, and one error report."""
     cases = []
-    for count, known in RECONCILIATIONS:
-        reconciled = reconciliation.reconcile(count, **known)
+    for operation, known in RECONCILIATIONS:
+        reconciled = reconciliation.reconcile(operation, **known)
         summary = reconciliation.sentence(reconciled)
-        cases.append({"count": count, "known": known, **reconciled, "sentence": summary})
+        cases.append({"operation": operation, "known": known, **reconciled, "sentence": summary})
     rows = [f.row() for f in sorted(REPORT_FAILURES, key=report._in_file_order)]
     failures = {"rows": rows, "csv": report.as_csv(rows), "json": report.as_json(rows)}
     return json.dumps({"cases": cases, "report": failures}, indent=1, ensure_ascii=False) + "\n"

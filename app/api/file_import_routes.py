@@ -3,7 +3,7 @@ getImportFileData and startImport (getImportProgress is with the read-only route
 
 import functools
 
-from flask import current_app, g, request
+from flask import Response, current_app, g, request
 from marshmallow import RAISE
 
 from app import importers
@@ -20,6 +20,7 @@ from app.schemas.file_imports import (
     SelectionOut,
     StartImportBody,
     UploadQuery,
+    selection_json,
 )
 from app.schemas.imports import SuccessOut
 from app.services import file_imports, selection
@@ -117,7 +118,10 @@ def download_public_import_file(body):
 @blp.requires("run-import")
 def import_file_data(query):
     """`{waiting: true}` while the worker prepares the file, then the users and channels."""
-    return selection.file_data(get_db())
+    result = selection.file_data(get_db())
+    if isinstance(result, dict):
+        return result  # {waiting: true}
+    return Response(selection_json(result), mimetype="application/json")
 
 
 @blp.post("/startImport")

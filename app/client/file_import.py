@@ -47,8 +47,7 @@ class FileImporter(Importer):
         self._start(selection)
         outcome.sent = len(users)
         outcome.staging_seconds = self.clock() - started
-        # The selected users: count.total also counts channels and messages until the
-        # import starts.
+        # The selected users: count.total also counts the file's channels and messages.
         status = self._watch(operation["_id"], len(users), total=len(users))
         outcome.import_seconds = self.clock() - started - outcome.staging_seconds
         self._conclude(status, outcome, ())  # a zip's records have no line of their own

@@ -8,7 +8,7 @@ from app.client.api import ApiError
 from app.client.checks import check, identity_of
 from app.client.progress import duration
 from app.client.report import Failure, place
-from app.contract.reconciliation import reconcile, run_counts
+from app.contract.reconciliation import reconcile, reports_updates, run_counts
 from app.contract.rules import INVALID_ROLES, MISSING_DATA
 from app.contract.states import FINISHED_STATES
 
@@ -29,7 +29,7 @@ class Outcome:
     read: int = 0  # records in the file
     refused: int = 0  # refused before the import: by the checks or by import.addUsers
     sent: int = 0  # users the server accepted for staging, given to the run
-    count: dict | None = None  # the run's final operation count; None when nothing ran
+    operation: dict | None = None  # the run's final operation; None when nothing ran
     failures: list = field(default_factory=list)  # Failure, each with its reason
     unexplained: int = 0  # failures the server counted but keeps no reason for
     state: str | None = None  # the operation's final state; None when nothing was run
@@ -39,7 +39,7 @@ class Outcome:
 
     def reconciled(self):
         """Return the reconciliation of the users read (app/contract/reconciliation.py)."""
-        return reconcile(self.count, refused=self.refused, sent=self.sent)
+        return reconcile(self.operation, refused=self.refused, sent=self.sent)
 
     @property
     def imported(self):
@@ -146,11 +146,10 @@ class Importer:
             if operation.get("_id") != operation_id:
                 self.progress.finish()
                 raise Refused("another import operation replaced this one on the server")
-            count = operation.get("count") or {}
-            run = run_counts(count)
+            run = run_counts(operation)
             counters = (run["created"], run["failed"], total or run["users"] or sent)
             finished = status["state"] in FINISHED_STATES
-            updated = run["updated"] if "updated" in count else None
+            updated = run["updated"] if reports_updates(operation) else None
             self.progress.importing(*counters, updated=updated, final=finished)
             if finished:
                 self.progress.finish()
@@ -178,8 +177,8 @@ class Importer:
     def _conclude(self, status, outcome, checked_records):
         """Read the final counters and the refused users, placed on `checked_records`' lines."""
         outcome.state = status["state"]
-        outcome.count = status["operation"].get("count") or {}
-        refused_count = run_counts(outcome.count)["failed"]
+        outcome.operation = status["operation"]
+        refused_count = run_counts(outcome.operation)["failed"]
         if not refused_count:
             return
         try:

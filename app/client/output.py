@@ -82,4 +82,6 @@ def import_summary(file, outcome, report_file):
     if outcome.failures:
         report_file.write(outcome.failures)
     elif outcome.complete:
-        click.echo("Every user was created; no error report.")
+        updated = outcome.reconciled()["parts"]["updated"]
+        done = "created or updated" if updated else "created"
+        click.echo(f"Every user was {done}; no error report.")

@@ -60,29 +60,36 @@ class Holders:
             if isinstance(import_id, str):
                 self._import_ids.setdefault(import_id, user_id)
 
-    def conflict(self, identity):
-        """Return why a user with this Identity cannot be created, or None."""
-        found = self.holder_of(identity)
+    def conflict(self, identity, owner=None):
+        """Return why a user with this Identity cannot be created (or given to `owner`,
+        whose own holdings are no conflict), or None."""
+        found = self.holder_of(identity, owner)
         if found is None:
             return None
-        field, value, owner = found
+        field, value, holder = found
         if field == "importId":
-            return f"already imported: importId {value} belongs to user {owner}"
+            return f"already imported: importId {value} belongs to user {holder}"
         return f"{field} already in use: {value}"
 
-    def holder_of(self, identity):
+    def holder_of(self, identity, owner=None):
         """Return (field, value, holder's id) of the first part of this Identity already
-        taken, or None: import ids first, then emails, then the username."""
-        for import_id in identity.import_ids:
-            if import_id in self._import_ids:
-                return "importId", import_id, self._import_ids[import_id]
-        for address in identity.emails:
-            if address.casefold() in self._emails:
-                return "email", address, self._emails[address.casefold()]
+        taken by someone other than `owner`, or None: import ids, then emails, then the
+        username."""
         username = identity.username
-        if username and username.casefold() in self._usernames:
-            return "username", username, self._usernames[username.casefold()]
-        return None
+        parts = [
+            *(("importId", i, self._import_ids.get(i)) for i in identity.import_ids),
+            *(("email", a, self._emails.get(a.casefold())) for a in identity.emails),
+            ("username", username, username and self._usernames.get(username.casefold())),
+        ]
+        return next(((f, v, h) for f, v, h in parts if h and h != owner), None)
+
+    def existing_user_of(self, identity):
+        """Return the id of the user Rocket.Chat's file importers update for this Identity:
+        the holder of its first e-mail, else of its username (ignoring case), or None."""
+        if identity.emails and (holder := self._emails.get(identity.emails[0].casefold())):
+            return holder
+        username = identity.username
+        return self._usernames.get(username.casefold()) if username else None
 
 
 def lookup_of(identities):

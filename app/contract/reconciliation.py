@@ -8,6 +8,8 @@ failed parts. The console runs the same arithmetic in reconcile.js, held to this
 tests/golden/reconciliation.json.
 """
 
+from app.contract.states import USER_COUNTS
+
 # Each part of the users read, in the order a summary names them, and its words.
 PARTS = {
     "refused": "refused before the import",  # by the client's checks or import.addUsers
@@ -29,33 +31,39 @@ LIST_SEPARATOR = ";"
 FORMULA_STARTS = "=+-@\t\r"
 
 
-def run_counts(count):
-    """Return {users, created, updated, failed} of an operation's `count`: users only.
+def run_counts(operation):
+    """Return {users, created, updated, failed} of an operation: users only.
 
-    Rocket.Chat counts channels and messages in `total`, `completed` and `error` as well,
-    after the users: the users' part is `users` (or `total` when smaller: this service's
-    total is the users selected), and no more than that is created or failed. `updated`,
-    when the server reports it, is the part of `completed` that updated existing users.
+    This service writes `userCounts` (users selected for the run, created, updated, failed)
+    and it wins. An operation Rocket.Chat ran has only `count`, where channels and messages
+    are counted in `total`, `completed` and `error` as well, after the users: the users'
+    part is `users` (or `total` when smaller), and no more than that is created or failed.
     """
-    count = count or {}
+    operation = operation or {}
+    mine = operation.get(USER_COUNTS)
+    if isinstance(mine, dict):
+        created, updated, failed = (_number(mine.get(k)) for k in ("created", "updated", "failed"))
+        users = max(_number(mine.get("selected")), created + updated + failed)
+        return {"users": users, "created": created, "updated": updated, "failed": failed}
+    count = operation.get("count") or {}
     sizes = [_number(count.get(key)) for key in ("users", "total") if key in count]
     users = min(sizes) if sizes else 0
     completed, failed = _number(count.get("completed")), _number(count.get("error"))
     if completed + failed > users:
         failed = min(failed, users)
         completed = min(completed, users - failed)
-    updated = min(_number(count.get("updated")), completed)
-    return {"users": users, "created": completed - updated, "updated": updated, "failed": failed}
+    return {"users": users, "created": completed, "updated": 0, "failed": failed}
 
 
-def reconcile(count=None, *, refused=0, unselected=0, sent=None):
+def reconcile(operation=None, *, refused=0, unselected=0, sent=None):
     """Return {read, parts, shown}: the parts of the users read and the ones to name.
 
-    `count` is the run's operation count (None: nothing ran); `sent`, the users the run
-    was given (default: the count's users). What the run did not reach is `unprocessed`,
-    so that read is always the sum of the parts.
+    `operation` is the run's operation (None: nothing ran); `sent`, the users the run was
+    given (default: the operation's users). What the run did not reach is `unprocessed`,
+    so that read is always the sum of the parts. `updated` is named, even at 0, for a file
+    importer's operation of this service (the only imports that update users).
     """
-    run = run_counts(count)
+    run = run_counts(operation)
     sent = run["users"] if sent is None else sent
     processed = run["created"] + run["updated"] + run["failed"]
     parts = {
@@ -66,9 +74,16 @@ def reconcile(count=None, *, refused=0, unselected=0, sent=None):
         "failed": run["failed"],
         "unprocessed": max(sent - processed, 0),
     }
-    reported = "updated" in (count or {})
+    reported = reports_updates(operation)
     shown = [key for key in PARTS if parts[key] or key in ALWAYS or (key == "updated" and reported)]
     return {"read": sum(parts.values()), "parts": parts, "shown": shown}
+
+
+def reports_updates(operation):
+    """Tell whether the operation may have updated users: a file importer's run here."""
+    operation = operation or {}
+    file_importer = (operation.get("importerKey") or "api") != "api"
+    return file_importer and isinstance(operation.get(USER_COUNTS), dict)
 
 
 def sentence(reconciled):

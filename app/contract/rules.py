@@ -19,6 +19,8 @@ USER_FIELDS = (
     "type",
     "bio",
     "password",
+    "customFields",  # not in the published validator; Rocket.Chat's importer keeps them
+    "voipExtension",
 )
 
 # A page of a listing route (import.errors): Rocket.Chat's API_Default_Count and

@@ -91,6 +91,8 @@ FILE_ID = "_fileId"  # the GridFS id of a file operation's file
 DOWNLOAD = "_download"  # `{url}` a worker has yet to download
 ERROR_MESSAGE = "errorMessage"  # why a file could not be prepared
 NOT_IMPORTED = "notImported"  # what a file operation reads and counts but does not import
+# The run's users, channels and messages never mixed in: {selected, created, updated, failed}.
+USER_COUNTS = "userCounts"
 
 
 def state_of(operation):

@@ -66,6 +66,7 @@ class FileImporter(ABC):
 
     key: str
     name: str
+    counter: str  # the Rocket.Chat setting that counts the users its files held
 
     @abstractmethod
     def check_head(self, head: bytes) -> None:

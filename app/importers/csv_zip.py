@@ -42,6 +42,7 @@ class CsvZipImporter(FileImporter):
 
     key = "csv"
     name = "CSV"
+    counter = "CSV_Importer_Count"
 
     def check_head(self, head):
         """Refuse a spreadsheet, and a file that does not start like a zip (saying where

@@ -42,6 +42,7 @@ class SlackUsersImporter(FileImporter):
 
     key = "slack-users"
     name = "Slack_Users"
+    counter = "Slack_Users_Importer_Count"
 
     def check_head(self, head):
         """Refuse a spreadsheet, a zip, a binary file or a users file's header."""

@@ -16,6 +16,8 @@ from app.models.connection import is_embedded
 BUCKET = "bulkimport_files"
 FILES = f"{BUCKET}.files"
 CHUNKS = f"{BUCKET}.chunks"
+# The selection snapshots (services/selection_snapshot), apart from the files themselves.
+SELECTIONS = "bulkimport_selections"
 CHUNK_BYTES = 255 * 1024  # GridFS's default chunk size
 _CHUNKS_PER_WRITE = 4  # about a megabyte per round trip
 _CHUNK_KEYS = [("files_id", 1), ("n", 1)]  # the index the GridFS specification asks for
@@ -52,14 +54,14 @@ class Writer:
     pymongo's GridIn, which buffers up to 48 MB of them before it writes.
     """
 
-    def __init__(self, db, name, max_bytes, head_bytes=4096, metadata=None):
+    def __init__(self, db, name, max_bytes, head_bytes=4096, metadata=None, bucket=BUCKET):
         self.db, self.name, self.max_bytes, self.head_bytes = db, name, max_bytes, head_bytes
-        self.metadata = metadata or {}
+        self.metadata, self.bucket = metadata or {}, bucket
         self.id = ObjectId()
         self.length, self.head, self.number = 0, b"", 0
         self._buffer = bytearray()
         self._pending = []
-        indexes.ensure(db, CHUNKS, _CHUNK_KEYS, unique=True)
+        indexes.ensure(db, f"{bucket}.chunks", _CHUNK_KEYS, unique=True)
 
     def write(self, chunk):
         """Append a chunk of bytes."""
@@ -81,7 +83,7 @@ class Writer:
 
     def _flush(self):
         if self._pending:
-            self.db[CHUNKS].insert_many(self._pending, ordered=True)
+            self.db[f"{self.bucket}.chunks"].insert_many(self._pending, ordered=True)
             self._pending = []
 
     def close(self):
@@ -90,7 +92,7 @@ class Writer:
             self._add_chunk(bytes(self._buffer))
             self._buffer = bytearray()
         self._flush()
-        self.db[FILES].insert_one(
+        self.db[f"{self.bucket}.files"].insert_one(
             {
                 "_id": self.id,
                 "length": self.length,
@@ -104,7 +106,7 @@ class Writer:
 
     def abort(self):
         """Delete whatever was written."""
-        delete(self.db, [self.id])
+        delete(self.db, [self.id], self.bucket)
 
 
 def store(db, name, chunks, max_bytes, head_bytes=4096, metadata=None):
@@ -131,13 +133,36 @@ def open_file(db, file_id):
         return None
 
 
-def delete(db, file_ids):
+def selection_writer(db, operation_id, max_bytes):
+    """Return a Writer of an operation's selection snapshot."""
+    metadata = {"operation": operation_id}
+    return Writer(db, "selection.json", max_bytes, metadata=metadata, bucket=SELECTIONS)
+
+
+def read_selection(db, operation_id):
+    """Return the bytes of an operation's selection snapshot, read a few chunks per round
+    trip, or None without one (the import files themselves are streamed, never read whole)."""
+    found = db[f"{SELECTIONS}.files"].find_one({"metadata.operation": operation_id}, {"_id": 1})
+    if found is None:
+        return None
+    chunks = db[f"{SELECTIONS}.chunks"].find({"files_id": found["_id"]}, {"data": 1})
+    return b"".join(bytes(chunk["data"]) for chunk in chunks.sort("n", 1).batch_size(16))
+
+
+def delete_selections(db, operation_id=None):
+    """Delete the selection snapshots of one operation, or of every operation."""
+    query = {} if operation_id is None else {"metadata.operation": operation_id}
+    found = db[f"{SELECTIONS}.files"].find(query, {"_id": 1})
+    delete(db, [document["_id"] for document in found], SELECTIONS)
+
+
+def delete(db, file_ids, bucket=BUCKET):
     """Delete stored files and their chunks (ids that are gone are ignored)."""
     ids = [_object_id(file_id) for file_id in file_ids if file_id is not None]
     if ids:
         # By hand rather than GridFSBucket.delete, which the embedded database cannot run.
-        db[FILES].delete_many({"_id": {"$in": ids}})
-        db[CHUNKS].delete_many({"files_id": {"$in": ids}})
+        db[f"{bucket}.files"].delete_many({"_id": {"$in": ids}})
+        db[f"{bucket}.chunks"].delete_many({"files_id": {"$in": ids}})
 
 
 def _object_id(file_id):

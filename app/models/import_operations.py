@@ -3,13 +3,24 @@
 import pymongo
 from pymongo import ReturnDocument
 
-from app.contract.states import CANCEL, FILE_ID, LEASE
+from app.contract.states import CANCEL, CANCELLED, DONE, FAILED, FILE_ID, LEASE
 from app.models.leases import free_for, taken_by
 
 COLLECTION = "rocketchat_import"
 LATEST_LIMIT = 20  # getLatestImportOperations returns at most this many
 
 HISTORY_ORDER = [("_updatedAt", pymongo.DESCENDING), ("ts", pymongo.DESCENDING)]
+# Ours, and only while a worker holds the operation: Rocket.Chat's import.status, which
+# returns the whole document, shows them during a run and never after it.
+_WORKER_FIELDS = {LEASE: "", CANCEL: ""}
+_FINAL = (DONE, FAILED, CANCELLED)
+
+
+def _released(changes):
+    # A cancel request outlives a lease handed over (startImport's hold, a stopping
+    # worker): the next holder acts on it. It goes with the operation's end.
+    return _WORKER_FIELDS if changes.get("status") in _FINAL else {LEASE: ""}
+
 
 # What Rocket.Chat declares on this collection, and ours for getLatestImportOperations.
 INDEXES = [
@@ -104,7 +115,7 @@ def cancel_unclaimed(db, operation_id, statuses, status, now):
             "status": {"$in": list(statuses)},
             "$or": [{LEASE: {"$exists": False}}, {f"{LEASE}.expiresAt": {"$lt": now}}],
         },
-        {"$set": {"status": status, "_updatedAt": now}, "$unset": {LEASE: ""}},
+        {"$set": {"status": status, "_updatedAt": now}, "$unset": _WORKER_FIELDS},
     )
     return result.modified_count == 1
 
@@ -122,7 +133,7 @@ def release(db, operation_id, worker_id, changes, now):
     """Write the last changes and give the lease up; tell whether it was still ours."""
     result = db[COLLECTION].update_one(
         {"_id": operation_id, f"{LEASE}.worker": worker_id},
-        {"$set": {**changes, "_updatedAt": now}, "$unset": {LEASE: ""}},
+        {"$set": {**changes, "_updatedAt": now}, "$unset": _released(changes)},
     )
     return result.modified_count == 1
 

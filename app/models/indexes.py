@@ -2,19 +2,35 @@
 
 from app.models.connection import is_embedded
 
+# What MongoDB fills in for a collation's unset fields (ICU's defaults for every locale but
+# a few this service never asks for); `version` is the ICU version, not part of identity.
+_COLLATION_DEFAULTS = {
+    "caseLevel": False,
+    "caseFirst": "off",
+    "strength": 3,
+    "numericOrdering": False,
+    "alternate": "non-ignorable",
+    "maxVariable": "punct",
+    "normalization": False,
+    "backwards": False,
+}
+
 
 def ensure(db, collection, keys, **options):
-    """Create an index unless one with the same keys, uniqueness and collation (or the
-    same name) already exists; return the name created, or None."""
+    """Create an index unless one of the same name, or one MongoDB takes for the same index
+    (same keys, collation and partial filter, whatever its name and options), exists;
+    return the name created, or None."""
     if options.get("unique") and is_embedded(db):
         # mongomock enforces a unique index by scanning the whole collection on every
         # insert, which makes a large import quadratic; the embedded database has a
         # single writer, whose lookups already keep identities unique.
         return None
     keys = [(field, direction) for field, direction in keys]
-    name = options.get("name")
+    wanted = identity({"key": dict(keys), **options})
+    name = options.get("name") or default_name(keys)
     for existing in db[collection].list_indexes():
-        if existing["name"] == name or _same(existing, keys, options):
+        # Either one would make MongoDB refuse ours (IndexOptionsConflict, IndexKeySpecsConflict).
+        if existing["name"] == name or identity(existing) == wanted:
             return None
     return db[collection].create_index(keys, **options)
 
@@ -25,18 +41,43 @@ def ensure_declared(db, collection, declared):
         ensure(db, collection, keys, **options)
 
 
-def _same(existing, keys, options):
-    return (
-        list(existing["key"].items()) == keys
-        and bool(existing.get("unique")) == bool(options.get("unique"))
-        and _collation(existing.get("collation")) == _collation(options.get("collation"))
-    )
+def drop_if_present(db, collection, name):
+    """Drop the index of this name if there is one (only ever one of ours); tell if it was."""
+    if name not in {index["name"] for index in db[collection].list_indexes()}:
+        return False
+    db[collection].drop_index(name)
+    return True
+
+
+def identity(spec):
+    """Return what MongoDB compares to tell two indexes apart: the keys, the collation (its
+    unset fields filled in) and the partial filter; names and other options are not part of it."""
+    keys = tuple((field, _direction(d)) for field, d in dict(spec["key"]).items())
+    return keys, _collation(spec.get("collation")), _frozen(spec.get("partialFilterExpression"))
+
+
+def default_name(keys):
+    """Return the name MongoDB gives an index of these keys when none is asked for."""
+    return "_".join(f"{field}_{direction}" for field, direction in keys)
+
+
+def _direction(direction):
+    return direction if isinstance(direction, str) else int(direction)
 
 
 def _collation(collation):
     if not collation or collation.get("locale") == "simple":
         return None
-    return (collation.get("locale"), collation.get("strength", 3))
+    full = {**_COLLATION_DEFAULTS, **{k: v for k, v in dict(collation).items() if k != "version"}}
+    return tuple(sorted(full.items()))
+
+
+def _frozen(value):
+    if isinstance(value, dict):
+        return tuple((key, _frozen(item)) for key, item in value.items())
+    if isinstance(value, list):
+        return tuple(_frozen(item) for item in value)
+    return value
 
 
 # The options of an index as mongodump keeps them that create_index takes back.

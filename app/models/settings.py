@@ -13,3 +13,9 @@ def values_of(db, setting_ids):
     """Return {id: value} of those of these settings that exist, in one query."""
     found = db[COLLECTION].find({"_id": {"$in": list(setting_ids)}}, {"value": 1})
     return {document["_id"]: document.get("value") for document in found if "value" in document}
+
+
+def increment(db, setting_id, by):
+    """Add to a numeric setting's value, as Rocket.Chat's importers count what they read;
+    a setting Rocket.Chat has not created is left absent."""
+    db[COLLECTION].update_one({"_id": setting_id}, {"$inc": {"value": by}})

@@ -10,6 +10,9 @@ from app.models.db_errors import DUPLICATE_KEY
 
 COLLECTION = "rocketchat_import_data"
 USER = "user"
+# Ours: a staged password's SHA-256 digest, kept beside `data` (where Rocket.Chat never
+# looks) until the user is created, and dropped when the record fails.
+PASSWORD_DIGEST = "_passwordDigest"
 
 # What Rocket.Chat declares on this collection.
 INDEXES = [([("dataType", pymongo.ASCENDING)], {})]
@@ -33,6 +36,13 @@ def pending_users(db, *, batch_size):
     return iterate(cursor)
 
 
+def first_pending_ids(db, limit):
+    """Return the `_id`s of the first `limit` staged users not yet processed, in `_id` order."""
+    query = {"dataType": USER, "errors": {"$exists": False}}
+    cursor = db[COLLECTION].find(query, {"_id": 1}).sort("_id", pymongo.ASCENDING).limit(limit)
+    return [record["_id"] for record in cursor]
+
+
 def count_users(db, failed_only=False):
     """Count staged users (only those that failed, when asked)."""
     query = {"dataType": USER}
@@ -50,9 +60,13 @@ def delete_ids(db, record_ids):
 def mark_failed(db, reasons):
     """Record why each record failed: {record_id: message}, in one round trip."""
     if reasons:
+        # A failed record is never run again: its password's digest goes.
         db[COLLECTION].bulk_write(
             [
-                UpdateOne({"_id": record_id}, {"$set": {"errors": [{"message": message}]}})
+                UpdateOne(
+                    {"_id": record_id},
+                    {"$set": {"errors": [{"message": message}]}, "$unset": {PASSWORD_DIGEST: ""}},
+                )
                 for record_id, message in reasons.items()
             ],
             ordered=False,
@@ -60,7 +74,7 @@ def mark_failed(db, reasons):
 
 
 # Never read back a staged password, not even its digest.
-_WITHOUT_PASSWORD = {"data.password": 0}
+_WITHOUT_PASSWORD = {"data.password": 0, PASSWORD_DIGEST: 0}
 
 
 def failed_users(db, offset, limit):
@@ -100,3 +114,18 @@ def all_of_type(db, data_type, fields):
     projection = {f"data.{name}": 1 for name in fields}
     cursor = db[COLLECTION].find({"dataType": data_type}, projection)
     return iterate(cursor.sort("_id", pymongo.ASCENDING).batch_size(1000))
+
+
+def legacy_password_records(db):
+    """Iterate over the user records whose `data.password` holds Meteor's `{digest,
+    algorithm}` object, as versions before `_passwordDigest` staged it."""
+    query = {"dataType": USER, "data.password.algorithm": {"$exists": True}}
+    return iterate(db[COLLECTION].find(query, {"data.password": 1}).batch_size(1000))
+
+
+def move_password_digest(db, record_id, hex_digest):
+    """Keep a record's digest beside its `data` and remove `data.password`."""
+    db[COLLECTION].update_one(
+        {"_id": record_id},
+        {"$set": {PASSWORD_DIGEST: hex_digest}, "$unset": {"data.password": ""}},
+    )

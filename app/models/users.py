@@ -3,28 +3,50 @@
 import re
 
 from pymongo import UpdateOne
-from pymongo.errors import AutoReconnect, BulkWriteError
+from pymongo.errors import AutoReconnect, BulkWriteError, DuplicateKeyError
 
 from app.models.connection import is_embedded, iterate
 from app.models.db_errors import DUPLICATE_KEY, TRANSIENT_CODES
 
 COLLECTION = "users"
 
-# Rocket.Chat's own case-insensitive lookups use this collation, and it declares
-# case-insensitive indexes on username and emails.address with it.
-CASE_INSENSITIVE = {"locale": "en", "strength": 2}
+# Rocket.Chat's own case-insensitive lookups use this collation, and its case-insensitive
+# indexes on username and emails.address are declared with it.
+CASE_INSENSITIVE = {"locale": "en", "strength": 2, "caseLevel": False}
 
-# Rocket.Chat declares the unique, sparse and case-insensitive indexes; the
-# case-insensitive importIds index is ours, so that every collated lookup has an index.
+# Exactly as Rocket.Chat 7.x (and Meteor's accounts) create them, names and options (in
+# their order: SecantusDB compares them as written) included: MongoDB refuses an equivalent
+# index under another name or with other options, so an index of ours that differs would
+# make Rocket.Chat's own start fail. The case-insensitive importIds index is ours, so that
+# every collated lookup has an index.
 INDEXES = [
     ([("username", 1)], {"unique": True, "sparse": True}),
     ([("emails.address", 1)], {"unique": True, "sparse": True}),
     ([("importIds", 1)], {"sparse": True}),
     ([("services.resume.loginTokens.hashedToken", 1)], {"unique": True, "sparse": True}),
-    ([("username", 1)], {"collation": CASE_INSENSITIVE, "name": "bulkimport_username_ci"}),
-    ([("emails.address", 1)], {"collation": CASE_INSENSITIVE, "name": "bulkimport_emails_ci"}),
+    ([("freeSwitchExtension", 1)], {"sparse": True, "unique": True}),
+    (
+        [("username", 1)],
+        {
+            "unique": False,
+            "sparse": True,
+            "name": "username_insensitive",
+            "collation": CASE_INSENSITIVE,
+        },
+    ),
+    (
+        [("emails.address", 1)],
+        {
+            "unique": False,
+            "sparse": True,
+            "name": "emails.address_insensitive",
+            "collation": CASE_INSENSITIVE,
+        },
+    ),
     ([("importIds", 1)], {"collation": CASE_INSENSITIVE, "name": "bulkimport_importIds_ci"}),
 ]
+# The names older versions gave Rocket.Chat's two case-insensitive indexes (m0016 drops them).
+LEGACY_INDEX_NAMES = ("bulkimport_username_ci", "bulkimport_emails_ci")
 
 # What the auth hook needs of the caller; never the services (passwords, tokens).
 _AUTH_PROJECTION = {"_id": 1, "username": 1, "roles": 1, "active": 1}
@@ -71,6 +93,17 @@ def _any_of_ignoring_case(values):
     return re.compile(f"^(?:{alternatives})$", re.IGNORECASE)
 
 
+def extensions_held(db, extensions):
+    """Return which of these VoIP extensions (`freeSwitchExtension`) users already hold."""
+    if not extensions:
+        return set()
+    query = {"freeSwitchExtension": {"$in": list(extensions)}}
+    return {user["freeSwitchExtension"] for user in db[COLLECTION].find(query, _EXTENSION)}
+
+
+_EXTENSION = {"_id": 0, "freeSwitchExtension": 1}
+
+
 def insert_new(db, documents):
     """Insert users, unordered; return {index: refusal} for the documents refused, where a
     refusal is `{"key": field}` for a duplicate and `{"message": text}` otherwise."""
@@ -105,6 +138,47 @@ def _duplicated_key(write_error):
             return next(iter(source))
     match = re.search(r"index: (\S+?)(?:_-?1)? dup key", write_error.get("errmsg", ""))
     return match.group(1) if match else None
+
+
+# What an import may update of an existing user (never `services`, which it only clears).
+UPDATABLE_PROJECTION = dict.fromkeys(
+    (
+        "username",
+        "name",
+        "emails",
+        "roles",
+        "type",
+        "active",
+        "importIds",
+        "statusText",
+        "bio",
+        "utcOffset",
+        "customFields",
+        "_pendingAvatarUrl",
+    ),
+    1,
+)
+
+
+def find_for_update(db, user_ids):
+    """Return {id: user} of these users, with the fields an import may update."""
+    found = db[COLLECTION].find({"_id": {"$in": list(user_ids)}}, UPDATABLE_PROJECTION)
+    return {user["_id"]: user for user in found}
+
+
+def apply_update(db, user_id, update):
+    """Apply an update document to one user; return the field a unique index refused, or
+    None when it was applied."""
+    try:
+        db[COLLECTION].update_one({"_id": user_id}, update)
+    except DuplicateKeyError as error:
+        return _duplicated_key(error.details or {}) or "emails.address"
+    return None
+
+
+def count_active_admins(db):
+    """Count the active users holding the admin role (Rocket.Chat's last-admin rule)."""
+    return db[COLLECTION].count_documents({"active": True, "roles": "admin"})
 
 
 def ids_existing(db, user_ids):

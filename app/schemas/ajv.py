@@ -182,6 +182,41 @@ class Array(fields.List):
         return super()._deserialize(value, attr, data, **kwargs)
 
 
+class StringMap(fields.Field):
+    """An object of strings (values coerced as String), bounded in size, whose names MongoDB
+    can store: not empty, no `.`, not starting with `$`. Ours: AJV lets any object through."""
+
+    def __init__(self, *, max_properties, max_name_length, max_length, **kwargs):
+        super().__init__(**kwargs)
+        self.max_properties, self.max_name_length = max_properties, max_name_length
+        self.value = String(max_length=max_length)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        # Ours, so clearer than AJV's messages: each names the field (and the property).
+        field = self.data_key or self.name
+        if not isinstance(value, dict):
+            raise ValidationError(f"{field} must be object")
+        if len(value) > self.max_properties:
+            raise ValidationError(
+                f"{field} must NOT have more than {self.max_properties} properties"
+            )
+        return {name: self._value(field, name, item) for name, item in value.items()}
+
+    def _value(self, field, name, item):
+        if not name or "." in name or name.startswith("$"):
+            raise ValidationError(
+                f"{field} property names must not be empty, hold '.' or start with '$': {name!r}"
+            )
+        if len(name) > self.max_name_length:
+            raise ValidationError(
+                f"{field} property names must NOT have more than {self.max_name_length} characters"
+            )
+        try:
+            return self.value.deserialize(item)
+        except ValidationError as error:
+            raise ValidationError(f"{field}/{name} {error.messages[0]}") from None
+
+
 class Object(fields.Nested):
     """A nested object: anything else is `must be object`."""
 

@@ -1,5 +1,7 @@
 """The bodies of the file importers' routes, as Rocket.Chat's validators accept them."""
 
+import json
+
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validates_schema
 
 from app.schemas import ajv
@@ -191,3 +193,21 @@ class SelectionOut(SuccessEnvelope):
             "example": ["channels", "messages"],
         },
     )
+
+
+def selection_json(selection):
+    """Return getImportFileData's body for a Selection, as SelectionOut documents it: the
+    users' JSON goes in as it is, not dumped again one user at a time."""
+
+    def text(value):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+
+    channels = SelectedChannelOut(many=True).dump(selection.channels)
+    parts = (
+        (b'{"name":', text(selection.name)),
+        (b',"users":', selection.users_json),
+        (b',"channels":', text(channels)),
+        (b',"message_count":', text(selection.message_count)),
+        (b',"notImported":', text(selection.not_imported)),
+    )
+    return b"".join(piece for pair in parts for piece in pair) + b',"success":true}'

@@ -4,6 +4,7 @@ from marshmallow import EXCLUDE, Schema, fields
 
 from app.schemas import ajv
 from app.schemas.envelope import SuccessEnvelope
+from app.schemas.fields import RcDate
 
 
 class PageQuery(ajv.AjvSchema):
@@ -31,6 +32,8 @@ class StagedUserOut(Schema):
     roles = fields.List(fields.String())
     type = fields.String(allow_none=True)
     bio = fields.String(allow_none=True)
+    customFields = fields.Dict(keys=fields.String(), values=fields.String())
+    voipExtension = fields.String(allow_none=True)
 
 
 class RecordErrorOut(Schema):
@@ -51,6 +54,36 @@ class ImportErrorsOut(SuccessEnvelope):
     """import.errors: one page of failed users, `count` of them, of `total`, from `offset`."""
 
     users = fields.List(fields.Nested(FailedUserOut), required=True)
+    count = fields.Integer(required=True)
+    offset = fields.Integer(required=True)
+    total = fields.Integer(required=True)
+
+
+class UpdatedUserOut(Schema):
+    """An existing user a file import updated: which fields changed (names, never values)."""
+
+    id = fields.String(attribute="_id", data_key="_id", metadata={"description": "The record"})
+    user = fields.String(required=True, metadata={"description": "The updated user's _id"})
+    username = fields.String(allow_none=True)
+    importId = fields.String(allow_none=True, metadata={"example": "billy.bob"})
+    fields_ = fields.List(
+        fields.String(),
+        data_key="fields",
+        attribute="fields",
+        required=True,
+        metadata={"example": ["name", "emails", "importIds"]},
+    )
+    notes = fields.List(
+        fields.String(),
+        metadata={"description": "What was deliberately kept, or done besides (deactivation)"},
+    )
+    at = RcDate()
+
+
+class ImportUpdatesOut(SuccessEnvelope):
+    """import.updates: one page of updated users, `count` of them, of `total`, from `offset`."""
+
+    users = fields.List(fields.Nested(UpdatedUserOut), required=True)
     count = fields.Integer(required=True)
     offset = fields.Integer(required=True)
     total = fields.Integer(required=True)

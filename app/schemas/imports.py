@@ -9,6 +9,7 @@ from app.schemas.operations import OperationOut
 
 # Ours, not Rocket.Chat's, as MAX_STRING: a hostile body cannot stage megabyte lists.
 MAX_VALUES = 100
+MAX_NAME = 256  # characters of a custom field's name
 
 
 def _text(**kwargs):
@@ -23,7 +24,8 @@ class UserIn(ajv.AjvSchema):
     """One user to stage, as Rocket.Chat's published validator accepts it."""
 
     class Meta:
-        # Rocket.Chat allows unknown keys in a user; they are accepted and not stored.
+        # Rocket.Chat allows unknown keys in a user; they are accepted, not stored, and the
+        # answer names them (not_kept).
         unknown = EXCLUDE
 
     username = _text(nullable=True)
@@ -38,6 +40,36 @@ class UserIn(ajv.AjvSchema):
     type = _text(nullable=True)
     bio = _text(nullable=True)
     password = _text(nullable=True, load_only=True)
+    # Not in Rocket.Chat's published validator, but kept by its importer (IImportUser).
+    customFields = ajv.StringMap(
+        max_properties=MAX_VALUES, max_name_length=MAX_NAME, max_length=MAX_STRING
+    )
+    voipExtension = _text(nullable=True)
+
+
+def not_kept(users):
+    """Return `{field: [index of each user sending it]}` for the keys of raw users that are
+    not stored (`services` above all: it would let a caller plant login tokens)."""
+    known = set(UserIn().fields)
+    found = {}
+    for index, user in enumerate(users if isinstance(users, list) else []):
+        for key in sorted(set(user) - known if isinstance(user, dict) else ()):
+            found.setdefault(key, []).append(index)
+    return found
+
+
+class AddUsersOut(SuccessEnvelope):
+    """import.addUsers: `success`, and (ours) the fields of the users that were not kept."""
+
+    notKept = fields.Dict(
+        keys=fields.String(),
+        values=fields.List(fields.Integer()),
+        metadata={
+            "description": "Ours, only when some were sent: each field that is not stored, with"
+            " the indexes of the users that sent it (`services` is never written from a body)",
+            "example": {"services": [0, 3]},
+        },
+    )
 
 
 class AddUsersBody(ajv.AjvSchema):

@@ -20,6 +20,15 @@ class CountOut(Schema):
     error = fields.Integer()
 
 
+class UserCountsOut(Schema):
+    """Ours: the run's users only, never its channels or messages."""
+
+    selected = fields.Integer(metadata={"description": "Users the run started with"})
+    created = fields.Integer()
+    updated = fields.Integer(metadata={"description": "Existing users a file import updated"})
+    failed = fields.Integer()
+
+
 class OperationOut(Schema):
     """A `rocketchat_import` document; fields missing from the document are left out."""
 
@@ -43,6 +52,13 @@ class OperationOut(Schema):
         metadata={"description": "Ours: what a file operation reads but does not import"},
     )
     count = fields.Nested(CountOut)
+    userCounts = fields.Nested(
+        UserCountsOut,
+        metadata={
+            "description": "Ours, once this service runs the operation: the users created,"
+            " updated (file importers) and failed, of those selected"
+        },
+    )
 
 
 class StatusOut(SuccessEnvelope):
@@ -76,3 +92,4 @@ class ProgressOut(SuccessEnvelope):
     name = fields.String(required=True, metadata={"example": "API"})
     step = fields.String(required=True, metadata={"example": "importer_importing_users"})
     count = fields.Nested(ProgressCountOut, required=True)
+    userCounts = fields.Nested(UserCountsOut, metadata={"description": "Ours: as in an operation"})

@@ -13,14 +13,19 @@ def failed_users(db, offset=None, count=None):
     The staging area holds the current operation's records only (import.new and
     import.clear empty it), so these are the current operation's failures.
     """
+    offset, count = page_bounds(offset, count)
+    page = staging.failed_users(db, offset, count)
+    total = staging.count_users(db, failed_only=True)
+    return {"users": page, "count": len(page), "offset": offset, "total": total}
+
+
+def page_bounds(offset, count):
+    """Return (offset, count) of a page as Rocket.Chat's listing routes read them."""
     offset = _whole(offset, 0)
     if offset < 0:
         raise InvalidParams("must be >= 0")
     count = _whole(count, DEFAULT_COUNT)
-    count = min(count if count > 0 else DEFAULT_COUNT, MAX_COUNT)
-    page = staging.failed_users(db, offset, count)
-    total = staging.count_users(db, failed_only=True)
-    return {"users": page, "count": len(page), "offset": offset, "total": total}
+    return offset, min(count if count > 0 else DEFAULT_COUNT, MAX_COUNT)
 
 
 def _whole(value, default):

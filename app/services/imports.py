@@ -17,10 +17,9 @@ from app.contract.rules import (
 )
 from app.contract.states import state_of
 from app.errors import ActionRefused, InvalidParams
-from app.models import import_files, import_operations, roles, settings, staging
+from app.models import import_files, import_operations, roles, settings, staging, user_updates
 from app.services import clock, passwords
-
-DEFAULT_ROLES_SETTING = "Accounts_Registration_Users_Default_Roles"
+from app.services.accounts import DEFAULT_ROLES, merge_roles, parse_roles
 
 
 def new_operation(db, user_id):
@@ -66,6 +65,8 @@ def add_users(db, users, max_users=None):
     if roles.missing(db, {role for user_roles in merged for role in user_roles}):
         raise ActionRefused(INVALID_ROLES)
     records = [_staged(user, user_roles) for user, user_roles in zip(users, merged, strict=True)]
+    # Users added to a prepared file's operation: its selection snapshot no longer tells all.
+    import_files.delete_selections(db, operation["_id"])
     staging.insert_many(db, records)
     import_operations.add_staged_users(
         db, operation["_id"], len(records), states.USER_SELECTION, clock.now()
@@ -93,22 +94,19 @@ def _receiving_operation(db):
 
 def default_roles(db):
     """Return the roles every new user gets (`Accounts_Registration_Users_Default_Roles`)."""
-    value = settings.value_of(db, DEFAULT_ROLES_SETTING, "user")
-    return [role.strip() for role in str(value or "").split(",") if role.strip()]
-
-
-def merge_roles(own, defaults):
-    """Return a user's roles followed by the default roles, each once."""
-    # The user's roles first, then the defaults, each once: whole role names, never letters.
-    return list(dict.fromkeys([*(own or []), *defaults]))
+    return parse_roles(settings.value_of(db, DEFAULT_ROLES, "user"))
 
 
 def _staged(user, user_roles):
     data = {key: value for key, value in user.items() if key != "password"}
     data["roles"] = user_roles
+    record = {"_id": str(ObjectId()), "dataType": staging.USER, "data": data}
     if user.get("password"):
-        data["password"] = passwords.staged_form(user["password"])
-    return {"_id": str(ObjectId()), "dataType": staging.USER, "data": data}
+        # Beside `data`, never in it: Rocket.Chat's own run reads `data.password` as a
+        # string, and would hash anything else as the empty password. Without it, it gives
+        # the user a temporary password nobody knows.
+        record[staging.PASSWORD_DIGEST] = passwords.digest(user["password"])
+    return record
 
 
 def start_import(db):
@@ -127,7 +125,9 @@ def clear(db, now=None):
     running import stops)."""
     import_operations.invalidate_all(db, now or clock.now())
     staging.delete_all(db)
+    user_updates.delete_all(db)
     import_files.delete(db, import_operations.file_ids(db))
+    import_files.delete_selections(db)
 
 
 def cancel(db):

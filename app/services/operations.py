@@ -1,7 +1,7 @@
 """Read-only views of import operations: status, current, latest and progress."""
 
 from app import importers
-from app.contract.states import state_of
+from app.contract.states import USER_COUNTS, state_of
 from app.errors import OperationNotFound
 from app.models import import_operations
 
@@ -40,9 +40,12 @@ def import_progress(db):
         raise OperationNotFound()
     key = operation.get("importerKey") or "api"
     count = operation.get("count") or {}
-    return {
+    progress = {
         "key": key,
         "name": IMPORTER_NAMES.get(key, key),
         "step": operation.get("status"),
         "count": {name: count.get(name) or 0 for name in ("completed", "total", "error")},
     }
+    if USER_COUNTS in operation:
+        progress[USER_COUNTS] = operation[USER_COUNTS]
+    return progress

@@ -3,6 +3,7 @@
 import functools
 import hashlib
 import os
+import re
 import secrets
 from concurrent.futures import ThreadPoolExecutor
 
@@ -10,16 +11,43 @@ import bcrypt
 
 DIGEST_ALGORITHM = "sha-256"
 _DIGEST_LENGTH = 64  # hex characters of a SHA-256 digest
+_OUTSIDE_BMP = re.compile("[\U00010000-\U0010ffff]")
 
 
 def digest(password):
-    """Return the SHA-256 hex digest of a password: all the staging area ever keeps."""
-    return hashlib.sha256(password.encode("utf-8")).hexdigest()
+    """Return the SHA-256 hex digest of a password as Rocket.Chat and Meteor compute it."""
+    return hashlib.sha256(code_unit_bytes(password)).hexdigest()
 
 
-def staged_form(password):
-    """Return what the staging area stores for a password (Meteor's client-side shape)."""
-    return {"digest": digest(password), "algorithm": DIGEST_ALGORITHM}
+def code_unit_bytes(text):
+    """Return the bytes Rocket.Chat hashes: each UTF-16 code unit UTF-8-encoded on its own.
+
+    JavaScript strings are UTF-16, and Rocket.Chat's (Meteor's) SHA-256 encodes them code
+    unit by code unit: a character outside the BMP is two surrogates of three bytes each,
+    not UTF-8's four bytes, and a lone surrogate (JSON's "\\ud800") is three bytes too.
+    """
+    if text.isascii():
+        return text.encode("ascii")
+    return _OUTSIDE_BMP.sub(_surrogate_pair, text).encode("utf-8", "surrogatepass")
+
+
+def _surrogate_pair(match):
+    offset = ord(match.group()) - 0x10000
+    return chr(0xD800 + (offset >> 10)) + chr(0xDC00 + (offset & 0x3FF))
+
+
+def staged_digest(staged_digest_field, data_password):
+    """Return the hex digest a staged user's password becomes, or None for no password.
+
+    The service stages the digest beside the record's `data`; older versions staged
+    Meteor's `{digest, algorithm}` in `data.password`; Rocket.Chat's own import.addUsers
+    stages the password itself there.
+    """
+    if isinstance(staged_digest_field, str) and staged_digest_field:
+        return staged_digest_field
+    if isinstance(data_password, str) and data_password:
+        return digest(data_password)
+    return _digest_of(data_password)
 
 
 def check(password, bcrypt_hash):

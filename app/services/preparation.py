@@ -15,11 +15,11 @@ from app.contract import states
 from app.importers import download as downloads
 from app.importers.base import Channels, ImportFileError, Messages, Step, Users
 from app.importers.names import stored_file_name
-from app.models import import_files, import_operations, staging
+from app.models import import_files, import_operations, settings, staging
 from app.models.db_errors import is_unavailable
 from app.services import clock
-from app.services.imports import default_roles, merge_roles
 from app.services.lease import INVALIDATED, Lease, Stopped
+from app.services.selection_snapshot import SnapshotWriter
 
 log = logging.getLogger(__name__)
 
@@ -79,13 +79,20 @@ class Preparation:
             raise ImportFileError("the import file is no longer stored: upload it again")
         # Whatever an earlier attempt staged goes: this one reads the file from its start.
         self._clear_staged()
-        self.default_roles = default_roles(self.db)
-        with file:
-            for event in importer.prepare(file, self.settings.limits, BATCH_SIZE):
-                self._handle(event)
-        if not self.counts["users"]:
-            raise ImportFileError(f"{self.operation.get('file')}: no user to import")
-        self.lease.release({"status": states.USER_SELECTION, **self._counts()})
+        self.snapshot = SnapshotWriter(self.db, self.id)
+        try:
+            with file:
+                for event in importer.prepare(file, self.settings.limits, BATCH_SIZE):
+                    self._handle(event)
+            if not self.counts["users"]:
+                raise ImportFileError(f"{self.operation.get('file')}: no user to import")
+            self.snapshot.close()
+        except BaseException:
+            self.snapshot.abort()
+            raise
+        if self.lease.release({"status": states.USER_SELECTION, **self._counts()}):
+            # Rocket.Chat counts the users its importers read, once per file prepared.
+            settings.increment(self.db, importer.counter, self.counts["users"])
         log.info("preparation done: %s users staged", self.counts["users"])
 
     def _handle(self, event):
@@ -93,10 +100,10 @@ class Preparation:
             self.status = event.status
             self._report(force=True)
         elif isinstance(event, Users):
-            # Every user gets the default roles too, as import.addUsers stages them.
-            for data in event.records:
-                data["roles"] = merge_roles(data.get("roles"), self.default_roles)
+            # Staged as Rocket.Chat's file importers stage them: the file's roles only; a
+            # new user gets the default roles when created, an existing one keeps its own.
             self._stage(event.records, staging.USER, self.counts["users"])
+            self.snapshot.add(event.records)
             self.counts["users"] += len(event.records)
         elif isinstance(event, Channels):
             number = CHANNEL_BASE + self.counts["channels"]

@@ -2,14 +2,15 @@
 
 import itertools
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from app.contract import states
 from app.contract.identities import Holders, identity, lookup_of
-from app.models import staging, users
+from app.models import staging, user_updates, users
 from app.models.db_errors import is_unavailable
-from app.services import accounts, clock
+from app.services import accounts
 from app.services.lease import INVALIDATED, Lease, Stopped
+from app.services.user_writes import UserWriter
 
 log = logging.getLogger(__name__)
 
@@ -38,14 +39,6 @@ class RunSettings:
         )
 
 
-@dataclass
-class Outcome:
-    """What one batch did: records that became users, and why each other record failed."""
-
-    created: list = field(default_factory=list)
-    reasons: dict = field(default_factory=dict)  # {record id: why it was not created}
-
-
 class ImportRun:
     """Run one claimed operation to `importer_done`, resuming wherever it stopped."""
 
@@ -54,8 +47,11 @@ class ImportRun:
         self.db, self.settings = worker.db, worker.settings
         self.id = operation["_id"]
         self.lease = Lease.of_worker(worker, self.id)
-        self.total = self.completed = self.failed = 0  # counts of users, as reported
-        self._unknown_password = None
+        # Counts of users, as reported: selected for the run, created, updated, failed.
+        self.selected = self.created = self.updated = self.failed = 0
+        file_importer = (operation.get("importerKey") or "api") != "api"
+        self.rules = accounts.AccountRules.read(self.db, file_importer)
+        self.writer = UserWriter(self)
 
     def execute(self):
         """Run to the end; an unexpected error fails the operation, a stop leaves it as is."""
@@ -86,19 +82,37 @@ class ImportRun:
         for step in states.LATER_STEPS[start:]:
             self._report({"status": step})
         self.lease.release({"status": states.DONE, **self._counts()})
-        log.info("import run done: %s created, %s failed", self.completed, self.failed)
+        log.info(
+            "import run done: %s created, %s updated, %s failed",
+            self.created,
+            self.updated,
+            self.failed,
+        )
 
     def _start_counts(self, first_start):
-        # Counts follow from the staging area, so they are exact even after a crash:
-        # only created users leave it, and failed records stay with their reason.
+        # Counts follow from the staging area and the recorded updates, so they are exact
+        # even after a crash: only imported users leave staging, failed records stay with
+        # their reason, and each update is recorded once.
         staged = staging.count_users(self.db)
         self.failed = staging.count_users(self.db, failed_only=True)
         if first_start:
-            self.total = staged
-            return {"count.total": staged, "count.users": staged, **self._counts()}
-        self.total = (self.operation.get("count") or {}).get("total") or staged
-        self.completed = max(self.total - staged, 0)
+            self.selected = staged
+            # A file operation keeps Rocket.Chat's counts of what the file held.
+            kept = (
+                {} if self.rules.file_importer else {"count.total": staged, "count.users": staged}
+            )
+            return {**kept, **self._counts()}
+        self.selected = _selected(self.operation) or staged
+        self.updated = self._finished_updates()
+        self.created = max(self.selected - staged - self.updated, 0)
         return self._counts()
+
+    def _finished_updates(self):
+        # An update is recorded before its record leaves staging: the batch a crash cut
+        # short (the first records still staged) is updated, and counted, again.
+        in_flight = staging.first_pending_ids(self.db, self.settings.batch_size * READ_AHEAD)
+        recorded = user_updates.count(self.db, self.id)
+        return recorded - user_updates.count_among(self.db, in_flight)
 
     def _import_users(self):
         size = self.settings.batch_size
@@ -108,85 +122,34 @@ class ImportRun:
             # One lookup serves the ten batches of a chunk; Holders then follows what
             # they create, and the unique indexes catch what a concurrent writer adds.
             holders = Holders(users.find_holders(self.db, **lookup_of(i for _, i in staged)))
+            self.writer.begin_chunk(chunk)
             for start in range(0, len(staged), size):
                 self._run_batch(staged[start : start + size], holders)
 
     def _run_batch(self, staged, holders):
-        outcome = self._process(staged, holders)
-        self.completed += len(outcome.created)
+        outcome = self.writer.write(staged, holders)
+        self.created += len(outcome.created)
+        self.updated += len(outcome.updated)
         self.failed += len(outcome.reasons)
         self._report(self._counts())
         if self.worker.on_batch:
             self.worker.on_batch(self)
         self.lease.stop_if_worker_stopping()
 
-    def _process(self, staged, holders):
-        outcome, planned = Outcome(), []
-        for record, who in staged:
-            user_id = accounts.user_id_for(self.id, record["_id"])
-            if user_id in holders.user_ids:  # created by this run before it was interrupted
-                outcome.created.append(record["_id"])
-            elif reason := holders.conflict(who):
-                outcome.reasons[record["_id"]] = reason
-            else:
-                holders.take(user_id, who)
-                planned.append((record, user_id, who))
-        self._create(planned, outcome)
-        staging.delete_ids(self.db, outcome.created)
-        staging.mark_failed(self.db, outcome.reasons)
-        return outcome
-
-    def _create(self, planned, outcome):
-        now = clock.now()
-        hashes = self._hashes([record["data"].get("password") for record, _, _ in planned])
-        documents = [
-            accounts.new_user(user_id, record["data"], who, bcrypt_hash, now)
-            for (record, user_id, who), bcrypt_hash in zip(planned, hashes, strict=True)
-        ]
-        refused = users.insert_new(self.db, documents)
-        if refused:
-            refused = self._explain(refused, documents)
-        for index, (record, _, _) in enumerate(planned):
-            if refused.get(index):
-                outcome.reasons[record["_id"]] = refused[index]
-            else:
-                outcome.created.append(record["_id"])
-
-    def _explain(self, refused, documents):
-        # The database refused what the lookup let through: a concurrent writer, our own
-        # earlier insert (same _id) that the run did not see finish, or a document it
-        # cannot store. Only the last is not about identities.
-        ours = users.ids_existing(self.db, [documents[i]["_id"] for i in refused])
-        reasons = {}
-        for index, refusal in refused.items():
-            document, key = documents[index], refusal.get("key")
-            if "message" in refusal:
-                reasons[index] = f"could not be stored: {refusal['message']}"
-            elif key == "_id" or document["_id"] in ours:
-                # Ours, whichever unique index the server named first (a retried batch).
-                reasons[index] = None
-            elif key == "username":
-                reasons[index] = f"username already in use: {document.get('username')}"
-            else:
-                addresses = ", ".join(e["address"] for e in document["emails"])
-                reasons[index] = f"email already in use: {addresses}"
-        return reasons
-
-    def _hashes(self, staged_passwords):
-        digests = [p["digest"] for p in staged_passwords if isinstance(p, dict)]
-        computed = iter(self.worker.hasher.hash_digests(digests))
-        return [
-            next(computed) if isinstance(p, dict) else self._password_nobody_knows()
-            for p in staged_passwords
-        ]
-
-    def _password_nobody_knows(self):
-        if self._unknown_password is None:
-            self._unknown_password = self.worker.hasher.unknowable()
-        return self._unknown_password
-
     def _counts(self):
-        return {"count.completed": self.completed, "count.error": self.failed}
+        # count.completed and count.error as Rocket.Chat counts users; userCounts (ours)
+        # tells created and updated users apart, channels and messages never mixed in.
+        user_counts = {
+            "selected": self.selected,
+            "created": self.created,
+            "updated": self.updated,
+            "failed": self.failed,
+        }
+        return {
+            "count.completed": self.created + self.updated,
+            "count.error": self.failed,
+            states.USER_COUNTS: user_counts,
+        }
 
     def _report(self, changes):
         """Write progress, then stop if the operation was invalidated or cancelled."""
@@ -198,3 +161,9 @@ class ImportRun:
         if state.get(states.CANCEL):
             cancelled = {"status": states.CANCELLED, **self._counts()}
             self.lease.stop("the operation was cancelled (import.cancel)", cancelled)
+
+
+def _selected(operation):
+    # The users the run started with; runs begun by older versions counted them in count.total.
+    saved = (operation.get(states.USER_COUNTS) or {}).get("selected")
+    return saved if saved is not None else (operation.get("count") or {}).get("total")

@@ -5,13 +5,17 @@ the administrator selected and removes the others from the staging area, so that
 imports, and counts, exactly those.
 """
 
+import itertools
 import uuid
+from dataclasses import dataclass
 
 from app.contract import states
 from app.errors import ActionRefused, MethodError
 from app.models import import_operations, staging
+from app.services import selection_snapshot
 from app.services.file_imports import NOT_IMPORTED_KINDS, importer_for
 from app.services.lease import INVALIDATED, Lease, Stopped
+from app.services.selection_snapshot import entries_json, first
 
 FILE_DATA = "getImportFileData"
 START = "startImport"
@@ -19,6 +23,7 @@ _HOLD_SECONDS = 60  # how long startImport keeps workers off while it applies th
 _DELETE_CHUNK = 1000
 _NOT_FOUND = "error-operation-not-found"
 _INVALID_STATUS = "error-invalid-operation-status"
+_READ_CHUNK = 1000  # staged users shaped and serialized at a time, without a snapshot
 # What the selection shows of a staged record.
 _USER_FIELDS = ("importIds", "username", "emails", "deleted", "type")
 _CHANNEL_FIELDS = ("importIds", "name", "isPrivate", "isDirect", "creator")
@@ -35,7 +40,7 @@ def _current(db, method):
 
 
 def file_data(db):
-    """Return `{waiting: true}` while the file is prepared, then the selection."""
+    """Return `{waiting: true}` while the file is prepared, then the Selection."""
     operation = _current(db, FILE_DATA)
     status = operation.get("status")
     if operation.get("valid") is not True:
@@ -47,40 +52,52 @@ def file_data(db):
         raise MethodError(reason, "error-import-failed", FILE_DATA)
     if status not in states.SELECTABLE:
         raise _invalid()
-    users = staging.all_of_type(db, staging.USER, _USER_FIELDS)
     channels = staging.all_of_type(db, staging.CHANNEL, _CHANNEL_FIELDS)
-    return {
-        "name": operation.get("type"),
-        "users": [_user_entry(record["data"]) for record in users],
-        "channels": [_channel_entry(record["data"]) for record in channels],
-        "message_count": (operation.get("count") or {}).get("messages") or 0,
-        "notImported": NOT_IMPORTED_KINDS,
-    }
+    return Selection(
+        name=operation.get("type"),
+        users_json=_users_json(db, operation),
+        channels=[_channel_entry(record["data"]) for record in channels],
+        message_count=(operation.get("count") or {}).get("messages") or 0,
+        not_imported=NOT_IMPORTED_KINDS,
+    )
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What getImportFileData answers once the file is prepared; the users already as the
+    JSON array Rocket.Chat's body holds (a hundred thousand of them are megabytes)."""
+
+    name: str | None
+    users_json: bytes
+    channels: list
+    message_count: int
+    not_imported: list
+
+
+def _users_json(db, operation):
+    # Until startImport, the staging area holds what the preparation wrote, snapshot and
+    # all; after it (or for an operation prepared elsewhere), the staging area tells.
+    if operation.get("status") == states.USER_SELECTION:
+        snapshot = selection_snapshot.stored(db, operation["_id"])
+        if snapshot is not None:
+            return snapshot
+    parts = (entries_json(batch) for batch in _staged_user_batches(db))
+    return ("[" + ",".join(part for part in parts if part) + "]").encode()
+
+
+def _staged_user_batches(db):
+    records = staging.all_of_type(db, staging.USER, _USER_FIELDS)
+    while batch := [record["data"] for record in itertools.islice(records, _READ_CHUNK)]:
+        yield batch
 
 
 def _invalid():
     return MethodError("Invalid Import Operation", "error-import-operation-invalid", FILE_DATA)
 
 
-def _first(values):
-    return (values or [None])[0]
-
-
-def _user_entry(data):
-    return {
-        "user_id": _first(data.get("importIds")),
-        "username": data.get("username"),
-        "email": _first(data.get("emails")),
-        "is_deleted": bool(data.get("deleted")),
-        "is_bot": data.get("type") == "bot",
-        "do_import": True,
-        "is_email_taken": False,  # as Rocket.Chat: the run tells, and import.errors lists it
-    }
-
-
 def _channel_entry(data):
     entry = {
-        "channel_id": _first(data.get("importIds")),
+        "channel_id": first(data.get("importIds")),
         "name": data.get("name"),
         "is_archived": False,
         "do_import": False,  # this service imports users only
@@ -142,7 +159,7 @@ def _keep_selected(db, import_ids, hold):
     unselected = [
         record["_id"]
         for record in staging.all_of_type(db, staging.USER, ("importIds",))
-        if _first(record["data"].get("importIds")) not in import_ids
+        if first(record["data"].get("importIds")) not in import_ids
     ]
     for start_at in range(0, len(unselected), _DELETE_CHUNK):
         staging.delete_ids(db, unselected[start_at : start_at + _DELETE_CHUNK])

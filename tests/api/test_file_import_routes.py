@@ -126,7 +126,14 @@ def test_a_csv_zip_goes_loading_ready_then_the_7_0_subset_is_imported(admin, db,
     done = status(admin)
     assert done["state"] == "done"
     count = done["operation"]["count"]
-    assert count["completed"] + count["error"] == 2 == count["total"]
+    assert count["completed"] + count["error"] == 2
+    assert count["total"] == 16  # as Rocket.Chat counts the file: users, channels, messages
+    assert done["operation"]["userCounts"] == {
+        "selected": 2,
+        "created": 2,
+        "updated": 0,
+        "failed": 0,
+    }
     assert imported(db) == ["user1", "user3"]
     progress = admin.get("getImportProgress").json
     assert (progress["key"], progress["name"]) == ("csv", "CSV")
@@ -143,7 +150,7 @@ def test_the_6_x_full_selection_imports_the_entries_marked_do_import(admin, db, 
     worker.run_pending()
     assert imported(db) == ["user0", "user2"]
     count = status(admin)["operation"]["count"]
-    assert (count["completed"], count["error"], count["total"]) == (2, 0, 2)
+    assert (count["completed"], count["error"], count["total"]) == (2, 0, 4)
 
 
 def test_slack_members_keep_their_status_as_roles_type_and_activity(admin, db, worker):
@@ -526,7 +533,8 @@ def test_openapi_documents_the_file_importers_routes(client):
 
 
 def test_file_users_that_conflict_fail_with_reasons_in_import_errors(admin, db, worker):
-    factories.insert_user(db, username="USER1")  # taken, whatever the case
+    # Not the same user (another e-mail and username), yet it holds user1's import id.
+    factories.insert_user(db, username="someone", importIds=["user1"])
     prepared(admin, worker, importfiles.users_zip(rows=3))
     assert admin.post("startImport", json={"input": {"users": {"all": True}}}).status_code == 200
     worker.run_pending()
@@ -535,7 +543,7 @@ def test_file_users_that_conflict_fail_with_reasons_in_import_errors(admin, db, 
     errors = admin.get("import.errors").json
     assert errors["total"] == 1
     assert errors["users"][0]["data"]["username"] == "user1"
-    assert "username already in use" in errors["users"][0]["errors"][0]["message"]
+    assert "already imported: importId user1" in errors["users"][0]["errors"][0]["message"]
 
 
 def test_an_operation_of_an_importer_this_service_lacks(admin, db):

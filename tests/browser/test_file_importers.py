@@ -13,8 +13,8 @@ CSV_ZIP = "CSV zip (users.csv, channels.csv)"
 def test_a_csv_zip_is_uploaded_chosen_from_and_imported_in_part(page, admin_api, tmp_path, shot):
     users = (
         b"".join(f"zipper.{n},zipper.{n}@example.org,Zipper {n}\n".encode() for n in range(5))
-        + b"bob,bob.again@example.org,Bob Again\n"
-    )  # the demo's bob: its username is taken
+        + b"demo-1001,someone@example.org,Someone\n"
+    )  # a new user, but its import id (its username, in a CSV) is the demo's bob's
     channels = b"zipchan,zipper.0,public,zipper.0;zipper.1\n"
     path = tmp_path / "export.zip"
     path.write_bytes(zip_of({"users.csv": users, "channels.csv": channels}))
@@ -33,7 +33,7 @@ def test_a_csv_zip_is_uploaded_chosen_from_and_imported_in_part(page, admin_api,
     expect(page.locator("#state")).to_have_text("Done: the import is finished.")
     expect(page.locator("#count-created")).to_have_text("4")
     expect(page.locator("#count-failed")).to_have_text("1")
-    expect(page.locator("#errors-table tbody")).to_contain_text("username already in use: bob")
+    expect(page.locator("#errors-table tbody")).to_contain_text("importId demo-1001 belongs")
     shot("zip-done")
     status = admin_api.get("import.status")
     assert status["operation"]["importerKey"] == "csv"

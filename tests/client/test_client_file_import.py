@@ -32,7 +32,8 @@ def test_a_csv_zip_is_uploaded_streamed_prepared_and_imported(service, tmp_path)
     result = run(service, "--importer", "csv", a_file(tmp_path, "export.zip", zipped))
     assert result.exit_code == 0, result.output
     assert (
-        "5 users read: 0 refused before the import, 5 created, 0 failed in the run" in result.stdout
+        "5 users read: 0 refused before the import, 5 created, 0 updated, 0 failed in the run"
+        in result.stdout
     )
     assert "Every user was created; no error report." in result.stdout
     assert (
@@ -62,7 +63,8 @@ def test_a_slack_member_list_is_imported_with_its_statuses(service, tmp_path):
     result = run(service, "--importer", "slack-users", members)
     assert result.exit_code == 0, result.output
     assert (
-        "6 users read: 0 refused before the import, 6 created, 0 failed in the run" in result.stdout
+        "6 users read: 0 refused before the import, 6 created, 0 updated, 0 failed in the run"
+        in result.stdout
     )
     by_status = dict(zip(importfiles.SLACK_STATUSES, range(6), strict=True))
     admin = service.db.users.find_one({"username": f"member{by_status['Admin']}"})
@@ -72,17 +74,18 @@ def test_a_slack_member_list_is_imported_with_its_statuses(service, tmp_path):
 
 
 def test_users_the_server_refuses_are_reported_with_their_reason(service, tmp_path):
-    factories.insert_user(service.db, username="user1")
+    holder, _ = factories.insert_user(service.db, username="other", importIds=["user1"])
     report = tmp_path / "errors.csv"
     zipped = a_file(tmp_path, "x.zip", importfiles.users_zip(rows=3))
     result = run(service, "--importer", "csv", zipped, "--report", report)
     assert result.exit_code == 1, result.output
     assert (
-        "3 users read: 0 refused before the import, 2 created, 1 failed in the run" in result.stdout
+        "3 users read: 0 refused before the import, 2 created, 0 updated, 1 failed in the run"
+        in result.stdout
     )
     (row,) = read_report(report)
     assert (row["line"], row["username"], row["importIds"]) == ("", "user1", "user1")
-    assert row["reason"] == "username already in use: user1"
+    assert row["reason"] == f"already imported: importId user1 belongs to user {holder['_id']}"
 
 
 def imports_of(db):
@@ -178,7 +181,7 @@ def test_a_streamed_file_may_be_larger_than_max_body_bytes(tmp_path):
         live.close()
     assert result.exit_code == 0, result.output
     assert (
-        "3,000 users read: 0 refused before the import, 3,000 created, 0 failed in the run"
-        in result.stdout
+        "3,000 users read: 0 refused before the import, 3,000 created, 0 updated,"
+        " 0 failed in the run" in result.stdout
     )
     assert [c["route"] for c in live.calls].count("uploadImportFile") == 1

@@ -14,7 +14,7 @@ const GOLDEN = JSON.parse(
 describe("the reconciliation of the command line (app/contract/reconciliation.py)", () => {
   for (const c of GOLDEN.cases) {
     test(c.sentence, () => {
-      const reconciled = reconcile(c.count, c.known);
+      const reconciled = reconcile(c.operation, c.known);
       assert.deepEqual(reconciled, { read: c.read, parts: c.parts, shown: c.shown });
       assert.equal(sentence(reconciled), c.sentence);
     });
@@ -22,8 +22,16 @@ describe("the reconciliation of the command line (app/contract/reconciliation.py
 });
 
 test("channels and messages never count as users", () => {
-  const slack = { total: 49, users: 10, channels: 4, messages: 35, completed: 39, error: 0 };
-  assert.deepEqual(runCounts(slack), { users: 10, created: 10, updated: 0, failed: 0 });
+  const count = { total: 49, users: 10, channels: 4, messages: 35, completed: 39, error: 0 };
+  assert.deepEqual(runCounts({ count }), { users: 10, created: 10, updated: 0, failed: 0 });
+});
+
+test("this service's userCounts win over count, and tell updated users apart", () => {
+  const operation = {
+    count: { total: 13, users: 10, channels: 1, messages: 2, completed: 9, error: 1 },
+    userCounts: { selected: 10, created: 6, updated: 3, failed: 1 },
+  };
+  assert.deepEqual(runCounts(operation), { users: 10, created: 6, updated: 3, failed: 1 });
 });
 
 describe("the error report of the command line (app/client/report.py)", () => {

@@ -113,6 +113,6 @@ def test_on_a_real_server_the_needed_indexes_exist(wire_url):
         db = client.get_default_database()
         migrations.migrate(db)
         names = {i["name"]: i for i in db.users.list_indexes()}
-        assert names["bulkimport_emails_ci"]["collation"]["strength"] == 2
+        assert names["emails.address_insensitive"]["collation"]["strength"] == 2
         assert names["username_1"]["unique"] is True
         assert "bulkimport_updatedAt_ts" in {i["name"] for i in db.rocketchat_import.list_indexes()}

@@ -161,7 +161,8 @@ export const states = frozen({
   "FILE_ID": "_fileId",
   "DOWNLOAD": "_download",
   "ERROR_MESSAGE": "errorMessage",
-  "NOT_IMPORTED": "notImported"
+  "NOT_IMPORTED": "notImported",
+  "USER_COUNTS": "userCounts"
 });
 
 // app/contract/rules.py
@@ -178,7 +179,9 @@ export const rules = frozen({
     "roles",
     "type",
     "bio",
-    "password"
+    "password",
+    "customFields",
+    "voipExtension"
   ],
   "DEFAULT_COUNT": 50,
   "MAX_COUNT": 100,
@@ -254,6 +257,7 @@ export const files = frozen({
 
 // app/contract/reconciliation.py
 export const reconciliation = frozen({
+  "USER_COUNTS": "userCounts",
   "PARTS": {
     "refused": "refused before the import",
     "unselected": "not selected",

@@ -41,7 +41,7 @@ export class History {
         ? list.map((op) => {
             // Users only (Rocket.Chat's counts hold channels and messages too); when it
             // started, as a cleared operation's _updatedAt is when it was cleared.
-            const run = runCounts(op.count);
+            const run = runCounts(op);
             return row([
               when(op.ts),
               op.type || op.importerKey || "–",

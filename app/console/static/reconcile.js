@@ -2,14 +2,23 @@
 // reconciliation.py, whose parts and words contract.js carries): read = refused before the
 // import + not selected + created + updated + failed in the run + not processed.
 
-import { reconciliation } from "./contract.js";
+import { reconciliation, states } from "./contract.js";
 import { count, plural } from "./format.js";
 
 const number = (value) => (typeof value === "number" && value > 0 ? Math.trunc(value) : 0);
 
-/** The users of an operation's count: {users, created, updated, failed}; channels and messages left out. */
-export function runCounts(operationCount) {
-  const c = operationCount || {};
+/**
+ * The users of an operation: {users, created, updated, failed}. This service's userCounts
+ * win; an operation Rocket.Chat ran has only `count`, which holds channels and messages too.
+ */
+export function runCounts(operation) {
+  const mine = operation?.[states.USER_COUNTS];
+  if (mine && typeof mine === "object") {
+    const [created, updated, failed] = ["created", "updated", "failed"].map((k) => number(mine[k]));
+    const users = Math.max(number(mine.selected), created + updated + failed);
+    return { users, created, updated, failed };
+  }
+  const c = operation?.count || {};
   const sizes = ["users", "total"].filter((key) => Object.hasOwn(c, key)).map((k) => number(c[k]));
   const users = sizes.length ? Math.min(...sizes) : 0;
   let completed = number(c.completed);
@@ -19,13 +28,19 @@ export function runCounts(operationCount) {
     failed = Math.min(failed, users);
     completed = Math.min(completed, users - failed);
   }
-  const updated = Math.min(number(c.updated), completed);
-  return { users, created: completed - updated, updated, failed };
+  return { users, created: completed, updated: 0, failed };
 }
 
+/** Tell whether the operation may have updated users: a file importer's run here. */
+export const reportsUpdates = (operation) => {
+  const mine = operation?.[states.USER_COUNTS];
+  const fileImporter = (operation?.importerKey || "api") !== "api";
+  return fileImporter && Boolean(mine) && typeof mine === "object";
+};
+
 /** {read, parts, shown}: the parts of the users read, and those a summary names. */
-export function reconcile(operationCount, { refused = 0, unselected = 0, sent = null } = {}) {
-  const run = runCounts(operationCount);
+export function reconcile(operation, { refused = 0, unselected = 0, sent = null } = {}) {
+  const run = runCounts(operation);
   const given = sent === null || sent === undefined ? run.users : sent;
   const processed = run.created + run.updated + run.failed;
   const parts = {
@@ -36,7 +51,7 @@ export function reconcile(operationCount, { refused = 0, unselected = 0, sent = 
     failed: run.failed,
     unprocessed: Math.max(given - processed, 0),
   };
-  const reported = Object.hasOwn(operationCount || {}, "updated");
+  const reported = reportsUpdates(operation);
   const shown = Object.keys(reconciliation.PARTS).filter(
     (key) => parts[key] || reconciliation.ALWAYS.includes(key) || (key === "updated" && reported),
   );

@@ -7,7 +7,7 @@ import { count, duration, stateLine, step } from "./format.js";
 import { announce, focusHeading, importBar } from "./page.js";
 import { api, failures, history } from "./parts.js";
 import { poll } from "./polling.js";
-import { reconcile, runCounts, sentence } from "./reconcile.js";
+import { reconcile, reportsUpdates, runCounts, sentence } from "./reconcile.js";
 import * as session from "./session.js";
 import { state } from "./state.js";
 
@@ -75,7 +75,7 @@ const isMine = (operation) => Boolean(state.operationId) && operation._id === st
 export function renderStatus(status) {
   show(byId("watch"));
   const operation = status.operation || {};
-  const run = runCounts(operation.count);
+  const run = runCounts(operation);
   const total = (isMine(operation) && state.expected) || run.users;
   const processed = run.created + run.updated + run.failed;
   if (status.state !== state.lastState) {
@@ -86,7 +86,7 @@ export function renderStatus(status) {
   importBar("Users processed", done, Math.max(total, done));
   setText(byId("count-created"), count(run.created));
   setText(byId("count-updated"), count(run.updated));
-  show(byId("updated-tile"), Object.hasOwn(operation.count || {}, "updated"));
+  show(byId("updated-tile"), reportsUpdates(operation));
   setText(byId("count-failed"), count(run.failed));
   setText(byId("count-total"), count(total));
   setText(byId("count-step"), step(operation.status));
@@ -116,7 +116,7 @@ export async function finished(status) {
     : {};
   const verb = { done: "Finished", canceled: "Cancelled" }[status.state] || "Stopped";
   const after = took !== null && took >= 0 ? ` after ${duration(took)}` : "";
-  setText(byId("summary"), `${verb}${after}. ${sentence(reconcile(operation.count, known))}.`);
+  setText(byId("summary"), `${verb}${after}. ${sentence(reconcile(operation, known))}.`);
   show(byId("summary"));
   announce(byId("summary").textContent);
   await failures.refresh();
