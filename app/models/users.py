@@ -311,3 +311,25 @@ def set_enroll_tokens(db, records):
     if records:
         writes = [UpdateOne({"_id": i}, {"$set": {ENROLL: r}}) for i, r in records.items()]
         db[COLLECTION].bulk_write(writes, ordered=False)
+
+
+def find_for_activity(db, user_id):
+    """Return a user with what (de)activating it depends on, or None."""
+    fields = {"username": 1, "name": 1, "roles": 1, "active": 1, "type": 1, "importIds": 1}
+    return db[COLLECTION].find_one({"_id": user_id}, fields)
+
+
+def active_ids(db, user_ids):
+    """Return which of these users exist and are active."""
+    query = {"_id": {"$in": list(user_ids)}, "active": True}
+    return {doc["_id"] for doc in db[COLLECTION].find(query, {"_id": 1})}
+
+
+def set_active(db, user_id, active, now):
+    """Activate or deactivate a user as Rocket.Chat does: a deactivated user loses every
+    login token (open sessions end); a reactivated one loses its deactivation `reason`."""
+    if active:
+        update = {"$set": {"active": True, "_updatedAt": now}, "$unset": {"reason": ""}}
+    else:
+        update = {"$set": {"active": False, "services.resume.loginTokens": [], "_updatedAt": now}}
+    db[COLLECTION].update_one({"_id": user_id}, update)
