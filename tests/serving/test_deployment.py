@@ -124,3 +124,64 @@ def test_with_mongo_url_the_image_starts_api_workers_processes(monkeypatch):
     assert _image_gunicorn_settings(monkeypatch, MONGO_URL="mongodb://m/rc")["workers"] == 4
     settings = _image_gunicorn_settings(monkeypatch, MONGO_URL="mongodb://m/rc", API_WORKERS="6")
     assert settings["workers"] == 6
+
+
+ROCKETCHAT_VARIANT = ROOT / "docker-compose.rocketchat.yml"
+OURS = ("init", "seed", "migrate", "api", "worker")
+
+
+def test_the_variant_next_to_rocket_chat_validates_against_the_compose_specification():
+    checker = shutil.which("check-jsonschema", path=str(Path(sys.executable).parent))
+    result = subprocess.run(
+        [checker, "--builtin-schema", "vendor.compose-spec", str(ROCKETCHAT_VARIANT)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_setting_of_env_reaches_every_service(compose):
+    # .env.example says compose passes .env to every service: each reads it whole.
+    for name in (*OURS, "mongo"):
+        assert compose["services"][name]["env_file"] == ".env", name
+
+
+def test_compose_restates_no_default_of_a_setting(compose):
+    # A value written in compose would silently win over .env; only what a service must
+    # differ in (the API never imports) is set there, and never to the default.
+    for name in OURS:
+        for variable, value in (compose["services"][name].get("environment") or {}).items():
+            setting = BY_NAME[variable]
+            assert str(value) != str(setting.default), f"{name} restates {variable}={value}"
+            # `${X:-default}` would restate it too, and hide .env's value when X is unset.
+            assert not re.search(r"\$\{\w+:-", str(value)), f"{name}: {variable}={value}"
+
+
+def test_no_setting_is_hard_coded_in_a_command(compose):
+    for name in OURS:
+        command = " ".join(compose["services"][name].get("command") or [])
+        assert not re.search(r"\b[A-Z][A-Z0-9_]{3,}=", command), (name, command)
+
+
+def test_the_worker_reports_its_health(compose):
+    healthcheck = compose["services"]["worker"]["healthcheck"]
+    assert healthcheck["test"][1:] == ["bulk-import-server", "ready"]
+
+
+def test_the_compose_version_needed_is_said_where_it_is_read():
+    needed = "Compose 2.20 or later"
+    assert needed in COMPOSE.read_text()
+    assert needed in (ROOT / "docs" / "deployment.md").read_text()
+
+
+def test_next_to_rocket_chat_our_services_join_its_network_and_no_mongo_of_ours():
+    variant = yaml.safe_load(ROCKETCHAT_VARIANT.read_text())
+    network = variant["networks"]["rocketchat"]
+    assert network["external"] is True and "ROCKETCHAT_NETWORK" in network["name"]
+    assert set(variant["services"]) == {"migrate", "api", "worker"}
+    for service in variant["services"].values():
+        assert "rocketchat" in service["networks"]
+    # The recipe names Rocket.Chat's replica set in MONGO_URL, as Rocket.Chat's own does.
+    assert "replicaSet=" in ROCKETCHAT_VARIANT.read_text()
+    assert "--no-deps" in ROCKETCHAT_VARIANT.read_text()
