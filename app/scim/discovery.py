@@ -55,7 +55,13 @@ USER_ATTRIBUTES = [
         ],
         description="Rocket.Chat's addresses; the primary one first.",
     ),
-    _attribute("active", "boolean", description="false deactivates as Rocket.Chat does."),
+    _attribute(
+        "active",
+        "boolean",
+        required=True,
+        description="false deactivates as Rocket.Chat does; every user is active or not,"
+        " so it is never removed (a new user without it is active).",
+    ),
     _attribute(
         "password",
         mutability="writeOnly",

@@ -12,7 +12,8 @@ def fields_of(loaded, touched=()):
         "externalId": loaded.get("externalId") or None,
         "name": name_of(loaded, touched),
         "emails": emails_of(loaded.get("emails") or []),
-        "active": loaded.get("active") is not False,
+        "primaryEmail": any(e.get("primary") for e in loaded.get("emails") or []),
+        "active": loaded.get("active"),  # None: not stated (a new user is active)
         "password": loaded.get("password") or None,
     }
 
@@ -23,12 +24,15 @@ def name_of(loaded, touched=()):
     name = loaded.get("name") or {}
     joined = " ".join(str(name[p]).strip() for p in _PARTS if name.get(p))
     display, formatted = loaded.get("displayName"), name.get("formatted")
-    order = [display, formatted, joined]
-    if {"name.givenname", "name.familyname", "name.middlename"} & set(touched):
-        if not {"displayname", "name.formatted", "name"} & set(touched):
-            order = [joined, display, formatted]
-    elif "name.formatted" in touched and "displayname" not in touched:
-        order = [formatted, display, joined]
+    touched = set(touched)
+    if "displayname" in touched:
+        order = [display]
+    elif {"name", "name.formatted"} & touched:
+        order = [formatted, joined]
+    elif {"name.givenname", "name.familyname", "name.middlename"} & touched:
+        order = [joined, formatted]
+    else:
+        order = [display, formatted, joined]
     return next((str(n).strip() for n in order if n and str(n).strip()), None)
 
 

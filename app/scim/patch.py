@@ -53,6 +53,8 @@ def _at_path(user, op, path, value, touched):
     if attr not in KEPT:
         return
     touched.add(f"{attr}.{sub.lower()}" if sub else attr)
+    if attr == "active" and op == "remove":
+        raise ScimError(400, "active cannot be removed: every user is active or not", "mutability")
     if attr == "emails":
         _emails(user, op, condition, sub, value)
     elif condition is not None:

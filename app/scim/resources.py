@@ -25,10 +25,12 @@ def user(found, base_url):
         resource["name"] = {"formatted": document["name"]}
         resource["displayName"] = document["name"]
     addresses = [e["address"] for e in document.get("emails") or [] if e.get("address")]
+    primary = record.get("primaryEmail", True)
     if addresses:
         # Rocket.Chat's first address is the user's own: the primary one.
         resource["emails"] = [
-            {"value": a, "type": "work", "primary": i == 0} for i, a in enumerate(addresses)
+            {"value": a, "type": "work", "primary": i == 0 and primary}
+            for i, a in enumerate(addresses)
         ]
     resource["active"] = document.get("active") is True
     resource["meta"] = _meta(document, record, base_url)

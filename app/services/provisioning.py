@@ -16,6 +16,8 @@ from app.models import users
 from app.services import accounts, clock, deactivation, passwords
 from app.services.user_updates import AdminGuard, plan
 
+_CLEARABLE = ("name", "emails")
+
 
 class ProvisioningError(Exception):
     """Why a person could not be provisioned; `reason` is shown as is."""
@@ -81,12 +83,17 @@ def account_rules(db):
 def update(db, user_id, data, *, relinquish=True):
     """Apply what a record states to one user (the username kept, as the importer keeps it),
     and its `deleted` as a deactivation or reactivation; return the names of the fields
-    changed. Nothing changes when any part is refused."""
+    changed. A `name` stated None or `emails` stated [] are removed. Nothing changes when
+    any part is refused."""
     user = users.find_for_update(db, [user_id]).get(user_id)
     if user is None:
         raise NoSuchUser(user_id)
-    fields = {key: value for key, value in data.items() if key != "deleted"}
+    fields = {k: v for k, v in data.items() if k != "deleted" and v not in (None, [])}
     update_ = plan(user, fields)
+    for key in _CLEARABLE:  # stated empty: removed (a file's empty cell never clears)
+        if key in data and data[key] in (None, []) and user.get(key):
+            update_.unset[key] = ""
+            update_.fields.append(key)
     _refuse_taken(db, identity({"emails": fields.get("emails")}), owner=user_id)
     guard = AdminGuard(lambda: users.count_active_admins(db))
     if reason := guard.refusal(user, update_):

@@ -188,10 +188,14 @@ def _refuse_user_name_held(db, user_name, owner=None):
 
 def _record_of(fields):
     """Return the staged record of a SCIM User: what the provisioning core takes."""
-    data = {"emails": list(fields.get("emails") or []), "deleted": not fields.get("active", True)}
-    for key in ("name", "password"):
-        if fields.get(key):
-            data[key] = fields[key]
+    data = {
+        "name": fields.get("name") or None,
+        "emails": list(fields.get("emails") or []),
+    }
+    if fields.get("active") is not None:
+        data["deleted"] = not fields["active"]
+    if fields.get("password"):
+        data["password"] = fields["password"]
     return data
 
 
@@ -200,4 +204,6 @@ def _record_fields(fields):
         "userName": fields["userName"],
         "userNameKey": key_of(fields["userName"]),
         "externalId": fields.get("externalId"),
+        # Whether the identity provider marked an address primary (shown as it was sent).
+        "primaryEmail": bool(fields.get("primaryEmail")),
     }
