@@ -11,6 +11,7 @@ def fields_of(loaded, touched=()):
         "userName": loaded["userName"],
         "externalId": loaded.get("externalId") or None,
         "name": name_of(loaded, touched),
+        "nameParts": {p: v for p in _PARTS if (v := (loaded.get("name") or {}).get(p))},
         "emails": emails_of(loaded.get("emails") or []),
         "primaryEmail": any(e.get("primary") for e in loaded.get("emails") or []),
         "active": loaded.get("active"),  # None: not stated (a new user is active)

@@ -37,6 +37,15 @@ def user(found, base_url):
     return resource
 
 
+def patchable(found, base_url):
+    """Return the User a PATCH applies to: as shown, with the name parts last sent."""
+    resource = user(found, base_url)
+    parts = found.record.get("nameParts") or {}
+    if parts and "name" in resource:
+        resource["name"] = {**parts, **resource["name"]}
+    return resource
+
+
 def _meta(document, record, base_url):
     created = document.get("createdAt") or record.get("createdAt")
     modified = max(d for d in (document.get("_updatedAt"), record.get("updatedAt"), created) if d)

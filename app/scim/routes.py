@@ -119,8 +119,9 @@ def get_user(user_id):
 
 
 def _current(user_id):
-    """Return the user's resource; 412 when If-Match names another version."""
-    resource = resources.user(scim_users.get(get_db(), user_id), _base_url())
+    """Return the user's resource as a PATCH applies to it; 412 when If-Match names
+    another version."""
+    resource = resources.patchable(scim_users.get(get_db(), user_id), _base_url())
     wanted = etags("If-Match")
     if wanted and "*" not in wanted and resource["meta"]["version"] not in wanted:
         raise ScimError(412, "the user changed since that version (If-Match)")

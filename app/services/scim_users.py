@@ -206,4 +206,7 @@ def _record_fields(fields):
         "externalId": fields.get("externalId"),
         # Whether the identity provider marked an address primary (shown as it was sent).
         "primaryEmail": bool(fields.get("primaryEmail")),
+        # The parts Rocket.Chat's one name was joined from, so that a PATCH of one keeps
+        # the others (never shown: Rocket.Chat's name may have changed since).
+        "nameParts": fields.get("nameParts") or None,
     }
