@@ -89,8 +89,9 @@ class _Parser:
         if self.peek() == ("punct", "("):
             self.take()
             tree = self.disjunction()
-            if self.take() != ("punct", ")"):
+            if self.peek() != ("punct", ")"):
                 raise FilterError("a '(' of the filter is not closed")
+            self.take()
             return tree
         if self.keyword("not"):
             raise FilterError("'not' is not supported: use eq, and, or")

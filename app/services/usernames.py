@@ -32,10 +32,12 @@ def base_of(wanted, pattern):
     `@`, else its slug; Rocket.Chat's fallback when nothing of it is valid."""
     wanted = str(wanted or "").strip()
     local = wanted.split("@", 1)[0]
-    for candidate in (wanted, local):
+    for candidate in (wanted, local, local.lower()):
         if candidate and pattern.fullmatch(candidate):
             return candidate
     plain = unicodedata.normalize("NFKD", local).encode("ascii", "ignore").decode()
+    if not pattern.fullmatch("A"):  # a rule of lower-case names: lower the case, not drop it
+        plain = plain.lower()
     dot = "." if pattern.fullmatch(".") else ""
     slug = "".join(c if pattern.fullmatch(c) else dot for c in plain)
     slug = re.sub(r"\.{2,}", ".", slug).strip(".") if dot else slug
