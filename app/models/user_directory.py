@@ -31,12 +31,12 @@ def ids_with(db, field, value):
 
 def query_of(condition, hidden_ids=()):
     """Return the query of a condition tree, people only, without the hidden ids."""
-    query = {"type": {"$nin": list(NOT_PEOPLE)}}
+    parts = [{"type": {"$nin": list(NOT_PEOPLE)}}]
     if hidden_ids:
-        query["_id"] = {"$nin": list(hidden_ids)}
-    if condition is None:
-        return query
-    return {"$and": [query, _part(condition)]}
+        parts.append({"_id": {"$nin": list(hidden_ids)}})
+    if condition is not None:
+        parts.append(_part(condition))
+    return _merged(parts)
 
 
 def _part(condition):
@@ -46,9 +46,22 @@ def _part(condition):
     if kind == "active":
         # Rocket.Chat's users always carry `active`; a missing one is not active.
         return {"active": True} if value is True else {"active": {"$ne": True}}
-    if kind in ("and", "or"):
-        return {f"${kind}": [_part(item) for item in value]}
+    if kind == "and":
+        return _merged([_part(item) for item in value])
+    if kind == "or":
+        return {"$or": [_part(item) for item in value]}
     raise ValueError(f"unknown condition {kind!r}")
+
+
+def _merged(parts):
+    """Return one flat query of parts whose fields differ, else their `$and`: a server that
+    plans an `$and` as a collection scan (SecantusDB) still uses the `_id` index."""
+    merged = {}
+    for part in parts:
+        if set(part) & set(merged):
+            return {"$and": parts}
+        merged.update(part)
+    return merged
 
 
 def find_all(db, query):
