@@ -51,8 +51,7 @@ def service_provider_config():
 @route("/ResourceTypes", ["GET"])
 def resource_types():
     """List the resource types served (User)."""
-    found = discovery.resource_types(_base_url())
-    return answer(resources.listing(found, len(found), 1))
+    return _all(discovery.resource_types(_base_url()))
 
 
 @route("/ResourceTypes/<type_id>", ["GET"])
@@ -64,14 +63,17 @@ def resource_type(type_id):
 @route("/Schemas", ["GET"])
 def schemas():
     """List the schemas served (the User's)."""
-    found = discovery.schemas(_base_url())
-    return answer(resources.listing(found, len(found), 1))
+    return _all(discovery.schemas(_base_url()))
 
 
 @route("/Schemas/<schema_id>", ["GET"])
 def schema(schema_id):
     """Show one schema."""
     return answer(_one(discovery.schemas(_base_url()), schema_id, "schema"))
+
+
+def _all(items):
+    return answer(resources.listing(items, len(items), 1))
 
 
 def _one(items, wanted, what):

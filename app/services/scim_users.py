@@ -124,6 +124,9 @@ class _Resolver:
 def create(db, fields, *, bcrypt_rounds, invite=False):
     """Create a user from a SCIM User; return (Found, created). A userName the identity
     provider deleted earlier comes back as that user, reactivated (created False)."""
+    # A user is created active unless the provider says otherwise, whatever
+    # Accounts_ManuallyApproveNewUsers says: the identity provider approved them.
+    fields = {**fields, "active": fields.get("active") is not False}
     for record in scim_users.of_user_name(db, key_of(fields["userName"])):
         if "deletedAt" in record:
             return replace(db, record["_id"], fields, undelete=True), False

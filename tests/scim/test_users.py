@@ -266,3 +266,15 @@ def test_invitations_are_queued_for_created_users_when_asked(client, db):
 def test_without_the_setting_nobody_is_invited(idp, db):
     created(idp)
     assert db.bulkimport_invitations.count_documents({}) == 0
+
+
+def test_a_created_user_is_active_even_under_manual_approval(idp, db):
+    db.rocketchat_settings.insert_one({"_id": "Accounts_ManuallyApproveNewUsers", "value": True})
+    body = okta_user()
+    del body["active"]
+    assert db.users.find_one({"_id": idp.post("/Users", body).json["id"]})["active"] is True
+
+
+def test_a_user_created_inactive_stays_inactive(idp, db):
+    user = idp.post("/Users", okta_user(active=False)).json
+    assert user["active"] is False and db.users.find_one({"_id": user["id"]})["active"] is False
