@@ -46,6 +46,8 @@ def find(db, tree, start_index, count):
     resolver = _Resolver(db)
     condition = resolver.condition(tree) if tree is not None else None
     if condition is not None and _bounded(condition):
+        if _empty(condition):  # nobody: no query (a lookup before a create, mostly)
+            return [], 0
         users = user_directory.find_all(db, user_directory.query_of(condition))
         records = resolver.records_of([u["_id"] for u in users])
         shown = [Found(u, records.get(u["_id"], {})) for u in users]
@@ -66,6 +68,16 @@ def _bounded(condition):
     if kind == "and":
         return any(_bounded(item) for item in value)
     return kind == "or" and all(_bounded(item) for item in value)
+
+
+def _empty(condition):
+    """Tell whether a condition can match nobody (it names no id where it needs one)."""
+    kind, value = condition
+    if kind == "ids":
+        return not value
+    if kind == "and":
+        return any(_empty(item) for item in value)
+    return kind == "or" and all(_empty(item) for item in value)
 
 
 class _Resolver:
@@ -103,6 +115,8 @@ class _Resolver:
         """Users whose SCIM userName is value: recorded so, or, never written by the door,
         holding it as their Rocket.Chat username (ignoring case)."""
         ids = self.remember(scim_users.of_user_name(self.db, key_of(value)))
+        if ids:  # a userName is one user's: the door refused it to anyone else
+            return ids
         by_username = [
             i for i in user_directory.ids_with(self.db, "username", value) if i not in ids
         ]
