@@ -5,8 +5,10 @@ import logging
 
 import pytest
 
+from app.extensions.db import get_db
 from app.services import scim_tokens
 from tests.support import factories
+from tests.support.apps import make_app
 from tests.support.scim import ERROR, ScimCaller, okta_user
 
 
@@ -86,10 +88,7 @@ def test_tokens_and_passwords_never_reach_the_log(client, db, caplog):
     assert token not in logged and "rcscim_wrong-one" not in logged and "1mz050nq" not in logged
 
 
-def test_scim_calls_are_rate_limited_as_the_rest_apis(db):
-    from app.extensions.db import get_db
-    from tests.support.apps import make_app
-
+def test_scim_calls_are_rate_limited_as_the_rest_apis():
     app = make_app(RATE_LIMIT_ENABLED=True, RATE_LIMIT_CALLS=2, RATE_LIMIT_STORAGE_URI="memory://")
     with app.app_context():
         idp = ScimCaller(app.test_client(), scim_tokens.create(get_db(), "okta"))

@@ -2,6 +2,7 @@
 
 import pytest
 
+from app.services import scim_users
 from tests.support.scim import ERROR, USER
 
 
@@ -56,8 +57,6 @@ def test_groups_and_the_root_search_are_501_with_the_reason(idp, method, path):
 
 
 def test_an_unexpected_error_is_a_scim_500_without_its_text(idp, monkeypatch):
-    from app.services import scim_users
-
     def boom(*args, **kwargs):
         raise RuntimeError("secret internals")
 

@@ -2,8 +2,10 @@
 
 import pytest
 
+from app.extensions.db import get_db
 from tests.support import factories
-from tests.support.scim import ERROR, USER, okta_user
+from tests.support.apps import make_app
+from tests.support.scim import ERROR, USER, caller, okta_user
 
 
 def people(db):
@@ -248,11 +250,7 @@ def test_if_match_with_an_old_version_is_412_and_changes_nothing(idp, db):
     assert again.status_code == 304
 
 
-def test_invitations_are_queued_for_created_users_when_asked(client, db):
-    from app.extensions.db import get_db
-    from tests.support.apps import make_app
-    from tests.support.scim import caller
-
+def test_invitations_are_queued_for_created_users_when_asked():
     app = make_app(BCRYPT_ROUNDS=4, SCIM_INVITE=True)
     with app.app_context():
         idp = caller(app.test_client(), get_db())
