@@ -10,7 +10,7 @@ def create_app(test_config=None):
     """Build the app: settings, logging, the database, the API and its error handlers."""
     from flask import Flask
 
-    from app import api, console
+    from app import api, console, scim
     from app.config import load_settings
     from app.extensions import db, headers, logs, proxy, ratelimit, worker_binding
     from app.extensions.json_provider import RocketChatJSON
@@ -24,6 +24,7 @@ def create_app(test_config=None):
     worker_binding.init_app(app, db.get_db_of(app))
     ratelimit.init_app(app)
     api.init_app(app)
+    scim.init_app(app)
     headers.init_app(app)
     console.init_app(app)
     return app

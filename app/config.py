@@ -45,12 +45,13 @@ class Setting(NamedTuple):
 # What docker compose's MongoDB expects: the replica set its mongod starts (rs0), the user.
 COMPOSE_MONGO_URL = f"mongodb://rcimport:{PLACEHOLDER_PASSWORD}@mongo:27017/rocketchat?replicaSet=rs0&authSource=admin"
 
-_DB, _LOG, _IMPORT, _FILES, _MAIL, _HTTP, _RUN = (
+_DB, _LOG, _IMPORT, _FILES, _MAIL, _SCIM, _HTTP, _RUN = (
     "Database",
     "Logs",
     "Imports",
     "File importers",
     "Invitations",
+    "SCIM",
     "HTTP and rate limits",
     "Processes (gunicorn, docker compose)",
 )
@@ -260,6 +261,23 @@ SETTINGS = (
         "An SMTP server that does not connect or answer for this long is a temporary failure.",
         _MAIL,
         positive=True,
+    ),
+    Setting(
+        "SCIM_INVITE",
+        _flag,
+        False,
+        "Queue a set-password invitation (docs/invitations.md) for each active user with an"
+        " e-mail that SCIM creates; a worker sends it.",
+        _SCIM,
+    ),
+    Setting(
+        "SCIM_RELINQUISH_ROOMS",
+        _flag,
+        True,
+        "A user SCIM deactivates who is the last owner of a room hands it over to its"
+        " longest-standing active member (Rocket.Chat's relinquish); off: refused with the"
+        " rooms named, and the user stays active.",
+        _SCIM,
     ),
     Setting(
         "RATE_LIMIT_ENABLED",

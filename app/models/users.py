@@ -83,12 +83,13 @@ def _holders_of(db, field, values):
     # mongomock ignores collations: one case-insensitive alternation, so that each user is
     # tested once rather than once per value.
     match = (
-        _any_of_ignoring_case(values) if field in _COMPARED_IGNORING_CASE else {"$in": list(values)}
+        any_of_ignoring_case(values) if field in _COMPARED_IGNORING_CASE else {"$in": list(values)}
     )
     return db[COLLECTION].find({field: match}, _IDENTITY_PROJECTION)
 
 
-def _any_of_ignoring_case(values):
+def any_of_ignoring_case(values):
+    """Return a regex matching any of these values whole, ignoring case (each escaped)."""
     alternatives = "|".join(re.escape(value) for value in values)
     return re.compile(f"^(?:{alternatives})$", re.IGNORECASE)
 
@@ -229,7 +230,7 @@ def find_for_login(db, field, value):
     if user is not None:
         return user
     if is_embedded(db):  # mongomock ignores collations
-        cursor = db[COLLECTION].find({field: _any_of_ignoring_case([value])}, _INFO_PROJECTION)
+        cursor = db[COLLECTION].find({field: any_of_ignoring_case([value])}, _INFO_PROJECTION)
     else:  # served by Rocket.Chat's case-insensitive indexes
         cursor = db[COLLECTION].find({field: value}, _INFO_PROJECTION, collation=CASE_INSENSITIVE)
     candidates = list(cursor.limit(2))

@@ -52,6 +52,18 @@ def invite(db, operation_id=None, usernames=None, resend=False):
     return {"operationId": operation["_id"], "queued": count, "skipped": +skipped}
 
 
+def invite_person(db, job_id, person):
+    """Queue one person's invitation in a job of its own (not an import's: SCIM's), as
+    import.invite would; tell whether it was queued."""
+    if _why_not(person, None, False) is not None:
+        return False
+    now = clock.now()
+    if invitations.insert_new(db, [_invitation(job_id, person, now)]):
+        invitation_jobs.open_job(db, job_id, now)
+        return True
+    return False
+
+
 def _write(db, documents, known, replaceable=None):
     """Insert the invitations of people who had none, replace the others' if still in a
     state that may be replaced; return how many were written."""

@@ -82,6 +82,13 @@ def _unmatchable_hash():
     return bcrypt.hashpw(secrets.token_hex(16).encode("ascii"), bcrypt.gensalt(10))
 
 
+def bcrypt_of(hex_digest, rounds):
+    """Return `services.password.bcrypt` for a SHA-256 hex digest (None: a password nobody
+    knows), at this cost."""
+    secret = hex_digest or secrets.token_hex(32)
+    return bcrypt.hashpw(secret.encode("ascii"), bcrypt.gensalt(rounds)).decode("ascii")
+
+
 class Hasher:
     """bcrypt on every CPU core (bcrypt releases the GIL), off the request path."""
 
@@ -100,8 +107,7 @@ class Hasher:
         return self._hash_one(secrets.token_hex(32))
 
     def _hash_one(self, hex_digest):
-        salt = bcrypt.gensalt(self.rounds)
-        return bcrypt.hashpw(hex_digest.encode("ascii"), salt).decode("ascii")
+        return bcrypt_of(hex_digest, self.rounds)
 
     def close(self):
         """Stop the worker threads."""

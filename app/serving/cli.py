@@ -15,6 +15,7 @@ from app.models.db_errors import DatabaseError
 from app.services import health, migrations, personal_tokens, restore
 from app.services.worker import Worker
 from app.serving import startup
+from app.serving.scim_cli import scim_token
 
 
 @click.group()
@@ -242,6 +243,14 @@ def token_create(who, label):
     _show_token(user, created)
 
 
+@contextmanager
+def database_command(command):
+    """Open MONGO_URL's database for a command (exit 2 with one line if it does not serve)."""
+    settings, db = _real_database(command)
+    with _database_of(settings, db):
+        yield db
+
+
 def _real_database(command):
     try:
         settings = load_settings()
@@ -272,3 +281,6 @@ def _database_of(settings, db):
 def _fail(message):
     click.echo(f"error: {message}", err=True)
     sys.exit(2)
+
+
+main.add_command(scim_token)
