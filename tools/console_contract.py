@@ -1,6 +1,7 @@
 """Write what the console's JavaScript takes from the Python side, so that it copies nothing:
 
-- app/console/static/contract.js, the constants of app/contract (states, rules, columns);
+- app/console/static/contract.js, the constants of app/contract (states, rules, columns,
+  invitations...);
 - tests/golden/users-files.json, what the importer's reader and checks make of the files in
   tests/data, which the console's reader must match (tests/console/*.test.js);
 - tests/golden/not-utf8.json, files with a byte that is not UTF-8 (as recipes) and what the
@@ -26,7 +27,14 @@ sys.path.insert(0, str(ROOT))
 from app.client import report  # noqa: E402
 from app.client.checks import check  # noqa: E402
 from app.client.sources import InputError, Source  # noqa: E402
-from app.contract import columns, files, reconciliation, rules, states  # noqa: E402
+from app.contract import (  # noqa: E402
+    columns,
+    files,
+    invitations,
+    reconciliation,
+    rules,
+    states,
+)
 
 MODULES = {
     "states": states,
@@ -34,6 +42,7 @@ MODULES = {
     "columns": columns,
     "files": files,
     "reconciliation": reconciliation,
+    "invitations": invitations,
 }
 DATA_FILES = ("crafted.csv", "crafted.jsonl", "people-2000.csv")
 CONTRACT_JS = ROOT / "app" / "console" / "static" / "contract.js"

@@ -2,7 +2,7 @@
 
 import { byId, show } from "./dom.js";
 import { announce, confirmed, focusHeading, showError } from "./page.js";
-import { api, failures, history } from "./parts.js";
+import { api, failures, history, invitations, updates } from "./parts.js";
 import { stopPolling } from "./polling.js";
 import * as session from "./session.js";
 import { state } from "./state.js";
@@ -44,6 +44,8 @@ export async function clearOperation() {
     await api.post("import.clear");
     stopPolling();
     failures.reset();
+    invitations.hide();
+    updates.hide();
     // No operation is current now: nothing of the one cleared stays on the page but its
     // line in the history.
     for (const id of ["fix", "select", "watch", "upload-progress"]) show(byId(id), false);

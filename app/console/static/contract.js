@@ -282,3 +282,52 @@ export const reconciliation = frozen({
   "LIST_SEPARATOR": ";",
   "FORMULA_STARTS": "=+-@\t\r"
 });
+
+// app/contract/invitations.py
+export const invitations = frozen({
+  "QUEUED": "queued",
+  "SENDING": "sending",
+  "SENT": "sent",
+  "FAILED": "failed",
+  "SKIPPED": "skipped",
+  "REPORTED_STATES": [
+    "queued",
+    "sent",
+    "failed",
+    "skipped"
+  ],
+  "OPEN": [
+    "queued",
+    "sending"
+  ],
+  "REQUEUEABLE": [
+    "failed",
+    "skipped"
+  ],
+  "NO_EMAIL": "no-email",
+  "LOGGED_IN": "logged-in",
+  "INACTIVE": "inactive",
+  "ALREADY_SENT": "already-sent",
+  "ALREADY_QUEUED": "already-queued",
+  "NOT_IN_OPERATION": "not-in-operation",
+  "CANCELLED": "cancelled",
+  "USER_REMOVED": "user-removed",
+  "SKIP_REASONS": {
+    "no-email": "the user has no e-mail address",
+    "logged-in": "the user has logged in already",
+    "inactive": "the user is deactivated",
+    "already-sent": "an invitation was sent already (resend: true sends another)",
+    "already-queued": "an invitation is waiting to be sent",
+    "not-in-operation": "no user of that username was created by the operation",
+    "cancelled": "import.invitations.cancel stopped it before it was sent",
+    "user-removed": "the user was deleted before the mail was sent"
+  },
+  "JOB_NONE": "none",
+  "JOB_SENDING": "sending",
+  "JOB_DONE": "done",
+  "JOB_STATUSES": [
+    "none",
+    "sending",
+    "done"
+  ]
+});

@@ -1,12 +1,14 @@
-// The page's parts that live as long as it: the API client and the three paged lists.
+// The page's parts that live as long as it: the API client and the paged lists.
 
 import { Api } from "./api.js";
 import { byId } from "./dom.js";
 import { Failures } from "./failures.js";
 import { History } from "./history.js";
+import { Invitations } from "./invitations.js";
 import { showError } from "./page.js";
 import { Selection } from "./selection.js";
 import * as session from "./session.js";
+import { Updates } from "./updates.js";
 
 /** The REST API, called as this tab's signed-in user. */
 export const api = new Api(() => session.load());
@@ -18,3 +20,7 @@ export const history = new History(api, showError);
 export const selection = new Selection((chosen) => {
   byId("start-import").disabled = chosen === 0;
 });
+/** The set-password invitations of the operation shown. */
+export const invitations = new Invitations(api, showError);
+/** The existing users the operation shown updated. */
+export const updates = new Updates(api, showError);

@@ -41,7 +41,17 @@ export function poll(tick) {
 export function signedOut(message = "") {
   stopPolling();
   session.clear();
-  for (const id of ["who", "no-permission", "start", "select", "watch", "fix", "history"])
+  for (const id of [
+    "who",
+    "no-permission",
+    "start",
+    "select",
+    "watch",
+    "fix",
+    "history",
+    "invite",
+    "updates",
+  ])
     show(byId(id), false);
   show(byId("sign-in"));
   byId("password").value = "";

@@ -5,7 +5,7 @@ import { checkRecord } from "./checks.js";
 import { byId, setText, show } from "./dom.js";
 import { count, outcomeOf, plural, STATES, step } from "./format.js";
 import { announce, clearError, showError, uploadBar } from "./page.js";
-import { api, failures, history } from "./parts.js";
+import { api, failures, history, invitations, updates } from "./parts.js";
 import { poll, stopPolling } from "./polling.js";
 import { confirmReplacing, showSelection } from "./run.js";
 import { state } from "./state.js";
@@ -20,6 +20,8 @@ export async function readChosenFile(event) {
   const key = byId("importer").value;
   stopPolling();
   for (const id of ["select", "watch", "fix"]) show(byId(id), false);
+  invitations.hide(); // the views of the operation the page showed
+  updates.hide();
   show(byId("upload-progress"));
   try {
     if (key === "api") await readUsersFile(file);

@@ -5,7 +5,7 @@ import { states } from "./contract.js";
 import { byId, setText, show } from "./dom.js";
 import { count, duration, stateLine, step } from "./format.js";
 import { announce, focusHeading, importBar } from "./page.js";
-import { api, failures, history } from "./parts.js";
+import { api, failures, history, invitations, updates } from "./parts.js";
 import { poll } from "./polling.js";
 import { reconcile, reportsUpdates, runCounts, sentence } from "./reconcile.js";
 import * as session from "./session.js";
@@ -20,6 +20,8 @@ export function resetCounters() {
   for (const id of ["summary", "cancel", "clear", "run-staged", "updated-tile"])
     show(byId(id), false);
   state.lastState = null;
+  invitations.hide();
+  updates.hide();
 }
 
 /** Watch an operation until it is finished; `expected`: the users this tab gave the run. */
@@ -51,6 +53,8 @@ export function watch(operationId, expected) {
 // Another operation took this one's place (a Clear, or an import started elsewhere).
 async function replaced(status) {
   for (const id of ["cancel", "clear", "run-staged"]) show(byId(id), false);
+  invitations.hide();
+  updates.hide();
   const why =
     status.state === "none"
       ? "The operation was cleared."
@@ -102,6 +106,7 @@ export function renderStatus(status) {
       !isMine(operation) &&
       state.kind !== "api",
   );
+  invitations.showFor(status);
 }
 
 /** Sum up a finished operation: how long, and the reconciliation of the users read. */
@@ -120,4 +125,5 @@ export async function finished(status) {
   show(byId("summary"));
   announce(byId("summary").textContent);
   await failures.refresh();
+  await updates.showFor(status);
 }
