@@ -95,7 +95,7 @@ export class Invitations {
     show(byId("invite-cancel"), false);
     setText(
       byId("invite-about"),
-      `Mail each person the import of ${when(operation.ts)} created or updated a link to set their password on Rocket.Chat's own page, if they have an e-mail address and never logged in.`,
+      `Each person the import of ${when(operation.ts)} created (or updated) who has an e-mail address and never logged in can be mailed a link to set their password on Rocket.Chat's own page.`,
     );
   }
 
