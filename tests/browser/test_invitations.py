@@ -159,6 +159,10 @@ def test_a_refused_address_shows_failed_with_the_smtp_servers_words(
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.locator("#invite").screenshot(path=SCREENSHOTS / "console-invitations.png")
     shot("invitations-failed")
+    page.set_viewport_size({"width": 360, "height": 800})  # a phone: only the table scrolls
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert axe_violations(page, "invitations-360") == []
+    page.set_viewport_size({"width": 1200, "height": 900})
 
     mailbox.refusals.clear()  # the address fixed: send again to the failed one only
     page.get_by_role("button", name="Send again to the failed").click()

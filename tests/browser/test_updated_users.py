@@ -4,6 +4,7 @@ were updated, in the counters and the summary, and lists who and which fields.""
 from playwright.sync_api import expect
 
 from tests.browser.console import import_selected, read_file, sign_in
+from tests.browser.test_accessibility import axe_violations
 from tests.support.importfiles import zip_of
 
 CSV_ZIP = "CSV zip (users.csv, channels.csv)"
@@ -41,6 +42,7 @@ def test_a_zip_imported_again_with_new_names_shows_who_was_updated(page, admin_a
     for n in range(2):
         expect(rows.nth(n).locator("td").nth(0)).to_have_text(people[n])
         expect(rows.nth(n).locator("td").nth(2)).to_contain_text("name")
+    assert axe_violations(page, "updated-users") == []
     shot("updated-users")
     assert admin_api.get("import.updates")["total"] == 2
 

@@ -134,6 +134,7 @@ export class Invitations {
   startPolling() {
     if (this.poller) return;
     this.poller = new Poller(() => this.tick(), {
+      interval: 2000, // mail goes out at INVITE_MAILS_PER_MINUTE: every 2 s is soon enough
       onError: (error) => {
         this.showError(error);
         if (refusal(error)) this.poller = null;
