@@ -177,6 +177,36 @@ def test_a_refused_address_shows_failed_with_the_smtp_servers_words(
     expect(page.get_by_role("button", name="Send again to the failed")).to_be_hidden()
 
 
+def test_a_temporary_refusal_waits_to_be_retried_and_stop_sending_cancels_it(
+    page, mail_url, mail_api, mailbox, tmp_path
+):
+    mailbox.refuse("later@example.org", "451 4.7.1 Try again later")
+    sign_in_at(page, mail_url)
+    import_people(page, tmp_path, "tmp", ["later@example.org"])
+    # With the keyboard: Enter on the button, Tab from "Go back" to the confirmation.
+    page.get_by_role("button", name="Send invitations").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("button", name="Go back")).to_be_focused()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    waiting = page.locator("#invitations-table tbody tr", has_text="tmp.0")
+    expect(waiting.locator("td").nth(3)).to_have_text(
+        "waiting to be sent again (1 temporary failure)", timeout=30_000
+    )
+    expect(waiting.locator("td").nth(4)).to_contain_text("451 4.7.1 Try again later")
+    expect(page.locator("#invite-counts")).to_have_text(
+        "Sending: 0 sent, 0 failed, 1 waiting to be sent, 0 skipped (of 1 person)."
+    )
+    page.get_by_role("button", name="Stop sending").click()
+    page.get_by_role("button", name="Stop the mails").click()
+    expect(waiting.locator("td").nth(3)).to_have_text("skipped")
+    expect(waiting.locator("td").nth(4)).to_have_text(
+        "import.invitations.cancel stopped it before it was sent"
+    )
+    expect(page.get_by_role("button", name="Stop sending")).to_be_hidden()
+    assert mailbox.messages == []
+
+
 def test_before_the_import_has_run_the_button_is_disabled_with_the_reason(page, mail_url, mail_api):
     mail_api.post("import.new")
     mail_api.post(

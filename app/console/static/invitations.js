@@ -235,7 +235,7 @@ export class Invitations {
     const yes = await confirmed(
       "Stop sending the invitations?",
       "The mails not sent yet are cancelled; those already sent stay sent. Send invitations queues them again.",
-      "Stop sending",
+      "Stop the mails",
     );
     if (!yes || this.operationId !== id) return;
     await this.api.post("import.invitations.cancel", { operationId: id });
