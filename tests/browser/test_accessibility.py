@@ -1,31 +1,9 @@
 """axe-core (vendored, tests/data/axe) finds no serious or critical violation, desktop or phone."""
 
-import json
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.console import read_file, sign_in, users_csv
-
-AXE = Path(__file__).resolve().parents[1] / "data" / "axe" / "axe.min.js"
-RESULTS = Path(__file__).resolve().parents[2] / "artifacts" / "axe"
-RUN = "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
-
-
-def axe_violations(page, name=None):
-    """Inject axe (through the driver: the page's CSP rightly refuses inline scripts), run it."""
-    if not page.evaluate("typeof window.axe !== 'undefined'"):
-        page.evaluate(AXE.read_text(encoding="utf-8"))
-    violations = page.evaluate(RUN)
-    summary = [
-        {"id": v["id"], "impact": v["impact"], "nodes": len(v["nodes"]), "help": v["help"]}
-        for v in violations
-    ]
-    if name:  # the findings of each step are kept under artifacts/axe/
-        RESULTS.mkdir(parents=True, exist_ok=True)
-        (RESULTS / f"{name}.json").write_text(json.dumps(summary, indent=2))
-    return [v for v in summary if v["impact"] in ("serious", "critical")]
+from tests.browser.console import axe_violations, read_file, sign_in, users_csv
 
 
 @pytest.mark.parametrize("width", [1200, 360])

@@ -4,18 +4,18 @@ see each one sent, or failed with the SMTP server's words; never a token or a li
 
 import json
 import shutil
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from app.fixtures import DEMO_DIR, DEMO_PASSWORD
-from tests.browser.conftest import SCREENSHOTS
-from tests.browser.console import Admin, import_selected, read_file, users_csv
-from tests.browser.test_accessibility import axe_violations
+from tests.browser.console import Admin, axe_violations, import_selected, read_file, users_csv
 from tests.support.mailbox import LINK, SITE_URL, Mailbox, token_of
 from tests.support.processes import serve
 from tests.support.wire import free_port
 
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 REFUSAL = "550 5.1.1 <nobody.here@example.org>: Recipient address rejected"
 SETTINGS_DATE = {"$date": "2026-11-01T08:00:00.000Z"}
 
@@ -124,6 +124,10 @@ def test_three_people_without_passwords_are_mailed_and_shown_sent(
     assert "reset-password" not in html and not LINK.search(html)
     assert not any(token_of(message) in html for message in mailbox.messages)
 
+    page.reload()  # this tab's operation: shown again, with its invitations
+    expect(page.locator("#invite-counts")).to_have_text(
+        "3 sent, 0 failed, 0 waiting to be sent, 0 skipped (of 3 people)."
+    )
     send_invitations(page)  # a second time: nobody is mailed again
     expect(page.locator("#invite-answer")).to_have_text(
         "No invitation queued. 3 people skipped: 3 because an invitation was sent already"

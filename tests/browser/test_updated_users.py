@@ -3,8 +3,7 @@ were updated, in the counters and the summary, and lists who and which fields.""
 
 from playwright.sync_api import expect
 
-from tests.browser.console import import_selected, read_file, sign_in
-from tests.browser.test_accessibility import axe_violations
+from tests.browser.console import axe_violations, import_selected, read_file, sign_in
 from tests.support.importfiles import zip_of
 
 CSV_ZIP = "CSV zip (users.csv, channels.csv)"
