@@ -211,7 +211,9 @@ def test_a_temporary_refusal_waits_to_be_retried_and_stop_sending_cancels_it(
     assert mailbox.messages == []
 
 
-def test_before_the_import_has_run_the_button_is_disabled_with_the_reason(page, mail_url, mail_api):
+def test_before_the_import_has_run_the_button_is_disabled_with_the_reason(
+    page, mail_url, mail_api, tmp_path
+):
     mail_api.post("import.new")
     mail_api.post(
         "import.addUsers",
@@ -230,6 +232,13 @@ def test_before_the_import_has_run_the_button_is_disabled_with_the_reason(page, 
     page.get_by_role("button", name="Import the staged users").click()
     expect(button).to_be_enabled(timeout=30_000)
     expect(page.locator("#invite-why")).to_be_hidden()
+    # A new file read: the page moves on to another operation, the view closes.
+    page.get_by_role("button", name="Start another import").click()
+    read_file(
+        page, users_csv(tmp_path / "next.csv", [("next.0", "n@example.org", "nx-0", "N", "")])
+    )
+    expect(page.locator("#select")).to_be_visible()
+    expect(page.locator("#invite")).to_be_hidden()
 
 
 def test_the_view_closes_when_another_operation_replaces_it(
