@@ -44,6 +44,9 @@ def test_a_zip_imported_again_with_new_names_shows_who_was_updated(page, admin_a
     assert axe_violations(page, "updated-users") == []
     shot("updated-users")
     assert admin_api.get("import.updates")["total"] == 2
+    # The history's column counts the updated users too, and says so.
+    expect(page.locator("#history-table thead")).to_contain_text("Created or updated")
+    expect(page.locator("#history-table tbody tr").first.locator("td").nth(5)).to_have_text("2")
 
     page.get_by_role("button", name="Clear the operation").click()
     page.get_by_role("button", name="Clear it").click()
