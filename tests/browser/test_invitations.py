@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import requests
 from playwright.sync_api import expect
 
 from app.fixtures import DEMO_DIR, DEMO_PASSWORD
@@ -209,6 +210,27 @@ def test_a_temporary_refusal_waits_to_be_retried_and_stop_sending_cancels_it(
     )
     expect(page.get_by_role("button", name="Stop sending")).to_be_hidden()
     assert mailbox.messages == []
+
+
+def test_a_session_ended_while_mail_waits_signs_out_and_stops_polling(
+    page, mail_url, mail_api, mailbox, tmp_path
+):
+    mailbox.refuse("wait@example.org", "451 4.7.1 Try again later")
+    sign_in_at(page, mail_url)
+    import_people(page, tmp_path, "end", ["wait@example.org"])
+    send_invitations(page)
+    expect(page.locator("#invite-counts")).to_contain_text("1 waiting to be sent", timeout=30_000)
+    who = page.evaluate("JSON.parse(sessionStorage.getItem('rc-bulk-import.session'))")
+    headers = {"X-User-Id": who["userId"], "X-Auth-Token": who["token"]}
+    assert requests.post(f"{mail_url}/api/v1/logout", headers=headers, timeout=10).ok
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible(timeout=10_000)
+    expect(page.locator("#announce")).to_have_text("Your session has ended: sign in again.")
+    expect(page.locator("#invite")).to_be_hidden()
+    calls = []
+    page.on("request", lambda request: calls.append(request.url))
+    page.wait_for_timeout(2500)  # more than one polling interval: nothing is asked any more
+    assert calls == []
+    mail_api.post("import.invitations.cancel")  # leave no mail waiting for the next test
 
 
 def test_before_the_import_has_run_the_button_is_disabled_with_the_reason(

@@ -19,6 +19,7 @@ import {
 } from "./invitation-words.js";
 import { announce, clearError, confirmed } from "./page.js";
 import { Poller } from "./poller.js";
+import { signedOut } from "./polling.js";
 
 const PAGE = 100; // import.invitations' largest page (Rocket.Chat's API_Upper_Count_Limit)
 const MAX_USERNAMES = 10000; // import.invite's `users` in one call (import.addUsers' limit)
@@ -136,6 +137,10 @@ export class Invitations {
     this.poller = new Poller(() => this.tick(), {
       interval: 2000, // mail goes out at INVITE_MAILS_PER_MINUTE: every 2 s is soon enough
       onError: (error) => {
+        if (error instanceof ApiError && error.status === 401) {
+          signedOut("Your session has ended: sign in again.");
+          return this.stopped();
+        }
         this.showError(error);
         if (refusal(error)) this.poller = null;
         return !refusal(error);
