@@ -20,6 +20,7 @@ from pymongo import monitoring
 
 from app.config import load_settings
 from app.contract import states
+from app.contract.identities import identity
 from app.services import accounts, clock, invitations
 from app.services.invitation_mail import Template
 from app.services.mail_settings import load
@@ -55,21 +56,20 @@ def insert_imported(db, count):
     created = now + timedelta(milliseconds=1)
     for first in range(0, count, 5000):
         db.users.insert_many(
-            [
-                accounts.new_user(
-                    f"bench{count}u{n}",
-                    {
-                        "username": f"s{count}u{n}",
-                        "emails": [f"s{count}u{n}@example.com"],
-                        "importIds": [f"{count}-{n}"],
-                    },
-                    "$2b$10$" + "x" * 53,
-                    created,
-                )
-                for n in range(first, min(first + 5000, count))
-            ]
+            [_imported_user(count, n, created) for n in range(first, min(first + 5000, count))]
         )
     return operation["_id"]
+
+
+def _imported_user(count, n, created):
+    data = {
+        "username": f"s{count}u{n}",
+        "emails": [f"s{count}u{n}@example.com"],
+        "importIds": [f"{count}-{n}"],
+    }
+    return accounts.new_user(
+        f"bench{count}u{n}", data, identity(data), "$2b$10$" + "x" * 53, created
+    )
 
 
 def bare_loop(port, count, message):
