@@ -1,0 +1,96 @@
+"""Taking a chunk of an invitation job's people to mail: who is due, each person checked
+again, their enroll token stored and the chunk marked `sending`, in four round trips.
+
+Run by the sender's database thread while the previous chunk goes to the SMTP server.
+"""
+
+from dataclasses import dataclass, field
+
+from app.contract import invitations as states
+from app.models import invitations, users
+from app.services import clock, enrollment
+
+TWICE = "sending was interrupted twice (a worker stopped): it may have been delivered"
+
+
+@dataclass
+class Chunk:
+    """People to mail now, [(invitation, email, link)], and those settled without a mail."""
+
+    ready: list = field(default_factory=list)
+    skipped: dict = field(default_factory=dict)  # {invitation id: {reason}}
+    failures: dict = field(default_factory=dict)  # {invitation id: {reason}}
+
+    def ids(self):
+        """Return the ids of the invitations marked `sending`, not tried yet."""
+        return [invitation["_id"] for invitation, _, _ in self.ready]
+
+
+class Claims:
+    """The chunks of one job a worker takes under its lease, the first one with what an
+    earlier worker left `sending`."""
+
+    def __init__(self, db, job_id, size):
+        self.db, self.job_id, self.size = db, job_id, size
+
+    def first(self):
+        """Return the first chunk's invitations: left `sending` by a worker that died (sent
+        again once, then failed), then due ones; (invitations, failures)."""
+        # Only here: later, the `sending` ones are this worker's own, in flight.
+        batch, failures = invitations.interrupted(self.db, self.job_id, self.size), {}
+        for invitation in batch:
+            if invitation.get("interrupted"):
+                failures[invitation["_id"]] = {"reason": TWICE}
+            invitation["interrupted"] = 1
+        batch = [i for i in batch if i["_id"] not in failures]
+        return batch + self._due(self.size - len(batch)), failures
+
+    def next(self, site_url):
+        """Return the next Chunk of due invitations, prepared; an empty one when none is due."""
+        return self.prepare(self._due(self.size), site_url)
+
+    def _due(self, limit):
+        return invitations.due(self.db, self.job_id, clock.now(), limit) if limit > 0 else []
+
+    def prepare(self, batch, site_url, failures=None):
+        """Check each person again, store their token, mark them `sending`; return the Chunk."""
+        chunk, now = Chunk(failures=dict(failures or {})), clock.now()
+        people = users.invitees(self.db, [i["userId"] for i in batch]) if batch else {}
+        tokens, changes = {}, {}
+        for invitation in batch:
+            user = people.get(invitation["userId"])
+            reason = why_not(user)
+            if reason:
+                chunk.skipped[invitation["_id"]] = {"reason": reason}
+                continue
+            email, record = user["emails"][0]["address"], _enroll_record(user)
+            if not enrollment.reusable(record, email, invitation.get("tokenWhen"), now):
+                record = tokens[user["_id"]] = enrollment.new_record(email, now)
+            fresh = {"email": email, "name": user.get("name") or "", "tokenWhen": record["when"]}
+            fresh["interrupted"] = invitation.get("interrupted", 0)
+            changed = {k: v for k, v in fresh.items() if invitation.get(k) != v}
+            if changed:
+                changes[invitation["_id"]] = changed
+            invitation.update(fresh)
+            chunk.ready.append((invitation, email, enrollment.link(site_url, record["token"])))
+        # The token is stored before the mail goes, so that its link works when it arrives.
+        users.set_enroll_tokens(self.db, tokens)
+        invitations.mark_sending(self.db, chunk.ids(), changes, now)
+        return chunk
+
+
+def why_not(user):
+    """Return why this person is not mailed after all (None: mail them)."""
+    if user is None:
+        return states.USER_REMOVED
+    if not (user.get("emails") or [{}])[0].get("address"):
+        return states.NO_EMAIL
+    if user.get("active") is False:
+        return states.INACTIVE
+    if user.get("lastLogin"):
+        return states.LOGGED_IN
+    return None
+
+
+def _enroll_record(user):
+    return ((user.get("services") or {}).get("password") or {}).get("enroll")
