@@ -13,19 +13,17 @@ import smtplib
 import subprocess
 import sys
 import time
-from datetime import timedelta
 from pathlib import Path
 
 from pymongo import monitoring
 
 from app.config import load_settings
-from app.contract import states
-from app.contract.identities import identity
-from app.services import accounts, clock, invitations
+from app.services import invitations
 from app.services.invitation_mail import Template
 from app.services.mail_settings import load
 from app.services.worker import Worker
 from bench.common import RESULTS, Stopwatch, log, machine, migrated_database, wire_server
+from tests.support.invites import insert_imported
 from tests.support.mailbox import insert_mail_settings
 from tests.support.wire import free_port
 
@@ -46,30 +44,6 @@ def smtp_server(port):
             time.sleep(0.1)
     process.kill()
     raise RuntimeError("aiosmtpd did not start")
-
-
-def insert_imported(db, count):
-    """Insert a finished operation and `count` users it created, as the runner writes them."""
-    now = clock.now()
-    operation = {"_id": f"bench-{count}", "status": states.DONE, "valid": True, "ts": now}
-    db.rocketchat_import.insert_one({**operation, "type": "api", "_updatedAt": now})
-    created = now + timedelta(milliseconds=1)
-    for first in range(0, count, 5000):
-        db.users.insert_many(
-            [_imported_user(count, n, created) for n in range(first, min(first + 5000, count))]
-        )
-    return operation["_id"]
-
-
-def _imported_user(count, n, created):
-    data = {
-        "username": f"s{count}u{n}",
-        "emails": [f"s{count}u{n}@example.com"],
-        "importIds": [f"{count}-{n}"],
-    }
-    return accounts.new_user(
-        f"bench{count}u{n}", data, identity(data), "$2b$10$" + "x" * 53, created
-    )
 
 
 def bare_loop(port, count, message):
