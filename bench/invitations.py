@@ -18,7 +18,8 @@ from pathlib import Path
 from pymongo import monitoring
 
 from app.config import load_settings
-from app.services import invitations
+from app.models import users
+from app.services import clock, enrollment, invitations
 from app.services.invitation_mail import Template
 from app.services.mail_settings import load
 from app.services.worker import Worker
@@ -92,9 +93,22 @@ def service(db, database_time, count):
     return {
         "queue_seconds": queueing.seconds,
         "per_second": count / sending.seconds,
-        "database_share": database_time.seconds / sending.seconds,
-        "per_second_without_database": count / (sending.seconds - database_time.seconds),
+        # The database thread works while the SMTP server does: near 100 %, it is the limit.
+        "database_busy": database_time.seconds / sending.seconds,
+        "tokens_per_second": token_writes(db, operation_id, worker.invite_settings.batch_size),
     }
+
+
+def token_writes(db, operation_id, size):
+    """Return how many enroll tokens per second the users collection takes in bulk writes of
+    `size`, nothing else done: the least database work per invitation, its ceiling."""
+    ids = [i["userId"] for i in db.bulkimport_invitations.find({"operationId": operation_id})]
+    now = clock.now()
+    with Stopwatch() as writing:
+        for first in range(0, len(ids), size):
+            chunk = ids[first : first + size]
+            users.set_enroll_tokens(db, {i: enrollment.new_record("x@y.z", now) for i in chunk})
+    return len(ids) / writing.seconds
 
 
 def measure(sizes):
@@ -121,7 +135,7 @@ def measure(sizes):
                         "bare_per_second": bare,
                         **ours,
                         "ratio": ratio,
-                        "ratio_without_database": ours["per_second_without_database"] / bare,
+                        "tokens_ratio": ours["tokens_per_second"] / bare,
                     }
                 )
     finally:
@@ -134,15 +148,16 @@ def markdown(results, facts):
     """Return the table of the figures."""
     lines = [
         "| users | bare smtplib loop (mails/s) | service (invitations/s) | ratio | ≥ 0.7 | "
-        "database's share of the time | ratio, the database's time left out | "
+        "database busy | enroll-token writes alone (/s) | their ratio: the ceiling | "
         "import.invite (s) |",
-        "|---:|---:|---:|---:|:-:|---:|---:|---:|",
+        "|---:|---:|---:|---:|:-:|---:|---:|---:|---:|",
     ]
     for r in results:
         lines.append(
             f"| {r['users']:,} | {r['bare_per_second']:,.0f} | {r['per_second']:,.0f} | "
             f"{r['ratio']:.2f} | {'yes' if r['ratio'] >= TARGET else 'no'} | "
-            f"{r['database_share']:.0%} | {r['ratio_without_database']:.2f} | "
+            f"{r['database_busy']:.0%} | {r['tokens_per_second']:,.0f} | "
+            f"{r['tokens_ratio']:.2f} | "
             f"{r['queue_seconds']:.2f} |"
         )
     return "\n".join([*lines, "", f"Machine: {facts}", ""])
