@@ -104,6 +104,7 @@ class InvitationRun:
                 return self._refuse_following()
             self._flush()
             ready = self._take_following()
+            self._confirm()
 
     def _send(self, ready, template, session):
         """Mail a chunk; False once the server cannot be reached (the rest retried later)."""
@@ -182,6 +183,13 @@ class InvitationRun:
         self.flushed = self._in_background(self._write_outcomes, outcomes)
         if previous is not None:
             self._stop_if_cancelled(previous.result())
+
+    def _confirm(self):
+        """Wait for the last write and the lease's renewal: no chunk goes after a write that
+        failed, nor once another worker may have taken the job over."""
+        flushed, self.flushed = self.flushed, None
+        if flushed is not None:
+            self._stop_if_cancelled(flushed.result())
 
     def _write_outcomes(self, outcomes):
         self._write(outcomes)
