@@ -75,12 +75,19 @@ def _only_duplicates(error):
     return details
 
 
-def due(db, operation_id, now, limit):
-    """Return up to `limit` queued invitations whose time has come."""
-    # No sort: the index already walks them by nextAttemptAt, and a sort would read all
-    # the queued ones of the operation (SecantusDB sorts in memory) for every batch.
+def due_ids(db, operation_id, now, limit):
+    """Return the ids of up to `limit` queued invitations whose time has come."""
+    # Read once per run and then fetched by _id: SecantusDB reads every entry of an index
+    # range before it applies a limit (half a second for 10,000 queued), so a query of the
+    # queue for each chunk made sending quadratic.
     query = {"operationId": operation_id, "state": QUEUED, "nextAttemptAt": {"$lte": now}}
-    return list(db[COLLECTION].find(query, _TO_SEND).limit(limit))
+    return [found["_id"] for found in db[COLLECTION].find(query, {"_id": 1}).limit(limit)]
+
+
+def still_due(db, invitation_ids, now):
+    """Return those of these invitations still queued and due, in one round trip."""
+    query = {"_id": {"$in": list(invitation_ids)}, "state": QUEUED, "nextAttemptAt": {"$lte": now}}
+    return list(db[COLLECTION].find(query, _TO_SEND))
 
 
 def interrupted(db, operation_id, limit):

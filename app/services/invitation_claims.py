@@ -10,6 +10,7 @@ from app.contract import invitations as states
 from app.models import invitations, users
 from app.services import clock, enrollment
 
+RUN_CHUNKS = 50  # chunks of the queue one run reads at once (it ends after a few seconds)
 TWICE = "sending was interrupted twice (a worker stopped): it may have been delivered"
 
 
@@ -30,8 +31,9 @@ class Claims:
     """The chunks of one job a worker takes under its lease, the first one with what an
     earlier worker left `sending`."""
 
-    def __init__(self, db, job_id, size):
-        self.db, self.job_id, self.size = db, job_id, size
+    def __init__(self, db, job_id, size, chunks=RUN_CHUNKS):
+        self.db, self.job_id, self.size, self.chunks = db, job_id, size, chunks
+        self.queue = []  # ids of the due invitations this run has not taken yet
 
     def first(self):
         """Return the first chunk's invitations: left `sending` by a worker that died (sent
@@ -43,14 +45,22 @@ class Claims:
                 failures[invitation["_id"]] = {"reason": TWICE}
             invitation["interrupted"] = 1
         batch = [i for i in batch if i["_id"] not in failures]
+        limit = self.size * self.chunks
+        self.queue = invitations.due_ids(self.db, self.job_id, clock.now(), limit)
         return batch + self._due(self.size - len(batch)), failures
 
     def next(self, site_url):
         """Return the next Chunk of due invitations, prepared; an empty one when none is due."""
         return self.prepare(self._due(self.size), site_url)
 
+    def more(self):
+        """Tell whether due invitations this run read are left to take."""
+        return bool(self.queue)
+
     def _due(self, limit):
-        return invitations.due(self.db, self.job_id, clock.now(), limit) if limit > 0 else []
+        taken, self.queue = self.queue[: max(limit, 0)], self.queue[max(limit, 0) :]
+        # Each read again: one may have been cancelled or re-queued since the queue was read.
+        return invitations.still_due(self.db, taken, clock.now()) if taken else []
 
     def prepare(self, batch, site_url, failures=None):
         """Check each person again, store their token, mark them `sending`; return the Chunk."""
