@@ -9,6 +9,7 @@ Usage: python -m bench.invitations [--users 1000 10000] [--out DIR]
 
 import argparse
 import json
+import os
 import smtplib
 import subprocess
 import sys
@@ -84,9 +85,11 @@ def service(db, database_time, count):
     settings = load_settings({"INVITE_MAILS_PER_MINUTE": 1e9, "LOG_LEVEL": "WARNING"})
     worker = Worker.from_settings(db, settings, worker_id="bench")
     database_time.seconds, database_time.recording = 0.0, True
+    before = resident_mib()
     with Stopwatch() as sending:
         worker.run_pending()
     database_time.recording = False
+    grown = resident_mib() - before
     worker.stop()
     sent = invitations.listing(db, operation_id)["counts"]["sent"]
     assert queued == sent == count, (queued, sent)
@@ -96,7 +99,14 @@ def service(db, database_time, count):
         # The database thread works while the SMTP server does: near 100 %, it is the limit.
         "database_busy": database_time.seconds / sending.seconds,
         "tokens_per_second": token_writes(db, operation_id, worker.invite_settings.batch_size),
+        "memory_growth_mib": grown,
     }
+
+
+def resident_mib():
+    """Return this process's resident memory in MiB (Linux)."""
+    pages = int(Path("/proc/self/statm").read_text().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
 def token_writes(db, operation_id, size):
@@ -149,8 +159,8 @@ def markdown(results, facts):
     lines = [
         "| users | bare smtplib loop (mails/s) | service (invitations/s) | ratio | ≥ 0.7 | "
         "database busy | enroll-token writes alone (/s) | their ratio: the ceiling | "
-        "import.invite (s) |",
-        "|---:|---:|---:|---:|:-:|---:|---:|---:|---:|",
+        "import.invite (s) | memory grown while sending (MiB) |",
+        "|---:|---:|---:|---:|:-:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         lines.append(
@@ -158,7 +168,7 @@ def markdown(results, facts):
             f"{r['ratio']:.2f} | {'yes' if r['ratio'] >= TARGET else 'no'} | "
             f"{r['database_busy']:.0%} | {r['tokens_per_second']:,.0f} | "
             f"{r['tokens_ratio']:.2f} | "
-            f"{r['queue_seconds']:.2f} |"
+            f"{r['queue_seconds']:.2f} | {r['memory_growth_mib']:.1f} |"
         )
     return "\n".join([*lines, "", f"Machine: {facts}", ""])
 
