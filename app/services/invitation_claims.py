@@ -34,6 +34,7 @@ class Claims:
     def __init__(self, db, job_id, size, chunks=RUN_CHUNKS):
         self.db, self.job_id, self.size, self.chunks = db, job_id, size, chunks
         self.queue = []  # ids of the due invitations this run has not taken yet
+        self.resent = set()  # ids sent once already, maybe: marked so before they go again
 
     def first(self):
         """Return the first chunk's invitations: left `sending` by a worker that died (sent
@@ -43,8 +44,8 @@ class Claims:
         for invitation in batch:
             if invitation.get("interrupted"):
                 failures[invitation["_id"]] = {"reason": TWICE}
-            invitation["interrupted"] = 1
         batch = [i for i in batch if i["_id"] not in failures]
+        self.resent = {invitation["_id"] for invitation in batch}
         limit = self.size * self.chunks
         self.queue = invitations.due_ids(self.db, self.job_id, clock.now(), limit)
         return batch + self._due(self.size - len(batch)), failures
@@ -77,7 +78,9 @@ class Claims:
             if not enrollment.reusable(record, email, invitation.get("tokenWhen"), now):
                 record = tokens[user["_id"]] = enrollment.new_record(email, now)
             fresh = {"email": email, "name": user.get("name") or "", "tokenWhen": record["when"]}
-            fresh["interrupted"] = invitation.get("interrupted", 0)
+            # Written with the chunk's `sending` mark: a second interruption fails it (TWICE).
+            resent = invitation["_id"] in self.resent
+            fresh["interrupted"] = 1 if resent else invitation.get("interrupted", 0)
             changed = {k: v for k, v in fresh.items() if invitation.get(k) != v}
             if changed:
                 changes[invitation["_id"]] = changed
