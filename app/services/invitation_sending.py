@@ -52,7 +52,8 @@ class InvitationRun:
         self.waiting = {}  # ids marked `sending` and not tried yet (a dict keeps their order)
         self.next_mail = time.monotonic()
         self._reported = time.monotonic()
-        self.background = self.following = self.flushed = self.unreachable = None
+        self.background = self.following = self.unreachable = None
+        self.writes = []  # [(future, outcomes)] handed to the database thread, oldest first
 
     def execute(self):
         """Send a slice; a stop or an error leaves each invitation in a state it resumes from."""
@@ -63,6 +64,7 @@ class InvitationRun:
             log.warning("invitations stopped: %s", stop)
         except Exception as error:
             if is_unavailable(error):
+                self._settle_if_possible()
                 raise  # the worker waits for the database; `sending` ones are resumed
             log.exception("invitation batch failed")
             self._settle(failed=True)
@@ -104,7 +106,7 @@ class InvitationRun:
                 return self._refuse_following()
             self._flush()
             ready = self._take_following()
-            self._confirm()
+            self._confirm(keep=0)
 
     def _send(self, ready, template, session):
         """Mail a chunk; False once the server cannot be reached (the rest retried later)."""
@@ -179,17 +181,18 @@ class InvitationRun:
         """Write the outcomes so far and renew the lease on the database thread; stop here
         if the previous write found the job cancelled."""
         self._reported = time.monotonic()
-        previous, outcomes = self.flushed, self._outcomes()
-        self.flushed = self._in_background(self._write_outcomes, outcomes)
-        if previous is not None:
-            self._stop_if_cancelled(previous.result())
+        outcomes = self._outcomes()
+        self.writes.append((self._in_background(self._write_outcomes, outcomes), outcomes))
+        self._confirm(keep=1)
 
-    def _confirm(self):
-        """Wait for the last write and the lease's renewal: no chunk goes after a write that
-        failed, nor once another worker may have taken the job over."""
-        flushed, self.flushed = self.flushed, None
-        if flushed is not None:
-            self._stop_if_cancelled(flushed.result())
+    def _confirm(self, keep):
+        """Wait for the writes but the `keep` newest, and the lease's renewal with each: no
+        chunk goes after a write that failed (it stays, to be done again by _settle), nor
+        once another worker may have taken the job over."""
+        while len(self.writes) > keep:
+            state = self.writes[0][0].result()
+            self.writes.pop(0)
+            self._stop_if_cancelled(state)
 
     def _write_outcomes(self, outcomes):
         self._write(outcomes)
@@ -216,13 +219,34 @@ class InvitationRun:
         """Wait for the database thread, record what is known, and queue again what was not
         tried (the chunk claimed meanwhile too). After an error, a write of the database
         thread that failed is left out: what it did not write is resumed as usual."""
-        flushed, self.flushed = self.flushed, None
         self._take_following(failed)
-        if flushed is not None and not (failed and flushed.exception() is not None):
-            flushed.result()
+        writes, self.writes = self.writes, []
+        for future, outcomes in writes:
+            if failed and future.exception() is not None:
+                self._merge(outcomes)  # what it did not write is written below
+            else:
+                future.result()
         self._record()
         invitations.requeue_sending(self.db, list(self.waiting), clock.now())
         self.waiting = {}
+
+    def _merge(self, outcomes):
+        sent, retries, failures, skipped = outcomes
+        self.sent.extend(sent)
+        self.retries.update(retries)
+        self.failures.update(failures)
+        self.skipped.update(skipped)
+
+    def _settle_if_possible(self):
+        """After the database failed a write: record what is known and queue again what was
+        not tried, if it answers again already (else each `sending` one is resumed as
+        interrupted: at most one duplicate)."""
+        try:
+            self._settle(failed=True)
+        except Exception as again:
+            if not is_unavailable(again):
+                raise
+            log.warning("invitations left to resume: the database is still unavailable")
 
     def _stop_if_cancelled(self, state):
         if state.get(invitation_jobs.CANCEL):
