@@ -1,27 +1,36 @@
 """Sending invitations, a job of the import's shape: a worker claims an operation's job under
-the same Lease, sends one batch, records it, and hands the job back (so imports come first).
+the same Lease, sends chunks of it for a few seconds on one SMTP connection, records them,
+and hands the job back (so imports come first).
 
-A mail is marked `sending` before it goes and `sent` after, at most a second later: a worker
-killed in between leaves it `sending`, and the next one sends it again, with the same link.
-So a person gets at most one duplicate; a mail interrupted twice is failed, not sent thrice.
+A mail is marked `sending` before it goes and `sent` after: a worker killed in between leaves
+it `sending`, and the next one sends it again, with the same link. So a person gets at most
+one duplicate; a mail interrupted twice is failed, not sent thrice.
+
+The database's work runs on a thread of its own, one chunk ahead: while a chunk goes to the
+SMTP server, the next one is claimed (tokens stored, marked `sending`) and the last one's
+outcomes are written. Each step still waits for what the rule needs before it: a chunk is
+mailed only once it is marked `sending`.
 """
 
+import contextvars
 import logging
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from app.contract import invitations as states
-from app.models import invitation_jobs, invitations, users
+from app.models import invitation_jobs, invitations
 from app.models.db_errors import is_unavailable
-from app.services import clock, enrollment, lease, smtp
+from app.services import clock, lease, smtp
+from app.services.invitation_claims import Claims
 from app.services.invitation_mail import Template
+from app.services.invite_settings import SLICE_SECONDS
 from app.services.lease import Lease, Stopped
 from app.services.mail_settings import MailConfigError, load
 
 log = logging.getLogger(__name__)
 
 REPORT_SECONDS = 1.0  # outcomes are written (and the lease renewed) at least this often
-TWICE = "sending was interrupted twice (a worker stopped): it may have been delivered"
 
 
 def claim(worker):
@@ -32,46 +41,52 @@ def claim(worker):
 
 
 class InvitationRun:
-    """Send one batch of a claimed job's invitations and hand the job back."""
+    """Send a claimed job's invitations for a slice of time and hand the job back."""
 
     def __init__(self, worker, job):
         self.worker, self.db, self.id = worker, worker.db, job["_id"]
         self.settings = worker.invite_settings  # an InviteSettings
         self.lease = Lease.of_worker(worker, self.id, model=invitation_jobs)
+        self.claims = Claims(self.db, self.id, self.settings.batch_size)
         self.sent, self.retries, self.failures, self.skipped = [], {}, {}, {}
-        self.waiting = []  # ids marked `sending` and not tried yet
+        self.waiting = {}  # ids marked `sending` and not tried yet (a dict keeps their order)
         self.next_mail = time.monotonic()
         self._reported = time.monotonic()
+        self.background = self.following = self.unreachable = None
+        self.writes = []  # [(future, outcomes)] handed to the database thread, oldest first
 
     def execute(self):
-        """Send a batch; a stop or an error leaves each invitation in a state it resumes from."""
+        """Send a slice; a stop or an error leaves each invitation in a state it resumes from."""
         try:
-            self._run()
+            with ThreadPoolExecutor(1, thread_name_prefix="invitations-db") as self.background:
+                self._run()
         except Stopped as stop:
             log.warning("invitations stopped: %s", stop)
         except Exception as error:
             if is_unavailable(error):
+                self._settle_if_possible()
                 raise  # the worker waits for the database; `sending` ones are resumed
             log.exception("invitation batch failed")
-            self._settle()
+            self._settle(failed=True)
             self.lease.release({"dueAt": clock.now() + self.settings.backoff(1)})
 
     def _run(self):
         self._stop_if_cancelled(self.lease.report({}))
-        batch = self._batch()
+        batch, failures = self.claims.first()
         if not batch:  # retries not due yet, or nobody left
+            self.failures.update(failures)
             self._record()
             return self._hand_back()
         try:
             mail = load(self.db, self.settings.mail_url)
         except MailConfigError as error:
             return self._fail_all(str(error))
-        ready = self._prepare(batch, mail)
+        chunk = self._take(self.claims.prepare(batch, mail.site_url, failures))
         session = smtp.Session(
             mail.server, timeout=self.settings.timeout, ca_file=self.settings.ca_file
         )
         try:
-            self._send(ready, Template(mail), session)
+            self._send_slice(chunk, Template(mail), session, mail.site_url)
         except smtp.Unusable as error:
             self._settle()
             return self._fail_all(str(error))
@@ -80,49 +95,26 @@ class InvitationRun:
         self._settle()
         self._hand_back()
 
-    def _batch(self):
-        # Left `sending` by a worker that died: sent again once, then failed (TWICE).
-        size = self.settings.batch_size
-        batch = invitations.interrupted(self.db, self.id, size)
-        for invitation in batch:
-            if invitation.get("interrupted"):
-                self.failures[invitation["_id"]] = {"reason": TWICE}
-            invitation["interrupted"] = 1
-        batch = [i for i in batch if i["_id"] not in self.failures]
-        return batch + invitations.due(self.db, self.id, clock.now(), size - len(batch))
-
-    def _prepare(self, batch, mail):
-        """Check each person again, write their token, mark them `sending`; return
-        [(invitation, email, link)] to send."""
-        now, people = clock.now(), users.invitees(self.db, [i["userId"] for i in batch])
-        tokens, changes, ready = {}, {}, []
-        for invitation in batch:
-            user = people.get(invitation["userId"])
-            reason = _why_not(user)
-            if reason:
-                self.skipped[invitation["_id"]] = {"reason": reason}
-                continue
-            email, record = user["emails"][0]["address"], _enroll_record(user)
-            if not enrollment.reusable(record, email, invitation.get("tokenWhen"), now):
-                record = tokens[user["_id"]] = enrollment.new_record(email, now)
-            fresh = {"email": email, "name": user.get("name") or "", "tokenWhen": record["when"]}
-            fresh["interrupted"] = invitation.get("interrupted", 0)
-            if any(invitation.get(key) != value for key, value in fresh.items()):
-                changes[invitation["_id"]] = fresh
-            invitation.update(fresh)
-            ready.append((invitation, email, enrollment.link(mail.site_url, record["token"])))
-        # The token is stored before the mail goes, so that its link works when it arrives.
-        users.set_enroll_tokens(self.db, tokens)
-        self.waiting = [invitation["_id"] for invitation, _, _ in ready]
-        invitations.mark_sending(self.db, self.waiting, changes, now)
-        return ready
+    def _send_slice(self, ready, template, session, site_url):
+        """Send chunk after chunk until none is due or the slice is over."""
+        end = time.monotonic() + SLICE_SECONDS
+        while ready:
+            # Claim the next chunk meanwhile only if this one ends within the slice.
+            if time.monotonic() + len(ready) * self.settings.interval < end:
+                self.following = self._in_background(self.claims.next, site_url)
+            if not self._send(ready, template, session):
+                return self._refuse_following()
+            self._flush()
+            ready = self._take_following()
+            self._confirm(keep=0)
 
     def _send(self, ready, template, session):
+        """Mail a chunk; False once the server cannot be reached (the rest retried later)."""
         for index, (invitation, email, url) in enumerate(ready):
             if self.worker.stopping() or self._pause():
                 self._settle()
                 self.lease.stop("the worker is shutting down")
-            self.waiting.remove(invitation["_id"])
+            self.waiting.pop(invitation["_id"], None)
             try:
                 message = template.message(invitation.get("name"), email, url)
                 session.send(template.from_email, email, message)
@@ -132,11 +124,36 @@ class InvitationRun:
             except smtp.Unreachable as refusal:
                 for later, _, _ in ready[index:]:
                     self._refused(later, refusal)
-                self.waiting = []
-                return
+                    self.waiting.pop(later["_id"], None)
+                self.unreachable = refusal
+                return False
             except smtp.Refused as refusal:
                 self._refused(invitation, refusal)
             self._report()
+        return True
+
+    def _take(self, chunk):
+        """Note a prepared chunk's people as waiting and its settled ones; return its mails."""
+        self.waiting.update(dict.fromkeys(chunk.ids()))
+        self.skipped.update(chunk.skipped)
+        self.failures.update(chunk.failures)
+        return chunk.ready
+
+    def _in_background(self, function, *args):
+        # On the database thread, its log lines about this job as the worker's are.
+        return self.background.submit(contextvars.copy_context().run, function, *args)
+
+    def _take_following(self, failed=False):
+        following, self.following = self.following, None
+        if following is None or (failed and following.exception() is not None):
+            return []
+        return self._take(following.result())
+
+    def _refuse_following(self):
+        # The server is unreachable: the chunk claimed meanwhile waits for its retry too.
+        for invitation, _, _ in self._take_following():
+            self._refused(invitation, self.unreachable)
+            self.waiting.pop(invitation["_id"], None)
 
     def _pause(self):
         # The rate limit: wait for this mail's turn; True if the worker stops meanwhile.
@@ -158,25 +175,78 @@ class InvitationRun:
 
     def _report(self):
         if time.monotonic() - self._reported >= REPORT_SECONDS:
-            self._record()
-            self._stop_if_cancelled(self.lease.report({}))
+            self._flush()
 
-    def _record(self):
+    def _flush(self):
+        """Write the outcomes so far and renew the lease on the database thread; stop here
+        if the previous write found the job cancelled."""
         self._reported = time.monotonic()
+        outcomes = self._outcomes()
+        self.writes.append((self._in_background(self._write_outcomes, outcomes), outcomes))
+        self._confirm(keep=1)
+
+    def _confirm(self, keep):
+        """Wait for the writes but the `keep` newest, and the lease's renewal with each: no
+        chunk goes after a write that failed (it stays, to be done again by _settle), nor
+        once another worker may have taken the job over."""
+        while len(self.writes) > keep:
+            state = self.writes[0][0].result()
+            self.writes.pop(0)
+            self._stop_if_cancelled(state)
+
+    def _write_outcomes(self, outcomes):
+        self._write(outcomes)
+        return self.lease.report({})
+
+    def _outcomes(self):
         outcomes = (self.sent, self.retries, self.failures, self.skipped)
+        self.sent, self.retries, self.failures, self.skipped = [], {}, {}, {}
+        return outcomes
+
+    def _write(self, outcomes):
         if any(outcomes):
             invitations.record(self.db, *outcomes, clock.now())
             log.info(
                 "invitations: %s sent, %s to retry, %s failed, %s skipped",
                 *(len(outcome) for outcome in outcomes),
             )
-        self.sent, self.retries, self.failures, self.skipped = [], {}, {}, {}
 
-    def _settle(self):
-        """Record what is known, and queue again what was not tried."""
+    def _record(self):
+        self._reported = time.monotonic()
+        self._write(self._outcomes())
+
+    def _settle(self, failed=False):
+        """Wait for the database thread, record what is known, and queue again what was not
+        tried (the chunk claimed meanwhile too). After an error, a write of the database
+        thread that failed is left out: what it did not write is resumed as usual."""
+        self._take_following(failed)
+        writes, self.writes = self.writes, []
+        for future, outcomes in writes:
+            if failed and future.exception() is not None:
+                self._merge(outcomes)  # what it did not write is written below
+            else:
+                future.result()
         self._record()
-        invitations.requeue_sending(self.db, self.waiting, clock.now())
-        self.waiting = []
+        invitations.requeue_sending(self.db, list(self.waiting), clock.now())
+        self.waiting = {}
+
+    def _merge(self, outcomes):
+        sent, retries, failures, skipped = outcomes
+        self.sent.extend(sent)
+        self.retries.update(retries)
+        self.failures.update(failures)
+        self.skipped.update(skipped)
+
+    def _settle_if_possible(self):
+        """After the database failed a write: record what is known and queue again what was
+        not tried, if it answers again already (else each `sending` one is resumed as
+        interrupted: at most one duplicate)."""
+        try:
+            self._settle(failed=True)
+        except Exception as again:
+            if not is_unavailable(again):
+                raise
+            log.warning("invitations left to resume: the database is still unavailable")
 
     def _stop_if_cancelled(self, state):
         if state.get(invitation_jobs.CANCEL):
@@ -194,7 +264,8 @@ class InvitationRun:
         """Give the job back, due at the next mail's turn or done; then look again, since
         import.invite may have queued someone meanwhile."""
         now = clock.now()
-        due = invitations.next_due(self.db, self.id, now)
+        # Due ones left of the queue this run read: due now, without asking the database.
+        due = now if self.claims.more() else invitations.next_due(self.db, self.id, now)
         if due is None:
             self.lease.release(
                 {"status": states.JOB_DONE, "dueAt": now, invitation_jobs.CANCEL: False}
@@ -202,22 +273,8 @@ class InvitationRun:
         else:
             turn = now + timedelta(seconds=max(self.next_mail - time.monotonic(), 0))
             self.lease.release({"dueAt": max(due, turn)})
+        if due == now:
+            return  # open and due: nothing queued meanwhile can be due earlier
         later = invitations.next_due(self.db, self.id, clock.now())
         if later is not None and (due is None or later < due):
             invitation_jobs.reopen(self.db, self.id, later)
-
-
-def _why_not(user):
-    if user is None:
-        return states.USER_REMOVED
-    if not (user.get("emails") or [{}])[0].get("address"):
-        return states.NO_EMAIL
-    if user.get("active") is False:
-        return states.INACTIVE
-    if user.get("lastLogin"):
-        return states.LOGGED_IN
-    return None
-
-
-def _enroll_record(user):
-    return ((user.get("services") or {}).get("password") or {}).get("enroll")

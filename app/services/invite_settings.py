@@ -5,8 +5,8 @@ from datetime import timedelta
 
 from app.config import defaults
 
-BATCH_SIZE = 100  # mails per batch at most
-SLICE_SECONDS = 5.0  # a batch lasts about this long at most at the rate: then imports' turn
+BATCH_SIZE = 100  # mails per chunk at most (one bulk write each for tokens, states)
+SLICE_SECONDS = 5.0  # a run sends chunks for about this long at most: then imports' turn
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ class InviteSettings:
 
     @property
     def batch_size(self):
-        """Return how many mails one batch sends: BATCH_SIZE, fewer at a slow rate."""
+        """Return how many mails one chunk holds: BATCH_SIZE, fewer at a slow rate."""
         return max(1, min(BATCH_SIZE, int(SLICE_SECONDS / self.interval)))
 
     def backoff(self, attempts):

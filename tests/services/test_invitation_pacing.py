@@ -7,7 +7,7 @@ import pytest
 from tests.support.apps import make_worker
 from tests.support.factories import now
 from tests.support.invites import imported as imported  # fixtures, as their names
-from tests.support.invites import invite, listing
+from tests.support.invites import invite, listing, make_due
 from tests.support.invites import mailbox as mailbox
 from tests.support.invites import sender as sender
 
@@ -79,3 +79,21 @@ def test_a_job_claimed_before_its_retries_are_due_waits_for_them(
     db.bulkimport_invitation_jobs.update_many({}, {"$set": {"dueAt": now()}})
     assert sender.run_pending() == 1  # one look, and the job waits for the retry
     assert db.bulkimport_invitation_jobs.find_one()["dueAt"] == retry_at
+
+
+def test_each_temporary_failure_doubles_the_wait_before_the_next_attempt(
+    admin, db, mailbox, imported
+):
+    worker = make_worker(db, INVITE_RETRY_SECONDS=60, INVITE_MAILS_PER_MINUTE=1_000_000)
+    mailbox.refuse("*", "451 4.3.0 Try again later")
+    invite(admin, {"users": ["p0"]})
+    waits = []
+    for _ in range(3):
+        before = now()
+        worker.run_pending()
+        retry_at = db.bulkimport_invitations.find_one()["nextAttemptAt"]
+        waits.append(round((retry_at - before).total_seconds()))
+        make_due(db)
+    worker.stop()
+    assert waits == [60, 120, 240]
+    assert not mailbox.messages

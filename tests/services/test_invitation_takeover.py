@@ -54,3 +54,16 @@ def test_a_person_with_an_unusual_name_or_address(admin, db, sender, mailbox):
     assert [(i["username"], i["reason"]) for i in failed] == [
         ("p1", "the address cannot be mailed")
     ]
+
+
+def test_a_mail_sent_again_after_a_takeover_is_never_sent_a_third_time(
+    admin, db, sender, mailbox, imported
+):
+    invite(admin, {"users": ["p0"]})
+    die_while_sending(db, sender, ["p0"])  # the first mail went, its worker died
+    die_while_sending(db, sender, ["p0"])  # so did the one sent again
+    sender.run_pending()
+    assert len(mailbox.messages) == 2
+    (failed,) = listing(admin)["invitations"]
+    assert failed["state"] == "failed"
+    assert failed["reason"].startswith("sending was interrupted twice")

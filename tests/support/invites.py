@@ -5,6 +5,9 @@ from datetime import timedelta
 
 import pytest
 
+from app.contract import states
+from app.contract.identities import identity
+from app.services import accounts, clock
 from tests.support.apps import make_worker
 from tests.support.factories import now, person
 from tests.support.mailbox import Mailbox, insert_mail_settings
@@ -66,3 +69,23 @@ def make_due(db):
     past = now() - timedelta(seconds=1)
     db.bulkimport_invitations.update_many({}, {"$set": {"nextAttemptAt": past}})
     db.bulkimport_invitation_jobs.update_many({}, {"$set": {"dueAt": past}})
+
+
+def insert_imported(db, count, prefix="s"):
+    """Insert a finished operation and `count` users it created without passwords, as the
+    runner writes them (in thousands, not through the API); return the operation's id."""
+    started = clock.now()
+    operation = {"_id": f"bench-{prefix}{count}", "status": states.DONE, "valid": True}
+    db.rocketchat_import.insert_one({**operation, "ts": started, "type": "api"})
+    created = started + timedelta(milliseconds=1)
+    for first in range(0, count, 5000):
+        db.users.insert_many(
+            [_imported(prefix, count, n, created) for n in range(first, min(first + 5000, count))]
+        )
+    return operation["_id"]
+
+
+def _imported(prefix, count, n, created):
+    name = f"{prefix}{count}u{n}"
+    data = {"username": name, "emails": [f"{name}@example.com"], "importIds": [f"{count}-{n}"]}
+    return accounts.new_user(f"id-{name}", data, identity(data), "$2b$10$" + "x" * 53, created)
