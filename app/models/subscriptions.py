@@ -1,8 +1,14 @@
 """rocketchat_subscription: one user in one room, as Rocket.Chat keeps it."""
 
+from pymongo import UpdateOne
+
 COLLECTION = "rocketchat_subscription"
 DIRECT = "d"
 OWNER = "owner"
+# As a Rocket.Chat 7.3.1 server declares them: one subscription per user and room.
+INDEXES = [
+    ([("rid", 1), ("u._id", 1)], {"unique": True}),
+]
 
 
 def rooms_of(db, user_id):
@@ -41,3 +47,24 @@ def archive_direct_messages_with(db, username, archived, now):
         {"t": DIRECT, "name": username},
         {"$set": {"archived": archived, "_updatedAt": now}},
     )
+
+
+def insert_absent(db, subscriptions):
+    """Insert the subscriptions whose (rid, u._id) has none yet, unordered, in one round trip;
+    return those inserted."""
+    if not subscriptions:
+        return []
+    updates = [_upsert(subscription) for subscription in subscriptions]
+    result = db[COLLECTION].bulk_write(updates, ordered=False)
+    return [subscriptions[index] for index in sorted(result.upserted_ids)]
+
+
+def _upsert(subscription):
+    # Keyed on what the unique index keys on: a subscription written again (a batch retried
+    # after a takeover) matches and changes nothing. `u` is set field by field: the filter
+    # already gives the new document `u._id`.
+    user = subscription["u"]
+    fields = {key: value for key, value in subscription.items() if key not in ("rid", "u")}
+    fields.update({f"u.{key}": value for key, value in user.items() if key != "_id"})
+    query = {"rid": subscription["rid"], "u._id": user["_id"]}
+    return UpdateOne(query, {"$setOnInsert": fields}, upsert=True)

@@ -334,3 +334,29 @@ def set_active(db, user_id, active, now):
     else:
         update = {"$set": {"active": False, "services.resume.loginTokens": [], "_updatedAt": now}}
     db[COLLECTION].update_one({"_id": user_id}, update)
+
+
+_MEMBER_PROJECTION = {"_id": 1, "username": 1, "name": 1}
+
+
+def members_by_ids(db, user_ids):
+    """Return {id: {_id, username, name}} of these users (what a subscription names)."""
+    found = db[COLLECTION].find({"_id": {"$in": list(user_ids)}}, _MEMBER_PROJECTION)
+    return {user["_id"]: user for user in found}
+
+
+def members_by_usernames(db, usernames):
+    """Return {username: {_id, username, name}} of the users of these exact usernames."""
+    query = {"username": {"$in": sorted(set(usernames))}}
+    return {user["username"]: user for user in db[COLLECTION].find(query, _MEMBER_PROJECTION)}
+
+
+def add_rooms(db, rooms_by_user):
+    """Add room ids to users' `__rooms`: {user id: [room id, ...]}, in one round trip."""
+    updates = [
+        UpdateOne({"_id": user_id}, {"$addToSet": {"__rooms": {"$each": list(room_ids)}}})
+        for user_id, room_ids in rooms_by_user.items()
+        if room_ids
+    ]
+    if updates:
+        db[COLLECTION].bulk_write(updates, ordered=False)

@@ -24,6 +24,7 @@ class UserWriter:
     def __init__(self, run):
         self.db, self.operation_id, self.rules = run.db, run.id, run.rules
         self.hasher = run.worker.hasher
+        self.landing = run.landing  # the rooms the users it creates join
         self.guard = AdminGuard(lambda: users.count_active_admins(self.db))
         self._unknown_password = None
         self._extensions = set()  # voipExtensions held, or taken by this run
@@ -33,6 +34,7 @@ class UserWriter:
         """Look up, once for a chunk of records, the VoIP extensions already held."""
         wanted = [r["data"]["voipExtension"] for r in records if r["data"].get("voipExtension")]
         self._extensions = users.extensions_held(self.db, wanted)
+        self.landing.begin_chunk(records)
 
     def write(self, staged, holders):
         """Import one batch of (record, Identity); return its Outcome. Staging follows."""
@@ -51,12 +53,29 @@ class UserWriter:
                 planned.append((record, user_id, who))
         self._create(planned, outcome)
         self._update_all(existing, holders, outcome)
+        # Before the records leave staging: a batch cut short is landed again, exactly once.
+        self._land(staged, outcome.created)
         staging.delete_ids(self.db, outcome.created + outcome.updated)
         staging.mark_failed(self.db, outcome.reasons)
         return outcome
 
     def _refusal(self, data, who, holders):
-        return holders.conflict(who) or self.rules.refusal(data) or self._extension_taken(data)
+        return (
+            holders.conflict(who)
+            or self.rules.refusal(data)
+            or self.landing.refusal(data)
+            or self._extension_taken(data)
+        )
+
+    def _land(self, staged, created_ids):
+        created = set(created_ids)
+        self.landing.land(
+            [
+                (accounts.user_id_for(self.operation_id, record["_id"]), record["data"])
+                for record, _ in staged
+                if record["_id"] in created
+            ]
+        )
 
     def _extension_taken(self, data):
         # Rocket.Chat's freeSwitchExtension index is unique; the embedded database has no

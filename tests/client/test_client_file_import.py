@@ -37,7 +37,8 @@ def test_a_csv_zip_is_uploaded_streamed_prepared_and_imported(service, tmp_path)
     )
     assert "Every user was created; no error report." in result.stdout
     assert (
-        "export.zip: 5 users to import; 3 channels and 8 messages are not imported (users only)."
+        "export.zip: 5 users to import, 2 channels (4 members);"
+        " 8 messages not imported (rooms and members only)."
     ) in result.stderr
     assert service.imported_users() == 5
     importing = [line for line in result.stderr.splitlines() if line.startswith("importing")]

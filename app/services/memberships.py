@@ -1,0 +1,142 @@
+"""Where imported users land: Rocket.Chat's subscriptions of users to rooms, written in
+batches, each exactly once.
+
+A subscription is keyed on (room, user): written again after a takeover, it matches the one
+written before and changes nothing. A room's usersCount is raised by the subscriptions
+actually inserted, and recounted from its subscriptions at the end of the run (`recount`),
+so that a crash between the two writes leaves no count wrong once the run is done.
+"""
+
+import secrets
+from collections import Counter
+from dataclasses import dataclass, field
+
+from app.models import rooms, subscriptions, users
+from app.services import accounts, clock
+
+OWNER_ROLES = [subscriptions.OWNER]
+UNKNOWN_ROOM = "unknown room"
+
+
+def random_id():
+    """Return a new 17-character id as Rocket.Chat's Random.id() draws them."""
+    return "".join(secrets.choice(accounts.METEOR_ALPHABET) for _ in range(17))
+
+
+def subscription(room, member, now, owner=False):
+    """Return the subscription Rocket.Chat writes when a user joins a room without a message
+    (createWithRoomAndUser, as addUserToDefaultChannels and addUserToRoom call it)."""
+    document = {
+        "_id": random_id(),
+        "open": True,
+        "alert": True,
+        "unread": 1,
+        "userMentions": 1,
+        "groupMentions": 0,
+        "ts": now,
+        "ls": now,
+        "rid": room["_id"],
+        "name": room.get("name"),
+        "t": room["t"],
+        "u": _user_of(member),
+        "_updatedAt": now,
+    }
+    if room.get("fname"):
+        document["fname"] = room["fname"]
+    if owner:
+        document["roles"] = list(OWNER_ROLES)
+    return document
+
+
+def _user_of(member):
+    user = {"_id": member["_id"], "username": member.get("username")}
+    if member.get("name"):
+        user["name"] = member["name"]
+    return user
+
+
+@dataclass
+class Joined:
+    """What one write of memberships did: subscriptions inserted per room, users who joined."""
+
+    per_room: dict = field(default_factory=dict)
+    users: int = 0
+
+    @property
+    def total(self):
+        """Return how many subscriptions were inserted."""
+        return sum(self.per_room.values())
+
+
+def join(db, wanted, owners=()):
+    """Subscribe users to rooms: `wanted` is {user id: [room, ...]} (rooms as stored, the
+    users existing); `owners` holds (room id, user id) pairs whose subscription is an
+    owner's. Subscriptions, usersCounts and `__rooms` in three round trips; return Joined."""
+    now = clock.now()
+    members = users.members_by_ids(db, wanted)
+    owned = set(owners)
+    documents = [
+        subscription(room, members[user_id], now, owner=(room["_id"], user_id) in owned)
+        for user_id, joined_rooms in wanted.items()
+        if user_id in members
+        for room in joined_rooms
+    ]
+    inserted = subscriptions.insert_absent(db, documents)
+    per_room = Counter(document["rid"] for document in inserted)
+    rooms.add_users_counts(db, per_room, now)
+    # Every wanted room, even one whose subscription existed: a retried batch may have
+    # written the subscription and not `__rooms`.
+    users.add_rooms(db, {uid: [r["_id"] for r in wanted[uid]] for uid in members})
+    joined_users = {document["u"]["_id"] for document in inserted}
+    return Joined(per_room=dict(per_room), users=len(joined_users))
+
+
+def recount(db, room_ids):
+    """Set each room's usersCount to the number of its subscriptions."""
+    now = clock.now()
+    for room_id in sorted(room_ids):
+        rooms.set_users_count(db, room_id, subscriptions.count_members(db, room_id), now)
+
+
+class Landing:
+    """Where the users one run creates land: the default rooms (when the run joins them) and
+    the rooms each record names in `channels`, which must exist."""
+
+    def __init__(self, db, joins_defaults, touch):
+        self.db = db
+        self.defaults = rooms.default_rooms(db) if joins_defaults else []
+        self.touch = touch  # called with room ids before anything is written to them
+        self.named = {}
+        self.joined = 0  # subscriptions inserted, not yet taken
+
+    def begin_chunk(self, records):
+        """Look up, once for a chunk of staged records, the rooms they name."""
+        names = {name for record in records for name in _channels_of(record["data"])}
+        self.named = rooms.find_by_names(self.db, names)
+
+    def refusal(self, data):
+        """Return why a record cannot be imported (a room it names does not exist), or None."""
+        unknown = [name for name in _channels_of(data) if name not in self.named]
+        return f"{UNKNOWN_ROOM}: {', '.join(unknown)}" if unknown else None
+
+    def land(self, created):
+        """Join the users just created, [(user id, staged data)], to their rooms."""
+        wanted = {}
+        for user_id, data in created:
+            named = [self.named[n] for n in _channels_of(data) if n in self.named]
+            chosen = {room["_id"]: room for room in [*self.defaults, *named]}
+            if chosen:
+                wanted[user_id] = list(chosen.values())
+        if not wanted:
+            return
+        self.touch({room["_id"] for joined in wanted.values() for room in joined})
+        self.joined += join(self.db, wanted).total
+
+    def take_joined(self):
+        """Return the subscriptions inserted since the last call."""
+        joined, self.joined = self.joined, 0
+        return joined
+
+
+def _channels_of(data):
+    return [name for name in data.get("channels") or [] if isinstance(name, str) and name]
