@@ -1,6 +1,8 @@
 """rocketchat_subscription: one user in one room, as Rocket.Chat keeps it."""
 
-from pymongo import UpdateOne
+from pymongo.errors import BulkWriteError
+
+from app.models.db_errors import DUPLICATE_KEY
 
 COLLECTION = "rocketchat_subscription"
 DIRECT = "d"
@@ -49,22 +51,36 @@ def archive_direct_messages_with(db, username, archived, now):
     )
 
 
-def insert_absent(db, subscriptions):
-    """Insert the subscriptions whose (rid, u._id) has none yet, unordered, in one round trip;
-    return those inserted."""
+def insert_absent(db, subscriptions, checked):
+    """Insert the subscriptions whose (rid, u._id) has none yet, unordered; return those
+    inserted. Only the users in `checked` may have one already: theirs are read first."""
     if not subscriptions:
         return []
-    updates = [_upsert(subscription) for subscription in subscriptions]
-    result = db[COLLECTION].bulk_write(updates, ordered=False)
-    return [subscriptions[index] for index in sorted(result.upserted_ids)]
+    existing = _existing_pairs(db, [s for s in subscriptions if s["u"]["_id"] in checked])
+    absent = [s for s in subscriptions if (s["rid"], s["u"]["_id"]) not in existing]
+    if not absent:
+        return []
+    try:
+        db[COLLECTION].insert_many(absent, ordered=False)
+    except BulkWriteError as error:
+        # A concurrent writer (Rocket.Chat, or a worker that lost its lease) subscribed the
+        # same user meanwhile: the unique (rid, u._id) index refused ours, which is right.
+        errors = error.details.get("writeErrors", [])
+        if any(e.get("code") != DUPLICATE_KEY for e in errors):
+            raise
+        refused = {e["index"] for e in errors}
+        return [s for index, s in enumerate(absent) if index not in refused]
+    return absent
 
 
-def _upsert(subscription):
-    # Keyed on what the unique index keys on: a subscription written again (a batch retried
-    # after a takeover) matches and changes nothing. `u` is set field by field: the filter
-    # already gives the new document `u._id`.
-    user = subscription["u"]
-    fields = {key: value for key, value in subscription.items() if key not in ("rid", "u")}
-    fields.update({f"u.{key}": value for key, value in user.items() if key != "_id"})
-    query = {"rid": subscription["rid"], "u._id": user["_id"]}
-    return UpdateOne(query, {"$setOnInsert": fields}, upsert=True)
+def _existing_pairs(db, subscriptions):
+    user_ids = {}
+    for subscription in subscriptions:
+        user_ids.setdefault(subscription["rid"], set()).add(subscription["u"]["_id"])
+    existing = set()
+    for room_id, users in user_ids.items():
+        # One room at a time: the (rid, u._id) index serves each lookup.
+        query = {"rid": room_id, "u._id": {"$in": sorted(users)}}
+        found = db[COLLECTION].find(query, {"_id": 0, "u._id": 1})
+        existing.update((room_id, s["u"]["_id"]) for s in found)
+    return existing

@@ -2,7 +2,7 @@
 
 import re
 
-from pymongo import UpdateOne
+from pymongo import UpdateMany, UpdateOne
 from pymongo.errors import AutoReconnect, BulkWriteError, DuplicateKeyError
 
 from app.models.connection import is_embedded, iterate
@@ -352,11 +352,15 @@ def members_by_usernames(db, usernames):
 
 
 def add_rooms(db, rooms_by_user):
-    """Add room ids to users' `__rooms`: {user id: [room id, ...]}, in one round trip."""
+    """Add room ids to users' `__rooms`: {user id: [room id, ...]}; one update per distinct
+    list of rooms (all the users of a batch joining the default rooms: one), unordered."""
+    users_by_rooms = {}
+    for user_id, room_ids in rooms_by_user.items():
+        if room_ids:
+            users_by_rooms.setdefault(tuple(sorted(room_ids)), []).append(user_id)
     updates = [
-        UpdateOne({"_id": user_id}, {"$addToSet": {"__rooms": {"$each": list(room_ids)}}})
-        for user_id, room_ids in rooms_by_user.items()
-        if room_ids
+        UpdateMany({"_id": {"$in": user_ids}}, {"$addToSet": {"__rooms": {"$each": list(rooms)}}})
+        for rooms, user_ids in users_by_rooms.items()
     ]
     if updates:
         db[COLLECTION].bulk_write(updates, ordered=False)

@@ -68,12 +68,15 @@ class Joined:
         return sum(self.per_room.values())
 
 
-def join(db, wanted, owners=()):
+def join(db, wanted, owners=(), fresh=None):
     """Subscribe users to rooms: `wanted` is {user id: [room, ...]} (rooms as stored, the
     users existing); `owners` holds (room id, user id) pairs whose subscription is an
-    owner's. Subscriptions, usersCounts and `__rooms` in three round trips; return Joined."""
+    owner's; `fresh` is {user id: user document} of users inserted just now, who can have no
+    subscription yet (nobody else is looked up or checked). Return Joined."""
     now = clock.now()
-    members = users.members_by_ids(db, wanted)
+    fresh = fresh or {}
+    members = {uid: fresh[uid] for uid in wanted if uid in fresh}
+    members.update(users.members_by_ids(db, [uid for uid in wanted if uid not in fresh]))
     owned = set(owners)
     documents = [
         subscription(room, members[user_id], now, owner=(room["_id"], user_id) in owned)
@@ -81,12 +84,13 @@ def join(db, wanted, owners=()):
         if user_id in members
         for room in joined_rooms
     ]
-    inserted = subscriptions.insert_absent(db, documents)
+    inserted = subscriptions.insert_absent(db, documents, checked=set(members) - set(fresh))
     per_room = Counter(document["rid"] for document in inserted)
     rooms.add_users_counts(db, per_room, now)
     # Every wanted room, even one whose subscription existed: a retried batch may have
-    # written the subscription and not `__rooms`.
-    users.add_rooms(db, {uid: [r["_id"] for r in wanted[uid]] for uid in members})
+    # written the subscription and not `__rooms`. A fresh user was inserted with them.
+    rooms_by_user = {uid: [r["_id"] for r in wanted[uid]] for uid in members if uid not in fresh}
+    users.add_rooms(db, rooms_by_user)
     joined_users = {document["u"]["_id"] for document in inserted}
     return Joined(per_room=dict(per_room), users=len(joined_users))
 
@@ -119,18 +123,32 @@ class Landing:
         unknown = [name for name in _channels_of(data) if name not in self.named]
         return f"{UNKNOWN_ROOM}: {', '.join(unknown)}" if unknown else None
 
-    def land(self, created):
-        """Join the users just created, [(user id, staged data)], to their rooms."""
+    def rooms_for(self, data):
+        """Return the rooms a new user of this staged data joins: the default ones, then
+        those it names that exist, each once."""
+        named = [self.named[n] for n in _channels_of(data) if n in self.named]
+        return list({room["_id"]: room for room in [*self.defaults, *named]}.values())
+
+    def mark(self, document, data):
+        """Give a user document about to be inserted the `__rooms` it is about to join: the
+        insert writes them, not one more update per user (landed just after)."""
+        joined = self.rooms_for(data)
+        if joined:
+            document["__rooms"] = [room["_id"] for room in joined]
+        return document
+
+    def land(self, created, fresh=None):
+        """Join the users just created, [(user id, staged data)], to their rooms; `fresh`:
+        {user id: document} of those this batch inserted (the others, a batch cut short
+        inserted)."""
         wanted = {}
         for user_id, data in created:
-            named = [self.named[n] for n in _channels_of(data) if n in self.named]
-            chosen = {room["_id"]: room for room in [*self.defaults, *named]}
-            if chosen:
-                wanted[user_id] = list(chosen.values())
+            if joined := self.rooms_for(data):
+                wanted[user_id] = joined
         if not wanted:
             return
         self.touch({room["_id"] for joined in wanted.values() for room in joined})
-        self.joined += join(self.db, wanted).total
+        self.joined += join(self.db, wanted, fresh=fresh).total
 
     def take_joined(self):
         """Return the subscriptions inserted since the last call."""

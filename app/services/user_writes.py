@@ -29,6 +29,7 @@ class UserWriter:
         self._unknown_password = None
         self._extensions = set()  # voipExtensions held, or taken by this run
         self._updated = {}  # {user id: the user as this run left it}
+        self._fresh = {}  # {user id: document} of the users the batch inserted
 
     def begin_chunk(self, records):
         """Look up, once for a chunk of records, the VoIP extensions already held."""
@@ -74,7 +75,8 @@ class UserWriter:
                 (accounts.user_id_for(self.operation_id, record["_id"]), record["data"])
                 for record, _ in staged
                 if record["_id"] in created
-            ]
+            ],
+            fresh=self._fresh,
         )
 
     def _extension_taken(self, data):
@@ -92,12 +94,20 @@ class UserWriter:
         now = clock.now()
         hashes = self._hashes([_staged_digest(record) for record, _, _ in planned])
         documents = [
-            accounts.new_user(user_id, record["data"], who, bcrypt_hash, now, self.rules)
+            self.landing.mark(
+                accounts.new_user(user_id, record["data"], who, bcrypt_hash, now, self.rules),
+                record["data"],
+            )
             for (record, user_id, who), bcrypt_hash in zip(planned, hashes, strict=True)
         ]
         refused = users.insert_new(self.db, documents)
         if refused:
             refused = self._explain(refused, documents)
+        self._fresh = {
+            document["_id"]: document
+            for index, document in enumerate(documents)
+            if index not in refused  # one refused as ours existed before: not fresh
+        }
         for index, (record, _, _) in enumerate(planned):
             if refused.get(index):
                 outcome.reasons[record["_id"]] = refused[index]
