@@ -263,6 +263,7 @@ export const files = frozen({
 
 // app/contract/reconciliation.py
 export const reconciliation = frozen({
+  "ROOM_COUNTS": "roomCounts",
   "USER_COUNTS": "userCounts",
   "PARTS": {
     "refused": "refused before the import",
