@@ -227,3 +227,42 @@ def general_with_setting():
         worker = make_worker(db, worker_id="w", IMPORT_API_DEFAULT_CHANNELS=True)
         yield Caller(app.test_client(), user, token), db, worker
         worker.stop()
+
+
+def test_a_slack_member_list_joins_its_new_users_to_the_default_channels(
+    admin, db, worker, general
+):
+    assert (
+        upload_json(admin, importfiles.slack_csv(rows=3), "slack-users", "members.csv").status_code
+        == 200
+    )
+    worker.run_pending()
+    assert admin.post("startImport", json={"input": {"users": {"all": True}}}).status_code == 200
+    worker.run_pending()
+    assert status(admin)["state"] == "done"
+    created = sorted(u["username"] for u in db.users.find({"importIds": {"$exists": True}}))
+    assert len(created) == 3
+    assert members(db, "general") == sorted(["admin", *created])
+    assert counts_are_exact(db) == {}
+
+
+def test_a_channel_whose_creator_is_nobody_is_owned_by_who_started_the_import(
+    admin, db, worker, general
+):
+    operation = import_file(admin, worker, a_zip(b"lost,nobody,public,user1\n"))
+    room = db.rocketchat_room.find_one({"name": "lost"})
+    assert room["u"]["_id"] == admin.user["_id"]
+    assert members(db, "lost") == ["user1"]
+    assert operation["roomCounts"]["unknownMembers"] == ["nobody"]
+
+
+def test_the_6_x_selection_leaves_out_the_channels_marked_so(admin, db, worker, general):
+    assert upload_json(admin, a_zip()).status_code == 200
+    worker.run_pending()
+    data = admin.get("getImportFileData").json
+    channels = [{**c, "do_import": c["name"] == "sales"} for c in data["channels"]]
+    selection = {"users": data["users"], "channels": channels}
+    assert admin.post("startImport", json={"input": selection}).status_code == 200
+    worker.run_pending()
+    assert members(db, "sales") == ["user0", "user1", "user2"]
+    assert db.rocketchat_room.find_one({"name": "secret"}) is None
