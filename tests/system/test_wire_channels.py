@@ -134,3 +134,52 @@ def test_a_kill_between_the_subscriptions_and_the_counts_is_made_exact_by_the_ta
     assert duplicated_subscriptions(db) == []
     assert counts_are_exact(db) == {}
     assert db.rocketchat_room.find_one({"_id": "GENERAL"})["usersCount"] == 151
+
+
+def test_a_kill_in_the_channels_step_leaves_the_channel_s_members_once_and_counted(
+    fault_db, fault_server, tmp_path
+):
+    url, db = fault_db
+    members = 1500  # two writes of members: MEMBERS_PER_WRITE (1,000), then 500
+    admin, _ = factories.insert_user(db, roles=("admin",), username="admin")
+    operation = imports.new_operation(db, admin["_id"])
+    imports.add_users(db, [person(n) for n in range(members)])
+    channel = {
+        "importIds": ["all-hands"],
+        "name": "all-hands",
+        "creator": "p0",
+        "isPrivate": False,
+        "members": [f"p{n}" for n in range(members)] + ["ghost"],
+        "isDirect": False,
+    }
+    db.rocketchat_import_data.insert_one({"_id": "f" * 24, "dataType": "channel", "data": channel})
+    imports.start_import(db)
+
+    def subscribed():
+        return db.rocketchat_subscription.count_documents({})
+
+    faults = FailPoints(fault_server.address)
+    first = worker(url, tmp_path, "first", IMPORT_LEASE_SECONDS=2, BCRYPT_ROUNDS=4)
+    try:
+        wait_for(lambda: subscribed() >= 1000, 120, "the first members")
+        # The next chunk's members are subscribed; its usersCount waits: killed there.
+        faults.arm(blocked_connection(["update"], seconds=4), times=2)
+        wait_for(lambda: subscribed() >= members, 30, "the second chunk")
+        first.kill()
+    finally:
+        first.stop()
+        faults.close()
+    room = db.rocketchat_room.find_one({"name": "all-hands"})
+    assert room["usersCount"] < subscribed()
+    final = finish_with_a_second_worker(db, url, tmp_path, operation)
+    assert duplicated_subscriptions(db) == []
+    assert counts_are_exact(db) == {}
+    assert db.rocketchat_room.find_one({"name": "all-hands"})["usersCount"] == members
+    assert owners_of(db, room["_id"]) == ["p0"]
+    assert db.users.count_documents({"__rooms": room["_id"]}) == members
+    assert final["roomCounts"]["unknownMembers"] == ["ghost"]
+
+
+def owners_of(db, room_id):
+    found = db.rocketchat_subscription.find({"rid": room_id, "roles": "owner"})
+    return [s["u"]["username"] for s in found]
