@@ -35,7 +35,7 @@ MODULES = {
     "files": files,
     "reconciliation": reconciliation,
 }
-DATA_FILES = ("crafted.csv", "crafted.jsonl", "people-2000.csv")
+DATA_FILES = ("crafted.csv", "crafted.jsonl", "people-2000.csv", "channels.csv")
 CONTRACT_JS = ROOT / "app" / "console" / "static" / "contract.js"
 USERS_FILES_GOLDEN = ROOT / "tests" / "golden" / "users-files.json"
 NOT_UTF8_GOLDEN = ROOT / "tests" / "golden" / "not-utf8.json"
