@@ -266,3 +266,17 @@ def test_the_6_x_selection_leaves_out_the_channels_marked_so(admin, db, worker, 
     worker.run_pending()
     assert members(db, "sales") == ["user0", "user1", "user2"]
     assert db.rocketchat_room.find_one({"name": "secret"}) is None
+
+
+def test_a_cancelled_run_leaves_the_counts_of_the_rooms_it_touched_exact(
+    admin, db, worker, general
+):
+    api_import(admin, [person(n, channels=["general"]) for n in range(3)])
+    # As a takeover finds it: general touched, its count left short by a killed worker.
+    db.rocketchat_room.update_one({"_id": "GENERAL"}, {"$set": {"usersCount": 0}})
+    db.rocketchat_import.update_one(
+        {"valid": True}, {"$set": {"_roomsTouched": ["GENERAL"], "_cancelRequested": True}}
+    )
+    worker.run_pending()
+    assert status(admin)["state"] == "canceled"
+    assert counts_are_exact(db) == {}
