@@ -82,6 +82,9 @@ class ChannelImport:
             return
         self.touch({room["_id"]})
         owner = (room.get("u") or {}).get("_id")
+        # The file's room (created by this import, or by a worker it took over from): its
+        # members are subscribed as createRoom subscribes them; another room's, as joining.
+        own_room = owner == creator["_id"]
         members = [found[name] for name in names if name in found]
         for start in range(0, len(members), MEMBERS_PER_WRITE):
             chunk = members[start : start + MEMBERS_PER_WRITE]
@@ -89,6 +92,7 @@ class ChannelImport:
                 self.db,
                 {member["_id"]: [room] for member in chunk},
                 owners={(room["_id"], owner)},
+                with_room=own_room,
             )
             self.counts.joined += joined.total
             self.progress()

@@ -1,10 +1,11 @@
 """Where imported users land: Rocket.Chat's subscriptions of users to rooms, written in
 batches, each exactly once.
 
-A subscription is keyed on (room, user): written again after a takeover, it matches the one
-written before and changes nothing. A room's usersCount is raised by the subscriptions
-actually inserted, and recounted from its subscriptions at the end of the run (`recount`),
-so that a crash between the two writes leaves no count wrong once the run is done.
+A subscription is written once per (room, user): the users a batch cut short had created are
+looked up first, and Rocket.Chat's unique (rid, u._id) index refuses a second one. A room's
+usersCount is raised by the subscriptions actually inserted, and recounted from its
+subscriptions at the end of the run (`recount`), so that a crash between the two writes
+leaves no count wrong once the run is done.
 """
 
 import secrets
@@ -23,29 +24,28 @@ def random_id():
     return "".join(secrets.choice(accounts.METEOR_ALPHABET) for _ in range(17))
 
 
-def subscription(room, member, now, owner=False):
+def subscription(room, member, now, owner=False, with_room=False):
     """Return the subscription Rocket.Chat writes when a user joins a room without a message
-    (createWithRoomAndUser, as addUserToDefaultChannels and addUserToRoom call it)."""
-    document = {
-        "_id": random_id(),
-        "open": True,
-        "alert": True,
-        "unread": 1,
-        "userMentions": 1,
-        "groupMentions": 0,
-        "ts": now,
-        "ls": now,
-        "rid": room["_id"],
-        "name": room.get("name"),
-        "t": room["t"],
-        "u": _user_of(member),
-        "_updatedAt": now,
-    }
+    (createWithRoomAndUser, as addUserToDefaultChannels and addUserToRoom call it), or, with
+    `with_room`, when createRoom subscribes the members of the room it creates."""
+    document = {"_id": random_id(), **(_CREATED if with_room else _JOINED)}
+    document.update(ts=room.get("ts") if with_room else now, ls=now)
+    if with_room and not owner:
+        del document["ls"]  # createRoom marks the room seen by its creator only
+    document.update(rid=room["_id"], name=room.get("name"))
     if room.get("fname"):
         document["fname"] = room["fname"]
+    document.update(t=room["t"], u=_user_of(member))
     if owner:
         document["roles"] = list(OWNER_ROLES)
+    document["_updatedAt"] = now
     return document
+
+
+# addUserToDefaultChannels' and addUserToRoom's extra data; createRoom's (open only, the
+# rest createWithRoomAndUser's defaults).
+_JOINED = {"open": True, "alert": True, "unread": 1, "userMentions": 1, "groupMentions": 0}
+_CREATED = {"open": True, "alert": False, "unread": 0, "userMentions": 0, "groupMentions": 0}
 
 
 def _user_of(member):
@@ -57,10 +57,9 @@ def _user_of(member):
 
 @dataclass
 class Joined:
-    """What one write of memberships did: subscriptions inserted per room, users who joined."""
+    """What one write of memberships did: the subscriptions inserted, per room."""
 
     per_room: dict = field(default_factory=dict)
-    users: int = 0
 
     @property
     def total(self):
@@ -68,18 +67,21 @@ class Joined:
         return sum(self.per_room.values())
 
 
-def join(db, wanted, owners=(), fresh=None):
+def join(db, wanted, owners=(), fresh=None, with_room=False):
     """Subscribe users to rooms: `wanted` is {user id: [room, ...]} (rooms as stored, the
     users existing); `owners` holds (room id, user id) pairs whose subscription is an
     owner's; `fresh` is {user id: user document} of users inserted just now, who can have no
-    subscription yet (nobody else is looked up or checked). Return Joined."""
+    subscription yet (nobody else is looked up or checked); `with_room`: the members of a
+    room created for them (createRoom's subscriptions). Return Joined."""
     now = clock.now()
     fresh = fresh or {}
     members = {uid: fresh[uid] for uid in wanted if uid in fresh}
     members.update(users.members_by_ids(db, [uid for uid in wanted if uid not in fresh]))
     owned = set(owners)
     documents = [
-        subscription(room, members[user_id], now, owner=(room["_id"], user_id) in owned)
+        subscription(
+            room, members[user_id], now, (room["_id"], user_id) in owned, with_room=with_room
+        )
         for user_id, joined_rooms in wanted.items()
         if user_id in members
         for room in joined_rooms
@@ -91,8 +93,7 @@ def join(db, wanted, owners=(), fresh=None):
     # written the subscription and not `__rooms`. A fresh user was inserted with them.
     rooms_by_user = {uid: [r["_id"] for r in wanted[uid]] for uid in members if uid not in fresh}
     users.add_rooms(db, rooms_by_user)
-    joined_users = {document["u"]["_id"] for document in inserted}
-    return Joined(per_room=dict(per_room), users=len(joined_users))
+    return Joined(per_room=dict(per_room))
 
 
 def recount(db, room_ids):

@@ -280,3 +280,28 @@ def test_a_cancelled_run_leaves_the_counts_of_the_rooms_it_touched_exact(
     worker.run_pending()
     assert status(admin)["state"] == "canceled"
     assert counts_are_exact(db) == {}
+
+
+def test_a_created_channel_s_subscriptions_are_create_room_s(admin, db, worker, general):
+    import_file(admin, worker, a_zip())
+    sales = db.rocketchat_room.find_one({"name": "sales"})
+    member = db.rocketchat_subscription.find_one({"rid": sales["_id"], "u.username": "user1"})
+    creator = db.rocketchat_subscription.find_one({"rid": sales["_id"], "u.username": "user0"})
+    # createRoom: `open` as extra data, createWithRoomAndUser's defaults, the room's ts.
+    shape = ("open", "alert", "unread", "userMentions", "groupMentions", "ts")
+    assert tuple(member[k] for k in shape) == (True, False, 0, 0, 0, sales["ts"])
+    assert "ls" not in member and "roles" not in member
+    assert (member["t"], member["name"], member["fname"]) == ("c", "sales", "sales")
+    assert creator["roles"] == ["owner"] and isinstance(creator["ls"], datetime)
+    assert tuple(creator[k] for k in shape) == (True, False, 0, 0, 0, sales["ts"])
+
+
+def test_members_added_to_an_existing_room_join_it_as_add_user_to_room_does(
+    admin, db, worker, general
+):
+    room = factories.insert_room(db, "sales", owner=admin.user)
+    import_file(admin, worker, a_zip())
+    member = db.rocketchat_subscription.find_one({"rid": room["_id"], "u.username": "user1"})
+    shape = ("open", "alert", "unread", "userMentions", "groupMentions")
+    assert tuple(member[k] for k in shape) == (True, True, 1, 1, 0)
+    assert member["ts"] > room["ts"] and "roles" not in member
