@@ -148,6 +148,14 @@ SETTINGS = (
         positive=True,
     ),
     Setting(
+        "IMPORT_API_DEFAULT_CHANNELS",
+        _flag,
+        False,
+        "The API importer (import.addUsers) joins the users it creates to the default channels"
+        " (Rocket.Chat's does not; its file importers do, always).",
+        _IMPORT,
+    ),
+    Setting(
         "MAX_USERS_PER_REQUEST",
         int,
         10_000,

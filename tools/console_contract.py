@@ -44,7 +44,7 @@ MODULES = {
     "reconciliation": reconciliation,
     "invitations": invitations,
 }
-DATA_FILES = ("crafted.csv", "crafted.jsonl", "people-2000.csv")
+DATA_FILES = ("crafted.csv", "crafted.jsonl", "people-2000.csv", "channels.csv")
 CONTRACT_JS = ROOT / "app" / "console" / "static" / "contract.js"
 USERS_FILES_GOLDEN = ROOT / "tests" / "golden" / "users-files.json"
 NOT_UTF8_GOLDEN = ROOT / "tests" / "golden" / "not-utf8.json"
@@ -198,6 +198,34 @@ RECONCILIATIONS = (
     ({"count": {"total": 1.0, "completed": 1.0}}, {}),
     ({}, {}),
 )
+# What a run did to rooms, in the command line's words (rooms_sentence) and the console's.
+ROOM_RUNS = (
+    {
+        "importerKey": "csv",
+        "userCounts": {"selected": 5, "created": 5, "updated": 0, "failed": 0},
+        "roomCounts": {
+            "created": 2,
+            "existing": 0,
+            "joined": 10,
+            "unknownMembers": ["ghost"],
+            "unknownMemberCount": 1,
+        },
+    },
+    {
+        "userCounts": {"selected": 3000, "created": 2999, "failed": 1},
+        "roomCounts": {
+            "created": 0,
+            "existing": 1,
+            "joined": 9001,
+            "unknownMembers": ["a", "b"],
+            "unknownMemberCount": 1200,
+        },
+    },
+    {"userCounts": {"selected": 1, "created": 0}, "roomCounts": {"joined": 1}},
+    {"userCounts": {"selected": 2, "created": 2}, "roomCounts": {"created": 0, "joined": 0}},
+    {"count": {"total": 3, "completed": 3}},
+    None,
+)
 REPORT_FAILURES = (
     report.Failure(9, {"username": "bob", "emails": ["c@x.org"], "importIds": ["2"]}, "taken"),
     report.Failure(
@@ -224,7 +252,12 @@ def reconciliation_golden():
         cases.append({"operation": operation, "known": known, **reconciled, "sentence": summary})
     rows = [f.row() for f in sorted(REPORT_FAILURES, key=report._in_file_order)]
     failures = {"rows": rows, "csv": report.as_csv(rows), "json": report.as_json(rows)}
-    return json.dumps({"cases": cases, "report": failures}, indent=1, ensure_ascii=False) + "\n"
+    rooms = [
+        {"operation": operation, "sentence": reconciliation.rooms_sentence(operation)}
+        for operation in ROOM_RUNS
+    ]
+    golden = {"cases": cases, "report": failures, "rooms": rooms}
+    return json.dumps(golden, indent=1, ensure_ascii=False) + "\n"
 
 
 TARGETS = {

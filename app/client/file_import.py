@@ -15,8 +15,8 @@ from app.client.output import plural
 from app.client.uploads import Base64JsonBody, RawBody
 from app.contract import states
 
-# Rocket.Chat 7.0's short selection: every user, no channel (this service imports users).
-ALL_USERS = {"users": {"all": True}, "channels": {"all": False}}
+# Rocket.Chat 7.0's short selection: every user and every channel (rooms and members).
+ALL_USERS = {"users": {"all": True}, "channels": {"all": True}}
 CONTENT_TYPES = {"csv": "application/zip", "slack-users": "text/csv"}
 _FAILED = "error"
 
@@ -120,12 +120,14 @@ class FileImporter(Importer):
         return operation
 
     def _tell_what_is_left_out(self, path, selection):
-        channels = len(selection.get("channels") or [])
+        channels = [c for c in selection.get("channels") or [] if not c.get("is_direct")]
         messages = selection.get("message_count") or 0
         text = f"{path.name}: {plural(len(selection.get('users') or []), 'user')} to import"
-        if channels or messages:
-            text += f"; {plural(channels, 'channel')} and {plural(messages, 'message')} are not"
-            text += " imported (users only)"
+        if channels:
+            members = sum(c.get("memberCount") or 0 for c in channels)
+            text += f", {plural(len(channels), 'channel')} ({plural(members, 'member')})"
+        if messages:
+            text += f"; {plural(messages, 'message')} not imported (rooms and members only)"
         self.progress.note(text + ".")
 
     def _start(self, selection):
@@ -170,5 +172,5 @@ def _failure_of(operation):
 
 def _full_selection(selection):
     users = [{**user, "do_import": True} for user in selection.get("users") or []]
-    channels = [{**channel, "do_import": False} for channel in selection.get("channels") or []]
+    channels = [{**channel, "do_import": True} for channel in selection.get("channels") or []]
     return {"users": users, "channels": channels}

@@ -4,7 +4,7 @@ import click
 
 from app.client import report
 from app.client.progress import count, duration
-from app.contract.reconciliation import sentence
+from app.contract.reconciliation import rooms_sentence, sentence
 
 
 def users(number):
@@ -72,6 +72,8 @@ def import_summary(file, outcome, report_file):
         f"{sentence(outcome.reconciled())}; in {duration(seconds)}{rate} "
         f"(staging {duration(outcome.staging_seconds)}, import {duration(outcome.import_seconds)})."
     )
+    if rooms := rooms_sentence(outcome.operation):
+        click.echo(rooms)
     if outcome.state not in (None, "done"):
         click.echo(f"The import ended in state {outcome.state!r}.")
     if outcome.unexplained:

@@ -19,9 +19,11 @@ COLUMNS = {
     "statustext": "statusText",
     "type": "type",
     "bio": "bio",
+    "channel": "channels",
+    "channels": "channels",
 }
 # The fields a cell may hold several values of (separated by `;`), and that repeated
 # columns add up to.
-LIST_FIELDS = ("emails", "importIds", "roles")
+LIST_FIELDS = ("emails", "importIds", "roles", "channels")
 # Rocket.Chat's users.csv: these three values, no header; the username is also the import id.
 ROCKETCHAT_COLUMNS = ("username", "email", "name")

@@ -8,7 +8,7 @@ failed parts. The console runs the same arithmetic in reconcile.js, held to this
 tests/golden/reconciliation.json.
 """
 
-from app.contract.states import USER_COUNTS
+from app.contract.states import ROOM_COUNTS, USER_COUNTS
 
 # Each part of the users read, in the order a summary names them, and its words.
 PARTS = {
@@ -99,3 +99,29 @@ def _number(value):
     if isinstance(value, bool) or not isinstance(value, int | float):
         return 0
     return int(value) if value > 0 else 0
+
+
+def rooms_sentence(operation):
+    """Return `Rooms: 2 created, 1 existing joined; 5,002 memberships written (2.0 per user
+    created); 1 member named in the file is no user: ghost.`, or None when the run touched
+    no room (or ran elsewhere)."""
+    rooms = (operation or {}).get(ROOM_COUNTS)
+    if not isinstance(rooms, dict):
+        return None
+    created, existing, joined = (_number(rooms.get(k)) for k in ("created", "existing", "joined"))
+    if not (created or existing or joined):
+        return None
+    text = f"Rooms: {created:,} created, {existing:,} existing joined; {joined:,} membership"
+    text += "" if joined == 1 else "s"
+    text += " written"
+    users = run_counts(operation)["created"]
+    if users:
+        text += f" ({joined / users:.1f} per user created)"
+    unknown = _number(rooms.get("unknownMemberCount"))
+    if unknown:
+        names = ", ".join(str(name) for name in rooms.get("unknownMembers") or [])
+        more = "" if unknown <= len(rooms.get("unknownMembers") or []) else ", …"
+        verb = "is" if unknown == 1 else "are"
+        noun = "member" if unknown == 1 else "members"
+        text += f"; {unknown:,} {noun} named in the file {verb} no user: {names}{more}"
+    return text + "."

@@ -21,6 +21,7 @@ USER_FIELDS = (
     "password",
     "customFields",  # not in the published validator; Rocket.Chat's importer keeps them
     "voipExtension",
+    "channels",  # ours: the names of existing rooms the user joins
 )
 
 # A page of a listing route (import.errors): Rocket.Chat's API_Default_Count and

@@ -93,6 +93,9 @@ ERROR_MESSAGE = "errorMessage"  # why a file could not be prepared
 NOT_IMPORTED = "notImported"  # what a file operation reads and counts but does not import
 # The run's users, channels and messages never mixed in: {selected, created, updated, failed}.
 USER_COUNTS = "userCounts"
+# What the run did to rooms: {created, existing, joined, unknownMembers, unknownMemberCount}.
+ROOM_COUNTS = "roomCounts"
+ROOMS_TOUCHED = "_roomsTouched"  # the rooms a run subscribed users to (recounted at its end)
 
 
 def state_of(operation):

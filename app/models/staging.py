@@ -129,3 +129,18 @@ def move_password_digest(db, record_id, hex_digest):
         {"_id": record_id},
         {"$set": {PASSWORD_DIGEST: hex_digest}, "$unset": {"data.password": ""}},
     )
+
+
+# Ours, on a channel record: its members joined (the run does not come back to it).
+CHANNEL_DONE = "_done"
+
+
+def pending_channels(db):
+    """Iterate over the staged channels (direct messages aside) not imported yet, in order."""
+    query = {"dataType": CHANNEL, "data.isDirect": {"$ne": True}, CHANNEL_DONE: {"$ne": True}}
+    return iterate(db[COLLECTION].find(query).sort("_id", pymongo.ASCENDING))
+
+
+def mark_channel_done(db, record_id):
+    """Record that a staged channel's members joined its room."""
+    db[COLLECTION].update_one({"_id": record_id}, {"$set": {CHANNEL_DONE: True}})

@@ -1,8 +1,16 @@
 """rocketchat_subscription: one user in one room, as Rocket.Chat keeps it."""
 
+from pymongo.errors import BulkWriteError
+
+from app.models.db_errors import DUPLICATE_KEY
+
 COLLECTION = "rocketchat_subscription"
 DIRECT = "d"
 OWNER = "owner"
+# As a Rocket.Chat 7.3.1 server declares them: one subscription per user and room.
+INDEXES = [
+    ([("rid", 1), ("u._id", 1)], {"unique": True}),
+]
 
 
 def rooms_of(db, user_id):
@@ -41,3 +49,38 @@ def archive_direct_messages_with(db, username, archived, now):
         {"t": DIRECT, "name": username},
         {"$set": {"archived": archived, "_updatedAt": now}},
     )
+
+
+def insert_absent(db, subscriptions, checked):
+    """Insert the subscriptions whose (rid, u._id) has none yet, unordered; return those
+    inserted. Only the users in `checked` may have one already: theirs are read first."""
+    if not subscriptions:
+        return []
+    existing = _existing_pairs(db, [s for s in subscriptions if s["u"]["_id"] in checked])
+    absent = [s for s in subscriptions if (s["rid"], s["u"]["_id"]) not in existing]
+    if not absent:
+        return []
+    try:
+        db[COLLECTION].insert_many(absent, ordered=False)
+    except BulkWriteError as error:
+        # A concurrent writer (Rocket.Chat, or a worker that lost its lease) subscribed the
+        # same user meanwhile: the unique (rid, u._id) index refused ours, which is right.
+        errors = error.details.get("writeErrors", [])
+        if any(e.get("code") != DUPLICATE_KEY for e in errors):
+            raise
+        refused = {e["index"] for e in errors}
+        return [s for index, s in enumerate(absent) if index not in refused]
+    return absent
+
+
+def _existing_pairs(db, subscriptions):
+    user_ids = {}
+    for subscription in subscriptions:
+        user_ids.setdefault(subscription["rid"], set()).add(subscription["u"]["_id"])
+    existing = set()
+    for room_id, users in user_ids.items():
+        # One room at a time: the (rid, u._id) index serves each lookup.
+        query = {"rid": room_id, "u._id": {"$in": sorted(users)}}
+        found = db[COLLECTION].find(query, {"_id": 0, "u._id": 1})
+        existing.update((room_id, s["u"]["_id"]) for s in found)
+    return existing

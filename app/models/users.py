@@ -2,7 +2,7 @@
 
 import re
 
-from pymongo import UpdateOne
+from pymongo import UpdateMany, UpdateOne
 from pymongo.errors import AutoReconnect, BulkWriteError, DuplicateKeyError
 
 from app.models.connection import is_embedded, iterate
@@ -334,3 +334,33 @@ def set_active(db, user_id, active, now):
     else:
         update = {"$set": {"active": False, "services.resume.loginTokens": [], "_updatedAt": now}}
     db[COLLECTION].update_one({"_id": user_id}, update)
+
+
+_MEMBER_PROJECTION = {"_id": 1, "username": 1, "name": 1}
+
+
+def members_by_ids(db, user_ids):
+    """Return {id: {_id, username, name}} of these users (what a subscription names)."""
+    found = db[COLLECTION].find({"_id": {"$in": list(user_ids)}}, _MEMBER_PROJECTION)
+    return {user["_id"]: user for user in found}
+
+
+def members_by_usernames(db, usernames):
+    """Return {username: {_id, username, name}} of the users of these exact usernames."""
+    query = {"username": {"$in": sorted(set(usernames))}}
+    return {user["username"]: user for user in db[COLLECTION].find(query, _MEMBER_PROJECTION)}
+
+
+def add_rooms(db, rooms_by_user):
+    """Add room ids to users' `__rooms`: {user id: [room id, ...]}; one update per distinct
+    list of rooms (all the users of a batch joining the default rooms: one), unordered."""
+    users_by_rooms = {}
+    for user_id, room_ids in rooms_by_user.items():
+        if room_ids:
+            users_by_rooms.setdefault(tuple(sorted(room_ids)), []).append(user_id)
+    updates = [
+        UpdateMany({"_id": {"$in": user_ids}}, {"$addToSet": {"__rooms": {"$each": list(rooms)}}})
+        for rooms, user_ids in users_by_rooms.items()
+    ]
+    if updates:
+        db[COLLECTION].bulk_write(updates, ordered=False)

@@ -82,7 +82,7 @@ class UserChoice(_Item):
 
 
 class ChannelChoice(_Item):
-    """A channel of the 6.x full selection (channels are not imported by this service)."""
+    """A channel of the 6.x full selection (imported when `do_import` is true)."""
 
     channel_id = ajv.String(required=True)
     name = ajv.String(required=True)
@@ -167,15 +167,19 @@ class SelectedUserOut(Schema):
 
 
 class SelectedChannelOut(Schema):
-    """A channel of the selection: listed, never imported (`do_import` is false)."""
+    """A channel of the selection: a room created (or joined) with its members, unless
+    startImport leaves it out."""
 
     channel_id = fields.String(required=True)
     name = fields.String(allow_none=True)
     creator = fields.String()
     is_archived = fields.Boolean(required=True)
-    do_import = fields.Boolean(required=True, metadata={"example": False})
+    do_import = fields.Boolean(required=True, metadata={"example": True})
     is_private = fields.Boolean(required=True)
     is_direct = fields.Boolean(required=True)
+    memberCount = fields.Integer(
+        metadata={"description": "Ours: the members the file names, its creator aside"}
+    )
 
 
 class SelectionOut(SuccessEnvelope):
@@ -190,7 +194,7 @@ class SelectionOut(SuccessEnvelope):
         fields.String(),
         metadata={
             "description": "Ours: what this service reads and counts but does not import",
-            "example": ["channels", "messages"],
+            "example": ["messages"],
         },
     )
 

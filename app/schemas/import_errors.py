@@ -34,6 +34,7 @@ class StagedUserOut(Schema):
     bio = fields.String(allow_none=True)
     customFields = fields.Dict(keys=fields.String(), values=fields.String())
     voipExtension = fields.String(allow_none=True)
+    channels = fields.List(fields.String())
 
 
 class RecordErrorOut(Schema):

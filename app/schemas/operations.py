@@ -29,6 +29,19 @@ class UserCountsOut(Schema):
     failed = fields.Integer()
 
 
+class RoomCountsOut(Schema):
+    """Ours: what the run did to rooms (default channels, a file's channels, each user's)."""
+
+    created = fields.Integer(metadata={"description": "Rooms the run created (a file's channels)"})
+    existing = fields.Integer(metadata={"description": "A file's channels that existed: joined"})
+    joined = fields.Integer(metadata={"description": "Subscriptions the run wrote"})
+    unknownMembers = fields.List(
+        fields.String(),
+        metadata={"description": "Members a file names whom no user is (the first 100)"},
+    )
+    unknownMemberCount = fields.Integer()
+
+
 class OperationOut(Schema):
     """A `rocketchat_import` document; fields missing from the document are left out."""
 
@@ -59,6 +72,7 @@ class OperationOut(Schema):
             " updated (file importers) and failed, of those selected"
         },
     )
+    roomCounts = fields.Nested(RoomCountsOut)
 
 
 class StatusOut(SuccessEnvelope):

@@ -24,8 +24,9 @@ log = logging.getLogger(__name__)
 UPLOAD = "uploadImportFile"
 DOWNLOAD = "downloadImportFile"  # sic: Rocket.Chat's details for downloadPublicImportFile
 SSRF_REFUSED = "error-ssrf-validation-failed"
-# Ours: file operations import users only; channels and messages are read and counted.
-NOT_IMPORTED_KINDS = ["channels", "messages"]
+# Ours: file operations import users and channels (rooms and members); messages are read
+# and counted only.
+NOT_IMPORTED_KINDS = ["messages"]
 READ_BYTES = 256 * 1024  # how much of a stream is read at a time
 _BASE64_CHARS = 4 * 64 * 1024  # base64 decoded this many characters at a time
 

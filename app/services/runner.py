@@ -8,7 +8,8 @@ from app.contract import states
 from app.contract.identities import Holders, identity, lookup_of
 from app.models import staging, user_updates, users
 from app.models.db_errors import is_unavailable
-from app.services import accounts
+from app.services import accounts, memberships
+from app.services.channels import ChannelImport, RoomCounts
 from app.services.lease import INVALIDATED, Lease, Stopped
 from app.services.user_writes import UserWriter
 
@@ -27,6 +28,7 @@ class RunSettings:
     batch_size: int
     lease_seconds: float
     poll_seconds: float
+    api_default_channels: bool = False
 
     @classmethod
     def from_config(cls, config):
@@ -36,6 +38,7 @@ class RunSettings:
             batch_size=config["IMPORT_BATCH_SIZE"],
             lease_seconds=config["IMPORT_LEASE_SECONDS"],
             poll_seconds=config["IMPORT_POLL_SECONDS"],
+            api_default_channels=config["IMPORT_API_DEFAULT_CHANNELS"],
         )
 
 
@@ -51,6 +54,12 @@ class ImportRun:
         self.selected = self.created = self.updated = self.failed = 0
         file_importer = (operation.get("importerKey") or "api") != "api"
         self.rules = accounts.AccountRules.read(self.db, file_importer)
+        # Rocket.Chat's file importers join new users to the default rooms; its API importer
+        # does not, unless IMPORT_API_DEFAULT_CHANNELS says so.
+        joins_defaults = file_importer or self.settings.api_default_channels
+        self.rooms = RoomCounts.of(operation.get(states.ROOM_COUNTS))
+        self.touched = set(operation.get(states.ROOMS_TOUCHED) or [])
+        self.landing = memberships.Landing(self.db, joins_defaults, self._touch)
         self.writer = UserWriter(self)
 
     def execute(self):
@@ -81,6 +90,8 @@ class ImportRun:
             start = states.LATER_STEPS.index(status) if status in states.LATER_STEPS else 0
         for step in states.LATER_STEPS[start:]:
             self._report({"status": step})
+            if step == states.IMPORTING_CHANNELS:
+                self._import_channels()
         self.lease.release({"status": states.DONE, **self._counts()})
         log.info(
             "import run done: %s created, %s updated, %s failed",
@@ -126,8 +137,31 @@ class ImportRun:
             for start in range(0, len(staged), size):
                 self._run_batch(staged[start : start + size], holders)
 
+    def _import_channels(self):
+        operator = users.members_by_ids(self.db, [self.operation.get("user")])
+        channels = ChannelImport(
+            self.db,
+            operator.get(self.operation.get("user")),
+            self.rooms,
+            self._touch,
+            lambda: self._report(self._counts()),
+        )
+        channels.run()
+        # Exact whatever a crash cut short: each count is its room's subscriptions.
+        memberships.recount(self.db, self.touched)
+        self._report(self._counts())
+
+    def _touch(self, room_ids):
+        """Record the rooms about to be joined before any subscription is written to them."""
+        new = set(room_ids) - self.touched
+        if new:
+            self.touched |= new
+            # Renews (or loses) the lease only: a cancel mid-batch waits for the batch's end.
+            self.lease.report({states.ROOMS_TOUCHED: sorted(self.touched)})
+
     def _run_batch(self, staged, holders):
         outcome = self.writer.write(staged, holders)
+        self.rooms.joined += self.landing.take_joined()
         self.created += len(outcome.created)
         self.updated += len(outcome.updated)
         self.failed += len(outcome.reasons)
@@ -149,6 +183,7 @@ class ImportRun:
             "count.completed": self.created + self.updated,
             "count.error": self.failed,
             states.USER_COUNTS: user_counts,
+            states.ROOM_COUNTS: self.rooms.as_reported(),
         }
 
     def _report(self, changes):
@@ -159,6 +194,9 @@ class ImportRun:
         if state.get("valid") is not True:
             self.lease.stop(INVALIDATED)
         if state.get(states.CANCEL):
+            # The channels step's recount will not come: a count a crash left short is
+            # made exact now.
+            memberships.recount(self.db, self.touched)
             cancelled = {"status": states.CANCELLED, **self._counts()}
             self.lease.stop("the operation was cancelled (import.cancel)", cancelled)
 

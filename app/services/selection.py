@@ -26,7 +26,7 @@ _INVALID_STATUS = "error-invalid-operation-status"
 _READ_CHUNK = 1000  # staged users shaped and serialized at a time, without a snapshot
 # What the selection shows of a staged record.
 _USER_FIELDS = ("importIds", "username", "emails", "deleted", "type")
-_CHANNEL_FIELDS = ("importIds", "name", "isPrivate", "isDirect", "creator")
+_CHANNEL_FIELDS = ("importIds", "name", "isPrivate", "isDirect", "creator", "members")
 
 
 def _current(db, method):
@@ -100,9 +100,11 @@ def _channel_entry(data):
         "channel_id": first(data.get("importIds")),
         "name": data.get("name"),
         "is_archived": False,
-        "do_import": False,  # this service imports users only
+        "do_import": True,
         "is_private": bool(data.get("isPrivate")),
         "is_direct": bool(data.get("isDirect")),
+        # Ours: how many members the file names (its creator aside), for the console to show.
+        "memberCount": len(data.get("members") or []),
     }
     if data.get("creator"):
         entry["creator"] = data["creator"]
@@ -128,6 +130,7 @@ def start(db, selection):
         raise ActionRefused(_INVALID_STATUS)
     try:
         _keep_selected(db, selected_users(selection), hold)
+        _keep_selected(db, selected_channels(selection), hold, staging.CHANNEL)
     except Stopped:
         # Replaced (import.new, import.clear) or taken over meanwhile: the selection is not
         # applied, and the caller hears what a call made now would hear. (After a stop there
@@ -153,12 +156,22 @@ def selected_users(selection):
     return set((users or {}).get("list") or [])
 
 
-def _keep_selected(db, import_ids, hold):
+def selected_channels(selection):
+    """Return the ids of the channels to import, or None for all of them."""
+    channels = selection.get("channels")
+    if isinstance(channels, list):  # 6.x: the full selection
+        return {c["channel_id"] for c in channels if c.get("do_import")}
+    if channels and channels.get("all"):
+        return None
+    return set((channels or {}).get("list") or [])
+
+
+def _keep_selected(db, import_ids, hold, data_type=staging.USER):
     if import_ids is None:
         return
     unselected = [
         record["_id"]
-        for record in staging.all_of_type(db, staging.USER, ("importIds",))
+        for record in staging.all_of_type(db, data_type, ("importIds",))
         if first(record["data"].get("importIds")) not in import_ids
     ]
     for start_at in range(0, len(unselected), _DELETE_CHUNK):

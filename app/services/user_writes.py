@@ -24,15 +24,18 @@ class UserWriter:
     def __init__(self, run):
         self.db, self.operation_id, self.rules = run.db, run.id, run.rules
         self.hasher = run.worker.hasher
+        self.landing = run.landing  # the rooms the users it creates join
         self.guard = AdminGuard(lambda: users.count_active_admins(self.db))
         self._unknown_password = None
         self._extensions = set()  # voipExtensions held, or taken by this run
         self._updated = {}  # {user id: the user as this run left it}
+        self._fresh = {}  # {user id: document} of the users the batch inserted
 
     def begin_chunk(self, records):
         """Look up, once for a chunk of records, the VoIP extensions already held."""
         wanted = [r["data"]["voipExtension"] for r in records if r["data"].get("voipExtension")]
         self._extensions = users.extensions_held(self.db, wanted)
+        self.landing.begin_chunk(records)
 
     def write(self, staged, holders):
         """Import one batch of (record, Identity); return its Outcome. Staging follows."""
@@ -51,12 +54,30 @@ class UserWriter:
                 planned.append((record, user_id, who))
         self._create(planned, outcome)
         self._update_all(existing, holders, outcome)
+        # Before the records leave staging: a batch cut short is landed again, exactly once.
+        self._land(staged, outcome.created)
         staging.delete_ids(self.db, outcome.created + outcome.updated)
         staging.mark_failed(self.db, outcome.reasons)
         return outcome
 
     def _refusal(self, data, who, holders):
-        return holders.conflict(who) or self.rules.refusal(data) or self._extension_taken(data)
+        return (
+            holders.conflict(who)
+            or self.rules.refusal(data)
+            or self.landing.refusal(data)
+            or self._extension_taken(data)
+        )
+
+    def _land(self, staged, created_ids):
+        created = set(created_ids)
+        self.landing.land(
+            [
+                (accounts.user_id_for(self.operation_id, record["_id"]), record["data"])
+                for record, _ in staged
+                if record["_id"] in created
+            ],
+            fresh=self._fresh,
+        )
 
     def _extension_taken(self, data):
         # Rocket.Chat's freeSwitchExtension index is unique; the embedded database has no
@@ -73,12 +94,20 @@ class UserWriter:
         now = clock.now()
         hashes = self._hashes([_staged_digest(record) for record, _, _ in planned])
         documents = [
-            accounts.new_user(user_id, record["data"], who, bcrypt_hash, now, self.rules)
+            self.landing.mark(
+                accounts.new_user(user_id, record["data"], who, bcrypt_hash, now, self.rules),
+                record["data"],
+            )
             for (record, user_id, who), bcrypt_hash in zip(planned, hashes, strict=True)
         ]
         refused = users.insert_new(self.db, documents)
         if refused:
             refused = self._explain(refused, documents)
+        self._fresh = {
+            document["_id"]: document
+            for index, document in enumerate(documents)
+            if index not in refused  # one refused as ours existed before: not fresh
+        }
         for index, (record, _, _) in enumerate(planned):
             if refused.get(index):
                 outcome.reasons[record["_id"]] = refused[index]

@@ -111,9 +111,9 @@ def test_a_csv_zip_goes_loading_ready_then_the_7_0_subset_is_imported(admin, db,
         "general-1",
     }
     assert by_id["__directMessages__"]["is_direct"] is True
-    assert all(c["do_import"] is False for c in data["channels"])  # never imported here
+    assert all(c["do_import"] is True for c in data["channels"])
     assert data["message_count"] == 8
-    assert data["notImported"] == ["channels", "messages"]
+    assert data["notImported"] == ["messages"]
     assert data["name"] == "CSV"
 
     start = admin.post(

@@ -26,7 +26,12 @@ def test_a_csv_zip_is_uploaded_chosen_from_and_imported_in_part(page, admin_api,
     expect(page.locator("#select-summary")).to_have_text("6 of 6 users selected.", timeout=30_000)
     expect(page.locator("#upload-bar")).to_have_attribute("value", "1")  # the upload completed
     expect(page.locator("#announce")).to_have_text("The file holds 6 users and 1 channel.")
-    expect(page.locator("#with-channels-label")).to_have_text("Also import the file's 1 channel")
+    expect(page.locator("#with-channels-label")).to_have_text(
+        "Also create the file's 1 channel and add their members"
+    )
+    expect(page.locator("#channels-list")).to_have_text(
+        "zipchan (public): 2 members, created by zipper.0"
+    )
     shot("zip-selection")
     page.get_by_label("Import zipper.4").uncheck()
     import_selected(page)
@@ -34,6 +39,8 @@ def test_a_csv_zip_is_uploaded_chosen_from_and_imported_in_part(page, admin_api,
     expect(page.locator("#count-created")).to_have_text("4")
     expect(page.locator("#count-failed")).to_have_text("1")
     expect(page.locator("#errors-table tbody")).to_contain_text("importId demo-1001 belongs")
+    # zipper.0 (creator) and zipper.1 join the new room, and every new user #general.
+    expect(page.locator("#summary")).to_contain_text("Rooms: 1 created, 0 existing joined;")
     shot("zip-done")
     status = admin_api.get("import.status")
     assert status["operation"]["importerKey"] == "csv"

@@ -36,8 +36,14 @@ def test_a_csv_zip_is_uploaded_streamed_prepared_and_imported(service, tmp_path)
         in result.stdout
     )
     assert "Every user was created; no error report." in result.stdout
+    # general-0 and general-1: user0 (their creator, named a member too) and user1 each.
     assert (
-        "export.zip: 5 users to import; 3 channels and 8 messages are not imported (users only)."
+        "Rooms: 2 created, 0 existing joined; 4 memberships written (0.8 per user created)."
+        in result.stdout
+    )
+    assert (
+        "export.zip: 5 users to import, 2 channels (4 members);"
+        " 8 messages not imported (rooms and members only)."
     ) in result.stderr
     assert service.imported_users() == 5
     importing = [line for line in result.stderr.splitlines() if line.startswith("importing")]

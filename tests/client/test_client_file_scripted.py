@@ -154,25 +154,26 @@ def test_the_7_0_selection_is_sent_first(serve, tmp_path):
     script = rocket_chat()
     run(serve(script), "--importer", "csv", a_zip(tmp_path / "export.zip"))
     assert [json.loads(b) for b in script.bodies("startImport")] == [
-        {"input": {"users": {"all": True}, "channels": {"all": False}}}
+        {"input": {"users": {"all": True}, "channels": {"all": True}}}
     ]
 
 
-def test_a_6_x_server_gets_the_full_selection_every_user_no_channel(serve, tmp_path):
+def test_a_6_x_server_gets_the_full_selection_every_user_and_channel(serve, tmp_path):
     refused = (400, {**NO_BINARY_CONTENT[1], "error": "must be array [invalid-params]"})
     script = rocket_chat(startImport=[refused, (200, OK)])
     result = run(serve(script), "--importer", "csv", a_zip(tmp_path / "export.zip"))
     assert result.exit_code == 0, result.output
     full = json.loads(script.bodies("startImport")[1])["input"]
     assert [(u["user_id"], u["do_import"]) for u in full["users"]] == [("u0", True), ("u1", True)]
-    assert [(c["channel_id"], c["do_import"]) for c in full["channels"]] == [("c0", False)]
+    assert [(c["channel_id"], c["do_import"]) for c in full["channels"]] == [("c0", True)]
 
 
 def test_the_preparation_is_shown_and_what_is_left_out_said(serve, tmp_path):
     result = run(serve(rocket_chat()), "--importer", "csv", a_zip(tmp_path / "export.zip"))
     assert "preparing preparing_users  2 users" in result.stderr
     assert (
-        "export.zip: 2 users to import; 1 channel and 3 messages are not imported (users only)."
+        "export.zip: 2 users to import, 1 channel (0 members);"
+        " 3 messages not imported (rooms and members only)."
     ) in result.stderr
 
 

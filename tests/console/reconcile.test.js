@@ -4,7 +4,12 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, test } from "node:test";
-import { reconcile, runCounts, sentence } from "../../app/console/static/reconcile.js";
+import {
+  reconcile,
+  roomsSentence,
+  runCounts,
+  sentence,
+} from "../../app/console/static/reconcile.js";
 import { inFileOrder, reportCsv, reportJson, reportRow } from "../../app/console/static/report.js";
 
 const GOLDEN = JSON.parse(
@@ -52,4 +57,12 @@ describe("the error report of the command line (app/client/report.py)", () => {
     ];
     assert.deepEqual(inFileOrder(made), rows);
   });
+});
+
+describe("what a run did to rooms, in the command line's words (rooms_sentence)", () => {
+  for (const c of GOLDEN.rooms) {
+    test(c.sentence ?? "no room touched", () => {
+      assert.equal(roomsSentence(c.operation), c.sentence);
+    });
+  }
 });

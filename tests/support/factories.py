@@ -135,3 +135,48 @@ def person(n, **fields):
         "password": f"pw{n}",
         **fields,
     }
+
+
+def insert_room(db, name, *, t="c", default=False, owner=None, room_id=None, **fields):
+    """Insert a room as Rocket.Chat 7.3.1 keeps one (`#general`: _id GENERAL, default); with
+    `owner` (a user), subscribe the owner as Rocket.Chat's createRoom does. Return the room."""
+    created = now()
+    room = {
+        "_id": room_id or meteor_id(),
+        "fname": name,
+        "_updatedAt": created,
+        "name": name,
+        "t": t,
+        "msgs": 0,
+        "usersCount": 0,
+        "u": {"_id": owner["_id"], "username": owner["username"]} if owner else None,
+        "ts": created,
+        "ro": False,
+        "default": default,
+        "sysMes": True,
+        **fields,
+    }
+    db.rocketchat_room.insert_one(room)
+    if owner:
+        db.rocketchat_subscription.insert_one(
+            {
+                "_id": meteor_id(),
+                "open": True,
+                "alert": False,
+                "unread": 0,
+                "userMentions": 0,
+                "groupMentions": 0,
+                "ts": created,
+                "ls": created,
+                "rid": room["_id"],
+                "name": name,
+                "fname": name,
+                "t": t,
+                "u": {"_id": owner["_id"], "username": owner["username"]},
+                "roles": ["owner"],
+                "_updatedAt": created,
+            }
+        )
+        db.rocketchat_room.update_one({"_id": room["_id"]}, {"$inc": {"usersCount": 1}})
+        db.users.update_one({"_id": owner["_id"]}, {"$addToSet": {"__rooms": room["_id"]}})
+    return room

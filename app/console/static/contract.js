@@ -162,7 +162,9 @@ export const states = frozen({
   "DOWNLOAD": "_download",
   "ERROR_MESSAGE": "errorMessage",
   "NOT_IMPORTED": "notImported",
-  "USER_COUNTS": "userCounts"
+  "USER_COUNTS": "userCounts",
+  "ROOM_COUNTS": "roomCounts",
+  "ROOMS_TOUCHED": "_roomsTouched"
 });
 
 // app/contract/rules.py
@@ -181,7 +183,8 @@ export const rules = frozen({
     "bio",
     "password",
     "customFields",
-    "voipExtension"
+    "voipExtension",
+    "channels"
   ],
   "DEFAULT_COUNT": 50,
   "MAX_COUNT": 100,
@@ -217,12 +220,15 @@ export const columns = frozen({
     "deleted": "deleted",
     "statustext": "statusText",
     "type": "type",
-    "bio": "bio"
+    "bio": "bio",
+    "channel": "channels",
+    "channels": "channels"
   },
   "LIST_FIELDS": [
     "emails",
     "importIds",
-    "roles"
+    "roles",
+    "channels"
   ],
   "ROCKETCHAT_COLUMNS": [
     "username",
@@ -257,6 +263,7 @@ export const files = frozen({
 
 // app/contract/reconciliation.py
 export const reconciliation = frozen({
+  "ROOM_COUNTS": "roomCounts",
   "USER_COUNTS": "userCounts",
   "PARTS": {
     "refused": "refused before the import",

@@ -64,3 +64,28 @@ export function sentence({ read, parts, shown }) {
   const named = shown.map((key) => `${count(parts[key])} ${reconciliation.PARTS[key]}`);
   return `${plural(read, "user")} read: ${named.join(", ")}`;
 }
+
+/**
+ * What the run did to rooms, as the command line says it (rooms_sentence), or null when it
+ * touched none: "Rooms: 2 created, 0 existing joined; 10 memberships written (…)".
+ */
+export function roomsSentence(operation) {
+  const rooms = operation?.[states.ROOM_COUNTS];
+  if (!rooms || typeof rooms !== "object") return null;
+  const [created, existing, joined] = ["created", "existing", "joined"].map((k) =>
+    number(rooms[k]),
+  );
+  if (!(created || existing || joined)) return null;
+  let text = `Rooms: ${count(created)} created, ${count(existing)} existing joined; `;
+  text += `${plural(joined, "membership")} written`;
+  const users = runCounts(operation).created;
+  if (users) text += ` (${(joined / users).toFixed(1)} per user created)`;
+  const unknown = number(rooms.unknownMemberCount);
+  if (unknown) {
+    const named = Array.isArray(rooms.unknownMembers) ? rooms.unknownMembers : [];
+    const more = unknown <= named.length ? "" : ", …";
+    const [noun, verb] = unknown === 1 ? ["member", "is"] : ["members", "are"];
+    text += `; ${count(unknown)} ${noun} named in the file ${verb} no user: ${named.join(", ")}${more}`;
+  }
+  return `${text}.`;
+}

@@ -1,6 +1,7 @@
 // Choosing who to import, and starting the import: the API importer stages the chosen
 // users (import.addUsers) and runs them; a file importer is told who (startImport).
 
+import { roomsOf, showChannels } from "./channels.js";
 import { byId, setText, show } from "./dom.js";
 import { plural } from "./format.js";
 import { clearError, confirmed, focusHeading, importBar, showError } from "./page.js";
@@ -13,11 +14,13 @@ import { resetCounters, watch } from "./watch.js";
 export async function showSelection(users, channels) {
   show(byId("select"));
   byId("with-channels").checked = true;
+  const rooms = roomsOf(channels);
   setText(
     byId("with-channels-label"),
-    `Also import the file's ${plural(channels.length, "channel")}`,
+    `Also create the file's ${plural(rooms.length, "channel")} and add their members`,
   );
-  show(byId("channels-choice"), channels.length > 0);
+  show(byId("channels-choice"), rooms.length > 0);
+  showChannels(channels);
   await selection.load(users);
   focusHeading("select-title");
 }

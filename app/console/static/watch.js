@@ -7,7 +7,7 @@ import { count, duration, stateLine, step } from "./format.js";
 import { announce, focusHeading, importBar } from "./page.js";
 import { api, failures, history, invitations, updates } from "./parts.js";
 import { poll } from "./polling.js";
-import { reconcile, reportsUpdates, runCounts, sentence } from "./reconcile.js";
+import { reconcile, reportsUpdates, roomsSentence, runCounts, sentence } from "./reconcile.js";
 import * as session from "./session.js";
 import { state } from "./state.js";
 
@@ -121,7 +121,9 @@ export async function finished(status) {
     : {};
   const verb = { done: "Finished", canceled: "Cancelled" }[status.state] || "Stopped";
   const after = took !== null && took >= 0 ? ` after ${duration(took)}` : "";
-  setText(byId("summary"), `${verb}${after}. ${sentence(reconcile(operation, known))}.`);
+  const rooms = roomsSentence(operation);
+  const summary = `${verb}${after}. ${sentence(reconcile(operation, known))}.`;
+  setText(byId("summary"), rooms ? `${summary} ${rooms}` : summary);
   show(byId("summary"));
   announce(byId("summary").textContent);
   await failures.refresh();
