@@ -129,3 +129,16 @@ def move_password_digest(db, record_id, hex_digest):
         {"_id": record_id},
         {"$set": {PASSWORD_DIGEST: hex_digest}, "$unset": {"data.password": ""}},
     )
+
+
+def all_users(db, *, batch_size):
+    """Iterate over every staged user, in `_id` order, without its password's digest."""
+    query = {"dataType": USER}
+    cursor = db[COLLECTION].find(query, _WITHOUT_PASSWORD).sort("_id", pymongo.ASCENDING)
+    return iterate(cursor.batch_size(batch_size))
+
+
+def users_of(db, record_ids):
+    """Return the staged users of these `_id`s (with their password's digest), in `_id` order."""
+    cursor = db[COLLECTION].find({"_id": {"$in": list(record_ids)}, "dataType": USER})
+    return list(cursor.sort("_id", pymongo.ASCENDING))
