@@ -73,9 +73,19 @@ class RocketChat:
         """Return `{state, operation?}` of the current import operation."""
         return self._call("GET", "import.status", idempotent=True)
 
-    def import_new(self):
-        """Start a new import operation (invalidating any other); return it."""
-        return self._call("POST", "import.new")["operation"]
+    def import_new(self, options=None):
+        """Start a new import operation (invalidating any other); return it. `options`
+        (ours): `{"mode": "sync", ...}` makes it a sync."""
+        return self._call("POST", "import.new", json=options)["operation"]
+
+    def import_plan(self, offset=0, action=None):
+        """Return one page of the current sync's plan (ours) and the run's progress."""
+        params = {"offset": offset, "count": MAX_COUNT, **({"action": action} if action else {})}
+        return self._call("GET", "import.plan", params=params, idempotent=True)
+
+    def import_cancel(self):
+        """Cancel the current operation."""
+        self._call("POST", "import.cancel")
 
     def add_users(self, users):
         """Stage users in the current operation."""
