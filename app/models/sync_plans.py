@@ -44,10 +44,15 @@ def insert(db, entries):
             raise
 
 
-def matched_among(db, operation_id, user_ids):
-    """Return which of these users an entry of the plan matched."""
-    query = {"operation": operation_id, "userId": {"$in": list(user_ids)}}
-    return {entry["userId"] for entry in db[COLLECTION].find(query, {"userId": 1, "_id": 0})}
+def matched_ids(db, operation_id, *, batch_size):
+    """Iterate over the ids of the users the plan's entries matched, ascending, each once."""
+    query = {"operation": operation_id, "userId": {"$type": "string"}}
+    cursor = db[COLLECTION].find(query, {"userId": 1, "_id": 0}).sort("userId", 1)
+    previous = None
+    for entry in iterate(cursor.batch_size(batch_size)):
+        if entry["userId"] != previous:
+            previous = entry["userId"]
+            yield previous
 
 
 def page(db, operation_id, action, offset, count):

@@ -48,16 +48,26 @@ class Planner:
         return self.counts
 
     def _named(self, chunk):
-        """Pair each record with the users its identity names, one lookup for the chunk."""
+        """Pair each record with the users its identity names: one lookup by import id for
+        the chunk, then by e-mail and username only for the records it did not settle."""
         who = [identity(record["data"]) for record in chunk]
+        by_import_id = _Index(
+            sync_users.find_named(
+                self.db, import_ids=[i for w in who for i in w.import_ids], emails=(), usernames=()
+            )
+        )
+        first = [by_import_id.named_by(w) for w in who]
+        unsettled = [w for w, named in zip(who, first, strict=True) if not _settled(w, named)]
+        if not unsettled:
+            return list(zip(chunk, first, strict=True))
         found = sync_users.find_named(
             self.db,
-            emails=[address for i in who for address in i.emails],
-            usernames=[i.username for i in who if i.username],
-            import_ids=[import_id for i in who for import_id in i.import_ids],
+            emails=[address for w in unsettled for address in w.emails],
+            usernames=[w.username for w in unsettled if w.username],
+            import_ids=(),
         )
-        index = _Index(found)
-        return [(record, index.named_by(i)) for record, i in zip(chunk, who, strict=True)]
+        index = _Index([*by_import_id.users, *found])
+        return [(record, index.named_by(w)) for record, w in zip(chunk, who, strict=True)]
 
     def _entry_of(self, record, named):
         data = record["data"]
@@ -130,12 +140,15 @@ class Planner:
         return None
 
     def _plan_missing(self):
+        """Deactivate the candidates no entry matched: both read in id order and merged, so
+        memory stays flat however many users there are."""
         candidates = sync_users.imported_active(
             self.db, any_user=bool(self.options.get("includeNotImported")), batch_size=CHUNK
         )
-        while chunk := list(itertools.islice(candidates, CHUNK)):
-            listed = sync_plans.matched_among(self.db, self.operation_id, [u["_id"] for u in chunk])
-            self._store([self._missing(user) for user in chunk if user["_id"] not in listed])
+        matched = sync_plans.matched_ids(self.db, self.operation_id, batch_size=CHUNK)
+        missing = (self._missing(user) for user in _not_in(candidates, matched))
+        while entries := list(itertools.islice(missing, CHUNK)):
+            self._store(entries)
 
     def _missing(self, user):
         base = {"username": user.get("username"), "userId": user["_id"], "importIds": []}
@@ -158,6 +171,7 @@ class _Index:
     """The users a chunk's lookup found, by import id, e-mail and username (casefolded)."""
 
     def __init__(self, users):
+        self.users = users
         self.by_import_id, self.by_email, self.by_username = {}, {}, {}
         for user in users:
             for import_id in user.get("importIds") or []:
@@ -180,6 +194,34 @@ class _Index:
             if user and user["_id"] not in found:
                 found[user["_id"]] = (user, how)
         return list(found.values())
+
+
+def _not_in(users, ids):
+    """Yield the users whose `_id` is not among ids; both ascending (string ids only)."""
+    ids = iter(ids)
+    current = next(ids, None)
+    for user in users:
+        if not isinstance(user["_id"], str):
+            continue
+        while current is not None and current < user["_id"]:
+            current = next(ids, None)
+        if current != user["_id"]:
+            yield user
+
+
+def _settled(who, named):
+    """Tell whether the user an entry's import ids name holds its e-mails and username too
+    (ignoring case): then no other user can (Rocket.Chat keeps them unique), and the entry
+    needs no other lookup."""
+    if len(named) != 1:
+        return False
+    user = named[0][0]
+    emails = [e for e in user.get("emails") or [] if isinstance(e, dict)]
+    held = {str(e.get("address")).casefold() for e in emails}
+    username = user.get("username") or ""
+    return all(a.casefold() in held for a in who.emails) and (
+        not who.username or who.username.casefold() == username.casefold()
+    )
 
 
 def _compared(user, data):
