@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 from app.client import report  # noqa: E402
 from app.client.checks import check  # noqa: E402
 from app.client.sources import InputError, Source  # noqa: E402
-from app.contract import columns, files, reconciliation, rules, states  # noqa: E402
+from app.contract import columns, files, reconciliation, rules, states, sync  # noqa: E402
 
 MODULES = {
     "states": states,
@@ -34,6 +34,7 @@ MODULES = {
     "columns": columns,
     "files": files,
     "reconciliation": reconciliation,
+    "sync": sync,
 }
 DATA_FILES = ("crafted.csv", "crafted.jsonl", "people-2000.csv")
 CONTRACT_JS = ROOT / "app" / "console" / "static" / "contract.js"

@@ -78,7 +78,7 @@ def _work_out(db, operation, options, max_percent):
         share = counts[sync.DEACTIVATE] * 100 / max(active, 1)
         summary["overLimit"] = (
             f"the sync would deactivate {counts[sync.DEACTIVATE]} of {active} active users"
-            f" ({share:.0f} %), over the limit of {max_percent} % (SYNC_MAX_DEACTIVATE_PERCENT):"
+            f" ({share:.0f} %), over the limit of {max_percent:g} % (SYNC_MAX_DEACTIVATE_PERCENT):"
             " check the list, or force it"
         )
     return summary
