@@ -18,6 +18,7 @@ export async function showSelection(users, channels) {
     `Also import the file's ${plural(channels.length, "channel")}`,
   );
   show(byId("channels-choice"), channels.length > 0);
+  show(byId("sync-choice"), state.kind === "api"); // a sync stages a users file (sync-plan.js)
   await selection.load(users);
   focusHeading("select-title");
 }
