@@ -37,6 +37,8 @@ class Syncer(Importer):
     def run(self, source, scanned):
         """Stage the list, print the plan, and run it unless dry; return the SyncOutcome."""
         outcome = SyncOutcome(read=scanned[0])
+        if not outcome.read:
+            raise Refused("the file holds no users: an empty list syncs nothing (nothing was sent)")
         if scanned[1]:
             raise Refused(
                 f"{len(scanned[1])} records of the list have problems: a sync needs"

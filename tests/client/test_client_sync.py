@@ -98,3 +98,12 @@ def test_deactivate_missing_needs_sync(service, tmp_path):
     result = run(service, "--deactivate-missing", listed(tmp_path, 0))
     assert result.exit_code == 2
     assert "--deactivate-missing and --relinquish work with --sync" in result.output
+
+
+def test_an_empty_list_sends_nothing(service, tmp_path):
+    path = tmp_path / "empty.json"
+    path.write_text("[]")
+    result = run(service, "--sync", "--deactivate-missing", "--force", path)
+    assert result.exit_code == 2
+    assert "an empty list syncs nothing" in result.output
+    assert [c["route"] for c in service.calls if c["route"].startswith("import.")] == []
