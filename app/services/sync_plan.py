@@ -17,6 +17,7 @@ from app.contract import sync
 from app.contract.identities import identity
 from app.models import staging, sync_plans, sync_users, users
 from app.services import accounts, deactivation
+from app.services.sync_matching import Index, identity_keys, not_in, settled
 from app.services.user_updates import AdminGuard, Update, plan
 
 CHUNK = 1000  # staged records read, and users looked up, at a time
@@ -51,13 +52,13 @@ class Planner:
         """Pair each record with the users its identity names: one lookup by import id for
         the chunk, then by e-mail and username only for the records it did not settle."""
         who = [identity(record["data"]) for record in chunk]
-        by_import_id = _Index(
+        by_import_id = Index(
             sync_users.find_named(
                 self.db, import_ids=[i for w in who for i in w.import_ids], emails=(), usernames=()
             )
         )
         first = [by_import_id.named_by(w) for w in who]
-        unsettled = [w for w, named in zip(who, first, strict=True) if not _settled(w, named)]
+        unsettled = [w for w, named in zip(who, first, strict=True) if not settled(w, named)]
         if not unsettled:
             return list(zip(chunk, first, strict=True))
         found = sync_users.find_named(
@@ -66,7 +67,7 @@ class Planner:
             usernames=[w.username for w in unsettled if w.username],
             import_ids=(),
         )
-        index = _Index([*by_import_id.users, *found])
+        index = Index([*by_import_id.users, *found])
         return [(record, index.named_by(w)) for record, w in zip(chunk, who, strict=True)]
 
     def _entry_of(self, record, named):
@@ -83,7 +84,7 @@ class Planner:
 
     def _create(self, base, record):
         user_id = accounts.user_id_for(self.operation_id, record["_id"])
-        keys = _identity_keys(identity(record["data"]))
+        keys = identity_keys(identity(record["data"]))
         if taken := keys & self._new:
             reason = f"listed twice: {sorted(taken)[0]} names another new user of the list"
             return {**base, "action": sync.REFUSED, "reason": reason}
@@ -146,7 +147,7 @@ class Planner:
             self.db, any_user=bool(self.options.get("includeNotImported")), batch_size=CHUNK
         )
         matched = sync_plans.matched_ids(self.db, self.operation_id, batch_size=CHUNK)
-        missing = (self._missing(user) for user in _not_in(candidates, matched))
+        missing = (self._missing(user) for user in not_in(candidates, matched))
         while entries := list(itertools.islice(missing, CHUNK)):
             self._store(entries)
 
@@ -165,63 +166,6 @@ class Planner:
             self.counts[entry["action"]] += 1
             self.seq += 1
         sync_plans.insert(self.db, entries)
-
-
-class _Index:
-    """The users a chunk's lookup found, by import id, e-mail and username (casefolded)."""
-
-    def __init__(self, users):
-        self.users = users
-        self.by_import_id, self.by_email, self.by_username = {}, {}, {}
-        for user in users:
-            for import_id in user.get("importIds") or []:
-                self.by_import_id.setdefault(import_id, user)
-            for email in user.get("emails") or []:
-                if isinstance(email, dict) and isinstance(email.get("address"), str):
-                    self.by_email.setdefault(email["address"].casefold(), user)
-            if isinstance(user.get("username"), str):
-                self.by_username.setdefault(user["username"].casefold(), user)
-
-    def named_by(self, who):
-        """Return [(user, how it was named)]: each user once, import ids first."""
-        found = {}
-        parts = [
-            *((self.by_import_id.get(i), f"importId {i}") for i in who.import_ids),
-            *((self.by_email.get(a.casefold()), f"email {a}") for a in who.emails),
-            (who.username and self.by_username.get(who.username.casefold()), "username"),
-        ]
-        for user, how in parts:
-            if user and user["_id"] not in found:
-                found[user["_id"]] = (user, how)
-        return list(found.values())
-
-
-def _not_in(users, ids):
-    """Yield the users whose `_id` is not among ids; both ascending (string ids only)."""
-    ids = iter(ids)
-    current = next(ids, None)
-    for user in users:
-        if not isinstance(user["_id"], str):
-            continue
-        while current is not None and current < user["_id"]:
-            current = next(ids, None)
-        if current != user["_id"]:
-            yield user
-
-
-def _settled(who, named):
-    """Tell whether the user an entry's import ids name holds its e-mails and username too
-    (ignoring case): then no other user can (Rocket.Chat keeps them unique), and the entry
-    needs no other lookup."""
-    if len(named) != 1:
-        return False
-    user = named[0][0]
-    emails = [e for e in user.get("emails") or [] if isinstance(e, dict)]
-    held = {str(e.get("address")).casefold() for e in emails}
-    username = user.get("username") or ""
-    return all(a.casefold() in held for a in who.emails) and (
-        not who.username or who.username.casefold() == username.casefold()
-    )
 
 
 def _compared(user, data):
@@ -264,9 +208,3 @@ def _refused(reason):
 
 def _who(user):
     return user.get("username") or user["_id"]
-
-
-def _identity_keys(who):
-    keys = {f"importId {i}" for i in who.import_ids}
-    keys |= {f"email {a.casefold()}" for a in who.emails}
-    return keys | ({f"username {who.username.casefold()}"} if who.username else set())
