@@ -131,6 +131,15 @@ SETTINGS = (
         positive=True,
     ),
     Setting(
+        "SYNC_MAX_DEACTIVATE_PERCENT",
+        float,
+        10.0,
+        "A sync (docs/sync.md) whose plan deactivates more than this share of the active"
+        " users (bots and apps aside) is refused unless forced: an empty or truncated list"
+        " never deactivates everyone.",
+        _IMPORT,
+    ),
+    Setting(
         "IMPORT_LEASE_SECONDS",
         float,
         60.0,

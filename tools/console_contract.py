@@ -34,6 +34,7 @@ from app.contract import (  # noqa: E402
     reconciliation,
     rules,
     states,
+    sync,
 )
 
 MODULES = {
@@ -43,6 +44,7 @@ MODULES = {
     "files": files,
     "reconciliation": reconciliation,
     "invitations": invitations,
+    "sync": sync,
 }
 DATA_FILES = ("crafted.csv", "crafted.jsonl", "people-2000.csv", "channels.csv")
 CONTRACT_JS = ROOT / "app" / "console" / "static" / "contract.js"

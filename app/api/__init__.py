@@ -15,6 +15,7 @@ from app.api import (
     invitation_routes,
     operation_routes,
     session_routes,
+    sync_routes,
 )
 from app.api.blueprint import SECURITY_SCHEMES
 from app.schemas import ajv
@@ -43,6 +44,7 @@ ROUTE_MODULES = (
     import_update_routes,
     file_import_routes,
     invitation_routes,
+    sync_routes,
     health,
 )
 BLUEPRINTS = tuple(module.blp for module in ROUTE_MODULES)

@@ -5,11 +5,14 @@ import logging
 from flask import current_app, g, request
 
 from app.api.blueprint import Blueprint
+from app.errors import InvalidParams
 from app.extensions.db import get_db
 from app.extensions.worker_binding import get_worker
+from app.schemas.ajv import require_valid
 from app.schemas.envelope import FailureOut
 from app.schemas.imports import AddUsersBody, AddUsersOut, NewOperationOut, SuccessOut, not_kept
-from app.services import imports
+from app.schemas.sync import SyncNewBody
+from app.services import imports, sync
 
 log = logging.getLogger(__name__)
 
@@ -27,8 +30,20 @@ _REFUSED = {"schema": FailureOut, "description": "Refused in the operation's cur
 @blp.response(200, NewOperationOut)
 @blp.requires("run-import")
 def import_new():
-    """Invalidate every operation, empty the staging area and start a new operation."""
+    """Invalidate every operation, empty the staging area and start a new operation; with
+    `{"mode": "sync", ...}` (ours), a sync of the users to the list (docs/sync.md)."""
+    body = request.get_json(silent=True)
+    if isinstance(body, dict) and "mode" in body:
+        options = _valid(SyncNewBody(), body)
+        return {"operation": sync.new_sync(get_db(), g.user["_id"], options)}
     return {"operation": imports.new_operation(get_db(), g.user["_id"])}
+
+
+def _valid(schema, body):
+    try:
+        return require_valid(schema, body)
+    except ValueError as error:
+        raise InvalidParams(str(error)) from None
 
 
 @blp.post("/import.addUsers")
@@ -53,8 +68,8 @@ def import_add_users(body):
 @blp.alt_response(400, **_REFUSED)
 @blp.requires("run-import")
 def import_run():
-    """Start importing the staged users in the background; answer at once."""
-    imports.start_import(get_db())
+    """Start importing the staged users (or a sync's plan) in the background; answer at once."""
+    sync.start(get_db(), current_app.config["SYNC_MAX_DEACTIVATE_PERCENT"])
     get_worker().wake()
     return {}
 

@@ -9,6 +9,7 @@ import requests
 from app.contract.rules import MAX_COUNT
 
 MAX_RETRIES = 5
+PLAN_SECONDS = 3600.0  # the longest import.plan is waited for (it works the plan out)
 MAX_WAIT_SECONDS = 120.0
 _TRANSIENT = (502, 503, 504)
 _WAIT = re.compile(r"wait (\d+) seconds")
@@ -73,9 +74,22 @@ class RocketChat:
         """Return `{state, operation?}` of the current import operation."""
         return self._call("GET", "import.status", idempotent=True)
 
-    def import_new(self):
-        """Start a new import operation (invalidating any other); return it."""
-        return self._call("POST", "import.new")["operation"]
+    def import_new(self, options=None):
+        """Start a new import operation (invalidating any other); return it. `options`
+        (ours): `{"mode": "sync", ...}` makes it a sync."""
+        return self._call("POST", "import.new", json=options)["operation"]
+
+    def import_plan(self, offset=0, action=None):
+        """Return one page of the current sync's plan (ours) and the run's progress. The
+        first call after import.addUsers works the plan out (minutes for 100,000 users on a
+        slow server): it is waited for, and not repeated while it may still be running."""
+        params = {"offset": offset, "count": MAX_COUNT, **({"action": action} if action else {})}
+        timeout = (self.timeout, max(self.timeout, PLAN_SECONDS))
+        return self._call("GET", "import.plan", params=params, timeout=timeout)
+
+    def import_cancel(self):
+        """Cancel the current operation."""
+        self._call("POST", "import.cancel")
 
     def add_users(self, users):
         """Stage users in the current operation."""
@@ -139,12 +153,13 @@ class RocketChat:
 
     def _call(self, method, route, *, idempotent=False, bare=False, **request):
         url = f"{self.url}/api/v1/{route}"
+        timeout = request.pop("timeout", self.timeout)
         for attempt in itertools.count():
             last = attempt == MAX_RETRIES
             if hasattr(request.get("data"), "seek"):
                 request["data"].seek(0)  # a repeated upload sends its file from the start
             try:
-                response = self.session.request(method, url, timeout=self.timeout, **request)
+                response = self.session.request(method, url, timeout=timeout, **request)
             except requests.RequestException as error:
                 if not idempotent or last:
                     raise Unreachable(self._unreachable(error)) from None

@@ -13,6 +13,8 @@ from app.client.invite_command import invite_command
 from app.client.login import FAILURES, OK, STOPPED, connection_options, log_in, log_out, stop
 from app.client.progress import Progress
 from app.client.sources import FORMATS, InputError, Source
+from app.client.sync import Syncer
+from app.client.sync import report as sync_report
 from app.contract.rules import ADD_USERS_CHUNK
 
 
@@ -106,6 +108,24 @@ class _ImportOrInvite(click.Command):
     "(see `bulk-import-users invite --help`).",
 )
 @click.option(
+    "--sync",
+    "sync_mode",
+    is_flag=True,
+    help="The file is the whole directory: create, update (and with --deactivate-missing "
+    "deactivate) users to match it; prints the plan first (with --dry-run: only the plan). "
+    "--force also runs a plan over SYNC_MAX_DEACTIVATE_PERCENT. See docs/sync.md.",
+)
+@click.option(
+    "--deactivate-missing",
+    is_flag=True,
+    help="With --sync: deactivate the imported users the file leaves out.",
+)
+@click.option(
+    "--relinquish",
+    is_flag=True,
+    help="With --sync: a deactivated last owner of a room hands it over (else refused).",
+)
+@click.option(
     "--progress/--no-progress",
     "live",
     default=None,
@@ -132,6 +152,9 @@ def main(
     force,
     importer_key,
     invite_after,
+    sync_mode,
+    deactivate_missing,
+    relinquish,
     live,
 ):
     """Import the users of FILE into Rocket.Chat (or this service) through its REST API.
@@ -168,6 +191,10 @@ def main(
     """
     if against and not dry_run:
         stop("--against works with --dry-run: it checks a file offline, sending nothing")
+    if (deactivate_missing or relinquish) and not sync_mode:
+        stop("--deactivate-missing and --relinquish work with --sync")
+    if sync_mode and (importer_key or against or invite_after):
+        stop("--sync sends the file with import.addUsers: not with --importer, --against, --invite")
     source = Source(file, fmt, separator, delimiter)
     report_path = report_path or Path(f"{file.stem}.errors.csv")
     if not report_path.absolute().parent.is_dir():
@@ -186,6 +213,22 @@ def main(
                     client, progress, importer_key, poll_seconds=poll_interval, force=force
                 )
                 return importer.run(file)
+        elif sync_mode:
+            scanned = scan(source)
+            options = {"deactivateMissing": deactivate_missing, "force": force}
+            options["relinquish"] = relinquish
+
+            def work(client, progress):
+                syncer = Syncer(
+                    client,
+                    progress,
+                    options=options,
+                    dry_run=dry_run,
+                    chunk_size=chunk_size,
+                    poll_seconds=poll_interval,
+                    force=force,
+                )
+                return syncer.run(source, scanned)
         else:
             collisions = _collisions(against, against_db) if against else None
             scanned = scan(source, collisions.see if collisions else None)
@@ -216,11 +259,21 @@ def main(
         stop(str(error))
     except KeyboardInterrupt:
         stop("interrupted; an import that was started goes on on the server (see import.status)")
+    if sync_mode:
+        sys.exit(_sync_status(outcome))
     output.import_summary(file, outcome, writer)
     if invited is not None:
         invite.summary(invited)
     status = STOPPED if writer.failed else _exit_status(outcome)
     sys.exit(FAILURES if status == OK and invited is not None and invited.failed else status)
+
+
+def _sync_status(outcome):
+    """Report a sync; 0 when it did all it planned (a dry run: unless over the limit)."""
+    sync_report(outcome)
+    if outcome.progress is None:
+        return FAILURES if outcome.plan.get("overLimit") else OK
+    return OK if outcome.complete else FAILURES if outcome.state == "done" else STOPPED
 
 
 def _invite(client, outcome, poll_seconds):

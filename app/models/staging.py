@@ -144,3 +144,16 @@ def pending_channels(db):
 def mark_channel_done(db, record_id):
     """Record that a staged channel's members joined its room."""
     db[COLLECTION].update_one({"_id": record_id}, {"$set": {CHANNEL_DONE: True}})
+
+
+def all_users(db, *, batch_size):
+    """Iterate over every staged user, in `_id` order, without its password's digest."""
+    query = {"dataType": USER}
+    cursor = db[COLLECTION].find(query, _WITHOUT_PASSWORD).sort("_id", pymongo.ASCENDING)
+    return iterate(cursor.batch_size(batch_size))
+
+
+def users_of(db, record_ids):
+    """Return the staged users of these `_id`s (with their password's digest), in `_id` order."""
+    cursor = db[COLLECTION].find({"_id": {"$in": list(record_ids)}, "dataType": USER})
+    return list(cursor.sort("_id", pymongo.ASCENDING))

@@ -19,6 +19,7 @@ from app.services.outage import Outage
 from app.services.passwords import Hasher
 from app.services.preparation import Preparation
 from app.services.runner import ImportRun, RunSettings
+from app.services.sync_run import SyncRun
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +104,10 @@ class Worker:
             log.info("import run claimed by %s", self.worker_id)
             # A file operation before its selection is prepared; the others imported.
             preparing = operation.get("status") in states.PREPARABLE
-            run = (Preparation if preparing else ImportRun)(self, operation)
+            if preparing:
+                run = Preparation(self, operation)
+            else:  # a sync carries out its plan; an import creates its staged users
+                run = (SyncRun if SyncRun.handles(operation) else ImportRun)(self, operation)
             run.execute()
         if self.on_run_end and not preparing:
             self.on_run_end(run)

@@ -338,3 +338,50 @@ export const invitations = frozen({
     "done"
   ]
 });
+
+// app/contract/sync.py
+export const sync = frozen({
+  "CREATE": "create",
+  "UPDATE": "update",
+  "DEACTIVATE": "deactivate",
+  "REACTIVATE": "reactivate",
+  "UNCHANGED": "unchanged",
+  "REFUSED": "refused",
+  "ACTIONS": [
+    "create",
+    "update",
+    "deactivate",
+    "reactivate",
+    "unchanged",
+    "refused"
+  ],
+  "WRITING_ACTIONS": [
+    "create",
+    "update",
+    "deactivate",
+    "reactivate"
+  ],
+  "DONE_WORDS": {
+    "create": "created",
+    "update": "updated",
+    "deactivate": "deactivated",
+    "reactivate": "reactivated",
+    "unchanged": "unchanged"
+  },
+  "SYNCED_FIELDS": [
+    "name",
+    "emails",
+    "roles",
+    "type",
+    "bio",
+    "statusText",
+    "customFields",
+    "active"
+  ],
+  "MODE": "sync",
+  "OPERATION_FIELD": "_sync",
+  "PROGRESS_FIELD": "syncCounts",
+  "OVER_LIMIT": "error-sync-over-limit",
+  "NOT_A_SYNC": "error-not-a-sync",
+  "DEFAULT_MAX_DEACTIVATE_PERCENT": 10
+});

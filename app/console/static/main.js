@@ -13,6 +13,7 @@ import * as session from "./session.js";
 import { enter, signInWithPassword, signInWithToken, signOut } from "./signing.js";
 import { readChosenFile } from "./start.js";
 import { state } from "./state.js";
+import { previewSync, runSync } from "./sync-plan.js";
 
 function wireDropZone() {
   const zone = byId("drop-zone");
@@ -52,6 +53,8 @@ function wire() {
   byId("cancel").addEventListener("click", cancelImport);
   byId("clear").addEventListener("click", clearOperation);
   byId("new-import").addEventListener("click", anotherImport);
+  byId("preview-sync").addEventListener("click", previewSync);
+  byId("run-sync").addEventListener("click", runSync);
   wireDropZone();
 }
 

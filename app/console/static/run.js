@@ -21,6 +21,7 @@ export async function showSelection(users, channels) {
   );
   show(byId("channels-choice"), rooms.length > 0);
   showChannels(channels);
+  show(byId("sync-choice"), state.kind === "api"); // a sync stages a users file (sync-plan.js)
   await selection.load(users);
   focusHeading("select-title");
 }

@@ -36,11 +36,12 @@ async function send(api, chunk, failures) {
 }
 
 /**
- * Stage `records` in a new operation; report (done, total) after each chunk.
+ * Stage `records` in a new operation (import.new's body: `options`, a sync's); report
+ * (done, total) after each chunk.
  * Resolve with {operation, sent, failures}: the records the server refused, with why.
  */
-export async function stage(api, records, onProgress) {
-  const { operation } = await api.post("import.new");
+export async function stage(api, records, onProgress, options = {}) {
+  const { operation } = await api.post("import.new", options);
   const failures = [];
   let sent = 0;
   onProgress(0, records.length);

@@ -12,4 +12,5 @@ export const state = {
   samples: [], // [time, processed] of the last seconds, for the rate
   poller: null, // the Poller of import.status, while one runs
   lastState: null, // the state last shown, so that a change is announced once
+  plan: null, // the sync plan last shown (import.plan), for the confirmation
 };
