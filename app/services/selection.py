@@ -148,22 +148,20 @@ def start(db, selection):
 
 def selected_users(selection):
     """Return the import ids of the users to import, or None for all of them."""
-    users = selection.get("users")
-    if isinstance(users, list):  # 6.x: the full selection
-        return {u["user_id"] for u in users if u.get("do_import")}
-    if users and users.get("all"):
-        return None
-    return set((users or {}).get("list") or [])
+    return _selected(selection.get("users"), "user_id")
 
 
 def selected_channels(selection):
     """Return the ids of the channels to import, or None for all of them."""
-    channels = selection.get("channels")
-    if isinstance(channels, list):  # 6.x: the full selection
-        return {c["channel_id"] for c in channels if c.get("do_import")}
-    if channels and channels.get("all"):
+    return _selected(selection.get("channels"), "channel_id")
+
+
+def _selected(chosen, id_key):
+    if isinstance(chosen, list):  # 6.x: the full selection
+        return {entry[id_key] for entry in chosen if entry.get("do_import")}
+    if chosen and chosen.get("all"):
         return None
-    return set((channels or {}).get("list") or [])
+    return set((chosen or {}).get("list") or [])
 
 
 def _keep_selected(db, import_ids, hold, data_type=staging.USER):

@@ -61,18 +61,7 @@ def test_two_missing_admins_are_counted_together_so_one_stays(db):
 
 
 def test_the_last_owner_of_a_room_is_refused_with_the_room_named(db, caller):
-    owner = imported(db, "olga")
-    db.rocketchat_subscription.insert_one(
-        {
-            "_id": "s1",
-            "rid": "r1",
-            "t": "c",
-            "name": "sales",
-            "roles": ["owner"],
-            "ts": T0,
-            "u": {"_id": owner["_id"], "username": "olga"},
-        }
-    )
+    olga_owns_sales(db)
     imported(db, "kept")
     plan = planned(db, caller, [listed("kept")])
     reason = entries_of(plan, "refused")["olga"]["reason"]
@@ -80,18 +69,7 @@ def test_the_last_owner_of_a_room_is_refused_with_the_room_named(db, caller):
 
 
 def test_relinquishing_the_last_owner_is_deactivated(db, caller):
-    owner = imported(db, "olga")
-    db.rocketchat_subscription.insert_one(
-        {
-            "_id": "s1",
-            "rid": "r1",
-            "t": "c",
-            "name": "sales",
-            "roles": ["owner"],
-            "ts": T0,
-            "u": {"_id": owner["_id"], "username": "olga"},
-        }
-    )
+    olga_owns_sales(db)
     imported(db, "kept")
     plan = planned(db, caller, [listed("kept")], relinquish=True)
     assert list(entries_of(plan, "deactivate")) == ["olga"]
@@ -182,3 +160,19 @@ def test_a_sync_cancelled_mid_run_stops_at_its_next_batch(db, caller):
     # The batch written when the cancel was seen is counted; the last one is never written.
     assert db.users.count_documents({"name": {"$regex": "^New "}}) == 4
     assert sync.plan_page(db, LIMIT)["progress"]["updated"] == 4
+
+
+def olga_owns_sales(db):
+    """An imported olga, the only owner of the channel sales."""
+    owner = imported(db, "olga")
+    db.rocketchat_subscription.insert_one(
+        {
+            "_id": "s1",
+            "rid": "r1",
+            "t": "c",
+            "name": "sales",
+            "roles": ["owner"],
+            "ts": T0,
+            "u": {"_id": owner["_id"], "username": "olga"},
+        }
+    )
