@@ -27,6 +27,7 @@ _REFUSED = {"schema": FailureOut, "description": "Refused in the operation's cur
 
 
 @blp.post("/import.new")
+@blp.doc(requestBody={"required": False, "content": {"application/json": {"schema": SyncNewBody}}})
 @blp.response(200, NewOperationOut)
 @blp.requires("run-import")
 def import_new():

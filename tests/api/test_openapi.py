@@ -79,3 +79,13 @@ def test_each_area_of_routes_is_one_tag_with_its_description(client):
     assert tags_of["/healthz"] == ["Health"]
     assert tags_of["/api/info"] == ["Server"]
     assert all(tag["description"] for tag in spec["tags"])
+
+
+def test_import_new_documents_the_optional_sync_body(client):
+    spec = client.get("/api/v1/openapi.json").json
+    body = spec["paths"]["/api/v1/import.new"]["post"]["requestBody"]
+    assert body["required"] is False  # a plain import.new sends no body, as Rocket.Chat's
+    ref = body["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+    properties = spec["components"]["schemas"][ref]["properties"]
+    assert properties["mode"]["enum"] == ["sync"]
+    assert {"deactivateMissing", "force", "relinquish"} <= set(properties)
