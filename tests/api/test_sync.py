@@ -4,7 +4,7 @@ import pytest
 
 from tests.support import factories
 from tests.support.apps import make_app
-from tests.support.factories import snapshot
+from tests.support.factories import directory_entry, snapshot
 
 # One of four active users may go (25 %), two (50 %) may not.
 LIMIT = 25
@@ -15,17 +15,6 @@ def app():
     app = make_app(SYNC_MAX_DEACTIVATE_PERCENT=LIMIT)
     with app.app_context():
         yield app
-
-
-def listed(n, **fields):
-    """The n-th person of the directory, as import.addUsers takes them."""
-    return {
-        "username": f"u{n}",
-        "emails": [f"u{n}@example.com"],
-        "importIds": [f"i{n}"],
-        "name": f"User {n}",
-        **fields,
-    }
 
 
 def imported(db, n, **fields):
@@ -59,7 +48,11 @@ def people(db):
 
 
 def test_the_plan_names_each_change_and_changes_nothing(admin, db, people):
-    sync(admin, [listed(0, name="Ann"), listed(1), listed(3)], deactivateMissing=True)
+    sync(
+        admin,
+        [directory_entry(0, name="Ann"), directory_entry(1), directory_entry(3)],
+        deactivateMissing=True,
+    )
     before = snapshot(db)
     plan = plan_of(admin)
     assert plan["counts"] == {
@@ -81,7 +74,11 @@ def test_the_plan_names_each_change_and_changes_nothing(admin, db, people):
 
 
 def test_the_run_does_exactly_the_plan(admin, db, people, worker):
-    sync(admin, [listed(0, name="Ann"), listed(1), listed(3)], deactivateMissing=True)
+    sync(
+        admin,
+        [directory_entry(0, name="Ann"), directory_entry(1), directory_entry(3)],
+        deactivateMissing=True,
+    )
     plan_of(admin)
     assert admin.post("import.run").status_code == 200
     worker.run_pending()
@@ -105,7 +102,7 @@ def test_the_run_does_exactly_the_plan(admin, db, people, worker):
 
 
 def test_a_second_run_of_the_same_list_changes_nothing(admin, db, people, worker):
-    users = [listed(0, name="Ann"), listed(1), listed(3)]
+    users = [directory_entry(0, name="Ann"), directory_entry(1), directory_entry(3)]
     sync(admin, users, deactivateMissing=True)
     admin.post("import.run")
     worker.run_pending()
@@ -115,7 +112,7 @@ def test_a_second_run_of_the_same_list_changes_nothing(admin, db, people, worker
 
 
 def test_over_the_limit_the_run_is_refused_with_the_numbers(admin, db, people):
-    sync(admin, [listed(0)], deactivateMissing=True)
+    sync(admin, [directory_entry(0)], deactivateMissing=True)
     plan = plan_of(admin)
     assert plan["counts"]["deactivate"] == 2
     assert "deactivate 2 of 4 active users (50 %)" in plan["overLimit"]
@@ -128,7 +125,7 @@ def test_over_the_limit_the_run_is_refused_with_the_numbers(admin, db, people):
 
 
 def test_forced_the_run_goes_over_the_limit(admin, db, people, worker):
-    sync(admin, [listed(0)], deactivateMissing=True, force=True)
+    sync(admin, [directory_entry(0)], deactivateMissing=True, force=True)
     assert admin.post("import.run").status_code == 200
     worker.run_pending()
     assert db.users.count_documents({"active": False}) == 2
@@ -144,14 +141,19 @@ def test_the_last_admin_is_refused_with_the_reason(admin, db, people):
     # The caller runs imports without being an admin: the imported admin is the last one.
     factories.insert_permissions(db, {"run-import": ["admin", "user"]})
     db.users.update_one({"_id": admin.user["_id"]}, {"$set": {"roles": ["user"]}})
-    sync(admin, [listed(0), listed(1), listed(2)], deactivateMissing=True, force=True)
+    sync(
+        admin,
+        [directory_entry(0), directory_entry(1), directory_entry(2)],
+        deactivateMissing=True,
+        force=True,
+    )
     refused = plan_of(admin, action="refused")["entries"]
     assert [(e["username"], e["userId"]) for e in refused] == [("u9", other["_id"])]
     assert "last active admin" in refused[0]["reason"]
 
 
 def test_an_entry_naming_two_users_is_refused_naming_both(admin, db, people):
-    sync(admin, [listed(0, emails=["u1@example.com"])])
+    sync(admin, [directory_entry(0, emails=["u1@example.com"])])
     (entry,) = plan_of(admin, action="refused")["entries"]
     assert entry["reason"] == "matches two users: u0 (importId i0), u1 (email u1@example.com)"
 
@@ -165,7 +167,7 @@ def test_matching_ignores_the_case_of_emails_and_usernames(admin, db, people):
 
 
 def test_a_username_change_is_refused_as_a_rename(admin, db, people):
-    sync(admin, [listed(0, username="ann")])
+    sync(admin, [directory_entry(0, username="ann")])
     (entry,) = plan_of(admin)["entries"]
     assert entry["action"] == "refused"
     assert entry["reason"].startswith("rename refused: the list says ann, the user is u0")
@@ -174,13 +176,15 @@ def test_a_username_change_is_refused_as_a_rename(admin, db, people):
 def test_bots_and_users_not_imported_are_never_deactivated(admin, db, people):
     factories.insert_user(db, username="bot", type="bot", importIds=["b"], roles=["bot"])
     factories.insert_user(db, username="local")
-    sync(admin, [listed(0), listed(1), listed(2)], deactivateMissing=True)
+    sync(
+        admin, [directory_entry(0), directory_entry(1), directory_entry(2)], deactivateMissing=True
+    )
     assert plan_of(admin)["counts"]["deactivate"] == 0
 
 
 def test_a_listed_inactive_user_is_reactivated(admin, db, people, worker):
     db.users.update_one({"_id": people["A"]["_id"]}, {"$set": {"active": False}})
-    sync(admin, [listed(0)])
+    sync(admin, [directory_entry(0)])
     assert plan_of(admin)["counts"]["reactivate"] == 1
     admin.post("import.run")
     worker.run_pending()
@@ -195,7 +199,7 @@ def test_import_plan_refuses_a_plain_import(admin):
 
 
 def test_import_plan_refuses_an_unknown_action(admin, people):
-    sync(admin, [listed(0)])
+    sync(admin, [directory_entry(0)])
     response = admin.get("import.plan", query_string={"action": "delete"})
     assert response.status_code == 400
     assert response.json["errorType"] == "invalid-params"
@@ -210,5 +214,5 @@ def test_import_new_refuses_unknown_sync_options(admin, db):
 
 
 def test_import_plan_needs_run_import(regular, admin, people):
-    sync(admin, [listed(0)])
+    sync(admin, [directory_entry(0)])
     assert regular.get("import.plan").status_code == 403

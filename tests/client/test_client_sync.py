@@ -6,6 +6,7 @@ import json
 import pytest
 
 from tests.support import factories
+from tests.support.factories import directory_entry
 from tests.support.live import LiveService, run
 
 
@@ -22,16 +23,7 @@ def service():
 
 
 def listed(tmp_path, *numbers, **fields):
-    people = [
-        {
-            "username": f"u{n}",
-            "emails": [f"u{n}@example.com"],
-            "importIds": [f"i{n}"],
-            "name": f"User {n}",
-            **fields.get(f"u{n}", {}),
-        }
-        for n in numbers
-    ]
+    people = [directory_entry(n, **fields.get(f"u{n}", {})) for n in numbers]
     path = tmp_path / "directory.json"
     path.write_text(json.dumps(people))
     return path

@@ -126,6 +126,17 @@ def snapshot(db):
     }
 
 
+def directory_entry(n, **fields):
+    """The n-th person of an administrator's directory list, as a sync stages them."""
+    return {
+        "username": f"u{n}",
+        "emails": [f"u{n}@example.com"],
+        "importIds": [f"i{n}"],
+        "name": f"User {n}",
+        **fields,
+    }
+
+
 def person(n, **fields):
     """The n-th user as import.addUsers takes it: username, email, import id, password."""
     return {

@@ -13,6 +13,7 @@ import pytest
 from app.services import imports
 from tests.support import factories
 from tests.support.accounts import PASSWORD, insert_user_with_password
+from tests.support.factories import directory_entry
 from tests.support.processes import Process, serve, wait_for
 from tests.support.wire import free_port
 
@@ -42,23 +43,13 @@ def service(db, wire_url, tmp_path):
     api.stop()
 
 
-def person(n, **fields):
-    return {
-        "username": f"u{n}",
-        "emails": [f"u{n}@example.com"],
-        "importIds": [f"i{n}"],
-        "name": f"User {n}",
-        **fields,
-    }
-
-
 @pytest.fixture
 def earlier(db):
     """An admin, and A, B and C from an earlier import (each logged in once)."""
     admin, _ = insert_user_with_password(db, roles=("admin", "user"))
     people = {}
     for n, name in enumerate("ABC"):
-        data = person(n)
+        data = directory_entry(n)
         emails = [{"address": data["emails"][0], "verified": True}]
         people[name], _ = factories.insert_user(
             db,
@@ -97,7 +88,9 @@ def users_of(db):
 def test_the_dry_run_changes_nothing_and_the_run_makes_exactly_the_plan(
     db, service, earlier, tmp_path
 ):
-    path = write_list(tmp_path, [person(0, name="Ann Lee"), person(1), person(3)])
+    path = write_list(
+        tmp_path, [directory_entry(0, name="Ann Lee"), directory_entry(1), directory_entry(3)]
+    )
     before = users_of(db)
     dry = sync_command(service, path, "--deactivate-missing", "--dry-run")
     assert dry.returncode == 0, dry.stderr
@@ -124,7 +117,7 @@ def test_the_dry_run_changes_nothing_and_the_run_makes_exactly_the_plan(
 def test_a_list_deactivating_half_the_users_is_refused_with_the_numbers(
     db, service, earlier, tmp_path
 ):
-    path = write_list(tmp_path, [person(0)])
+    path = write_list(tmp_path, [directory_entry(0)])
     before = users_of(db)
     result = sync_command(service, path, "--deactivate-missing")
     assert result.returncode == 2
@@ -140,7 +133,7 @@ def test_a_list_deactivating_the_last_admin_refuses_it_with_the_reason(
     # The one running the sync only has run-import: the imported admin is the last one.
     db.users.update_one({"_id": earlier["admin"]["_id"]}, {"$set": {"roles": ["user"]}})
     factories.insert_permissions(db, {"run-import": ["admin", "user"]})
-    path = write_list(tmp_path, [person(0), person(1)])
+    path = write_list(tmp_path, [directory_entry(0), directory_entry(1)])
     result = sync_command(service, path, "--deactivate-missing", "--dry-run")
     assert "refused u2: error-action-not-allowed: u2 is the last active admin" in result.stdout
     assert "deactivated 0" in result.stdout
@@ -152,7 +145,7 @@ def test_a_killed_worker_s_sync_finishes_exactly_once(db, wire_url, tmp_path):
     factories.insert_roles(db)
     existing = 300
     for n in range(existing):
-        data = person(n)
+        data = directory_entry(n)
         emails = [{"address": data["emails"][0], "verified": False}]
         factories.insert_user(
             db,
@@ -164,8 +157,8 @@ def test_a_killed_worker_s_sync_finishes_exactly_once(db, wire_url, tmp_path):
     from app.services import sync
 
     sync.new_sync(db, admin["_id"], {"deactivateMissing": True, "force": True})
-    renamed = [person(n, name=f"Renamed {n}") for n in range(0, 200)]
-    added = [person(n) for n in range(existing, existing + 200)]
+    renamed = [directory_entry(n, name=f"Renamed {n}") for n in range(0, 200)]
+    added = [directory_entry(n) for n in range(existing, existing + 200)]
     imports.add_users(db, renamed + added)
     sync.plan_page(db, 100)
     sync.start(db, 100)
